@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# A real Apache Kafka broker (KRaft) for tests and the demo, from Maven Central jars.
+#
+#   scripts/kafka.sh up [--nodes 3]    start one node on 127.0.0.1:9092, or three on :19092 :19192 :19292
+#   scripts/kafka.sh down [--nodes N]  stop the nodes (both set-ups unless --nodes) and remove the data
+#   scripts/kafka.sh status            list the nodes and whether they answer
+#   scripts/kafka.sh kill N            SIGKILL node N (its data stays)
+#   scripts/kafka.sh restart N         start node N again on its data
+#   scripts/kafka.sh tool CLASS ARGS   run one of Kafka's tools from the same jars
+#   scripts/kafka.sh jars              only fetch the jars
+#
+# Each node is a combined broker+controller with a static quorum. The single node and the
+# three-node cluster are separate set-ups that may run side by side; kill, restart and status
+# act on the cluster when it exists, else on the single node (`--nodes 1` or `--nodes 3` after
+# the command chooses). The jars are fetched once into .kafka-harness/ (ignored by git); every
+# `up` starts on fresh data. Small heap and few threads: the brokers share two cores with the tests.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KAFKA_VERSION="${KAFKA_VERSION:-4.2.2}"
+H="${KAFKA_HARNESS_DIR:-$ROOT/.kafka-harness}"
+LIB="$H/lib-$KAFKA_VERSION"
+CLUSTER_ID="${KAFKA_CLUSTER_ID:-X3cZpzWQoJf2VGIKurZZ9w}"
+JAVA="${JAVA:-java}"
+HEAP="${KAFKA_HEAP:--Xms128m -Xmx512m}"
+READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-150}"
+SINGLE_PORT=9092
+CLUSTER_PORTS=(19092 19192 19292)
+SETUP=""   # c1 or c3: the set-up a command acts on; see pick_setup
+
+log() { printf 'kafka.sh: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+fetch_jars() {
+  [ -f "$LIB/.complete" ] && return 0
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch the Kafka jars"
+  log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIB"
+  mkdir -p "$LIB"
+  # The plugin is named by full coordinates: Maven 3.8's default dependency plugin is 2.8.
+  mvn -B -q -f "$ROOT/scripts/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$LIB" >&2
+  ls "$LIB"/kafka_2.13-"$KAFKA_VERSION".jar "$LIB"/kafka-tools-"$KAFKA_VERSION".jar >/dev/null \
+    || die "Maven did not bring kafka_2.13 and kafka-tools"
+  [ "$(ls "$LIB" | grep -c '^slf4j-api-')" = 1 ] || die "more than one slf4j-api jar: logging would be lost"
+  touch "$LIB/.complete"
+}
+
+write_log4j() {
+  mkdir -p "$H"
+  cat > "$H/log4j2.properties" <<'EOF'
+status = error
+appender.err.type = Console
+appender.err.name = STDERR
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d{HH:mm:ss.SSS}] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.err.ref = STDERR
+logger.started.name = kafka.server.KafkaRaftServer
+logger.started.level = info
+EOF
+}
+
+jvm_flags() {
+  # shellcheck disable=SC2086
+  echo $HEAP -XX:+UseSerialGC -XX:CICompilerCount=2 \
+    -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true -Djava.io.tmpdir="$H/tmp" \
+    -Dlog4j2.configurationFile="$H/log4j2.properties"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# pick_setup [1|3]: the set-up to act on; the cluster wins when both exist.
+pick_setup() {
+  case "${1:-}" in
+    1) SETUP=c1 ;;
+    3) SETUP=c3 ;;
+    "") if [ -d "$H/c3" ]; then SETUP=c3; else SETUP=c1; fi ;;
+    *) die "--nodes takes 1 or 3, not $1" ;;
+  esac
+}
+
+# client_port N: node N's client port in the current set-up.
+client_port() {
+  if [ "$SETUP" = c1 ]; then echo $SINGLE_PORT; else echo "${CLUSTER_PORTS[$(($1 - 1))]}"; fi
+}
+
+node_conf() { # node_conf ID CLIENT_PORT CONTROLLER_PORT VOTERS RF
+  local id=$1 p=$2 c=$3 voters=$4 rf=$5 d="$H/$SETUP/node$1"
+  local minisr=$(($5 > 1 ? 2 : 1))
+  mkdir -p "$d"
+  cat > "$d/server.properties" <<CONF
+process.roles=broker,controller
+node.id=$id
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$c
+advertised.listeners=PLAINTEXT://127.0.0.1:$p
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$d/data
+num.partitions=1
+default.replication.factor=$rf
+min.insync.replicas=$minisr
+offsets.topic.replication.factor=$rf
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$minisr
+transaction.state.log.num.partitions=3
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$minisr
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
+group.consumer.min.heartbeat.interval.ms=500
+group.consumer.heartbeat.interval.ms=1000
+group.consumer.min.session.timeout.ms=3000
+group.consumer.session.timeout.ms=6000
+auto.create.topics.enable=true
+num.network.threads=2
+num.io.threads=2
+background.threads=2
+num.replica.fetchers=1
+log.cleaner.threads=1
+log.cleaner.dedupe.buffer.size=33554432
+broker.heartbeat.interval.ms=500
+broker.session.timeout.ms=3000
+replica.lag.time.max.ms=5000
+leader.imbalance.check.interval.seconds=10
+CONF
+}
+
+format_node() {
+  local id=$1
+  # shellcheck disable=SC2046
+  "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$H/tmp" \
+    -Dlog4j2.configurationFile="$H/log4j2.properties" -cp "$LIB/*" \
+    kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$H/$SETUP/node$id/server.properties" \
+    > "$H/$SETUP/node$id/format.log" 2>&1 || { cat "$H/$SETUP/node$id/format.log" >&2; die "format of node $id failed"; }
+}
+
+start_node() {
+  local id=$1 d="$H/$SETUP/node$1"
+  # shellcheck disable=SC2046
+  nohup "$JAVA" $(jvm_flags) -cp "$LIB/*" kafka.Kafka "$d/server.properties" \
+    >> "$d/server.log" 2>&1 < /dev/null &
+  echo $! > "$d/pid"
+}
+
+wait_ready() { # wait_ready ID PORT
+  local id=$1 port=$2 end=$((SECONDS + READY_TIMEOUT))
+  until ! port_free "$port"; do
+    if ! kill -0 "$(cat "$H/$SETUP/node$id/pid" 2>/dev/null)" 2>/dev/null; then
+      tail -n 60 "$H/$SETUP/node$id/server.log" >&2
+      die "node $id died while starting"
+    fi
+    if [ $SECONDS -ge $end ]; then
+      tail -n 60 "$H/$SETUP/node$id/server.log" >&2
+      die "node $id did not listen on 127.0.0.1:$port within ${READY_TIMEOUT}s"
+    fi
+    sleep 0.5
+  done
+}
+
+stop_node() { # stop_node ID [SIGNAL]
+  local f="$H/$SETUP/node$1/pid" pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  kill -"${2:-TERM}" "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$f"
+}
+
+nodes() { ls -d "$H/$SETUP"/node* 2>/dev/null | sed 's/.*node//' | sort -n; }
+
+cmd_up() {
+  local n=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --nodes) n="${2:?--nodes takes 1 or 3}"; shift 2 ;;
+      --nodes=*) n="${1#--nodes=}"; shift ;;
+      *) die "unknown option for up: $1" ;;
+    esac
+  done
+  [ "$n" = 1 ] || [ "$n" = 3 ] || die "--nodes takes 1 or 3, not $n"
+  command -v "$JAVA" >/dev/null || die "Java 17 is needed to run the broker"
+  fetch_jars
+  pick_setup "$n"
+  down_setup
+  write_log4j
+  mkdir -p "$H/tmp" "$H/$SETUP"
+  local ports=() voters="" id
+  if [ "$n" = 1 ]; then
+    ports=($SINGLE_PORT)
+    voters="1@127.0.0.1:$((SINGLE_PORT + 1))"
+  else
+    ports=("${CLUSTER_PORTS[@]}")
+    for id in 1 2 3; do voters+="${voters:+,}$id@127.0.0.1:$((ports[id - 1] + 1))"; done
+  fi
+  for id in $(seq 1 "$n"); do
+    local p=${ports[$((id - 1))]}
+    port_free "$p" && port_free $((p + 1)) || die "port $p or $((p + 1)) is busy: is another broker running?"
+  done
+  for id in $(seq 1 "$n"); do
+    local p=${ports[$((id - 1))]}
+    node_conf "$id" "$p" $((p + 1)) "$voters" "$n"
+    format_node "$id" &
+  done
+  wait
+  for id in $(seq 1 "$n"); do start_node "$id"; done
+  for id in $(seq 1 "$n"); do wait_ready "$id" "${ports[$((id - 1))]}"; done
+  local list=""
+  for p in "${ports[@]}"; do list+="${list:+,}127.0.0.1:$p"; done
+  log "up: $n node(s), KAFKA_BROKERS=$list"
+  echo "$list"
+}
+
+down_setup() {
+  local id
+  for id in $(nodes); do stop_node "$id"; done
+  rm -rf "${H:?}/$SETUP"
+}
+
+cmd_down() {
+  case "${1:-}" in
+    --nodes) pick_setup "${2:-}"; down_setup ;;
+    "") for SETUP in c1 c3; do down_setup; done ;;
+    *) die "unknown option for down: $1" ;;
+  esac
+}
+
+cmd_status() {
+  local id any=0
+  for SETUP in c1 c3; do
+  for id in $(nodes); do
+    any=1
+    local port pid state
+    port=$(client_port "$id")
+    pid=$(cat "$H/$SETUP/node$id/pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      if port_free "$port"; then state="starting"; else state="up"; fi
+    else
+      state="down"
+    fi
+    printf '%s node %s  127.0.0.1:%s  %s%s\n' "$SETUP" "$id" "$port" "$state" "${pid:+  pid $pid}"
+  done
+  done
+  [ $any = 1 ] || { echo "no nodes"; return 1; }
+}
+
+# parse_node ARGS: sets NODE and SETUP from "N [--nodes 1|3]".
+parse_node() {
+  NODE="${1:?takes a node number}"
+  if [ "${2:-}" = --nodes ]; then pick_setup "${3:-}"; else pick_setup; fi
+  [ -d "$H/$SETUP/node$NODE" ] || die "no node $NODE in the ${SETUP#c}-node set-up"
+}
+
+cmd_kill() {
+  parse_node "$@"
+  local id=$NODE
+  stop_node "$id" KILL
+  log "node $id killed"
+}
+
+cmd_restart() {
+  parse_node "$@"
+  local id=$NODE
+  stop_node "$id"
+  start_node "$id"
+  wait_ready "$id" "$(client_port "$id")"
+  log "node $id restarted"
+}
+
+cmd_tool() {
+  local class="${1:?tool takes a class name, e.g. org.apache.kafka.tools.ConsoleProducer}"
+  shift
+  case "$class" in
+    *.*) ;;
+    ConsoleConsumer) class=org.apache.kafka.tools.consumer.ConsoleConsumer ;;
+    ConsumerGroupCommand) class=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
+    StorageTool) class=kafka.tools.StorageTool ;;
+    ConfigCommand) class=kafka.admin.ConfigCommand ;;
+    *) class="org.apache.kafka.tools.$class" ;;
+  esac
+  fetch_jars
+  [ -f "$H/log4j2.properties" ] || write_log4j
+  mkdir -p "$H/tmp"
+  exec "$JAVA" -Xmx384m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true \
+    -Djava.io.tmpdir="$H/tmp" -Dlog4j2.configurationFile="$H/log4j2.properties" \
+    -cp "$LIB/*" "$class" "$@"
+}
+
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) shift; cmd_down "$@" ;;
+  status) cmd_status ;;
+  kill) shift; cmd_kill "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
+  tool) shift; cmd_tool "$@" ;;
+  jars) fetch_jars ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
