@@ -1,0 +1,19 @@
+// Copyright 2026 the kanal authors. MIT license.
+/**
+ * kanal: a Kafka client for Deno, Bun and edge workers, built from WHATWG streams.
+ *
+ * This release holds the protocol layer; the cluster client, producer and consumer follow.
+ *
+ * @example Kafka errors are typed
+ * ```ts
+ * import { KafkaError } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new KafkaError(2);
+ * assert.equal(err.errorName, "CORRUPT_MESSAGE");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/protocol/mod.ts";
