@@ -24,7 +24,8 @@ function parseList(list: string): BrokerAddress[] {
 }
 
 function env(name: string): string | undefined {
-  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
+  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process
+    ?.env[name];
 }
 
 /** The single-node bootstrap list: `KAFKA_BROKERS`, default 127.0.0.1:9092. */
@@ -95,7 +96,10 @@ export async function rawRequest(
     return await new Promise<Uint8Array>((resolve, reject) => {
       const chunks: Uint8Array[] = [];
       let have = 0;
-      const timer = setTimeout(() => reject(new Error("timed out waiting for a response")), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error("timed out waiting for a response")),
+        timeoutMs,
+      );
       s.on("data", (c: Uint8Array) => {
         chunks.push(new Uint8Array(c));
         have += c.length;

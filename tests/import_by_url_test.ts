@@ -41,7 +41,12 @@ test("Deno imports mod.ts by http URL from outside the repository", async () => 
         `console.log(new KafkaError(6).errorName, w.length);\n`,
     );
     const r = await run(join(ROOT, "node_modules/.bin/deno"), [
-      "run", "--no-config", "--no-lock", "--reload", `--allow-import=127.0.0.1:${port}`, script,
+      "run",
+      "--no-config",
+      "--no-lock",
+      "--reload",
+      `--allow-import=127.0.0.1:${port}`,
+      script,
     ], { timeoutMs: 60_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(new TextDecoder().decode(r.stdout).trim().split(" ")[1], "7");

@@ -11,7 +11,19 @@ test("kcat produces a message to the broker and consumes it back", async () => {
   const b = brokerList();
   await kcat(["-b", b, "-t", topic, "-P", "-K", ":"], { input: "k1:hello from kcat\n" });
   const out = await kcat([
-    "-b", b, "-t", topic, "-C", "-o", "beginning", "-c", "1", "-e", "-q", "-f", "%k|%s|%p|%o\\n",
+    "-b",
+    b,
+    "-t",
+    topic,
+    "-C",
+    "-o",
+    "beginning",
+    "-c",
+    "1",
+    "-e",
+    "-q",
+    "-f",
+    "%k|%s|%p|%o\\n",
   ]);
   assert.equal(new TextDecoder().decode(out), "k1|hello from kcat|0|0\n");
 });

@@ -42,8 +42,18 @@ export class Reader {
   readonly end: number;
   readonly #view: DataView;
 
-  /** Reads `bytes` from `offset` up to `end`. */
+  /**
+   * Reads `bytes` from `offset` up to `end`.
+   *
+   * @throws {RangeError} unless `0 <= offset <= end <= bytes.length`: a window past the data
+   * would let reads run into bytes that are not there.
+   */
   constructor(bytes: Uint8Array, offset = 0, end: number = bytes.length) {
+    if (!(offset >= 0 && offset <= end && end <= bytes.length)) {
+      throw new RangeError(
+        `Cannot read bytes as the window must lie within them: current value is ${offset} to ${end} of ${bytes.length}`,
+      );
+    }
     this.data = bytes;
     this.offset = offset;
     this.end = end;
@@ -57,7 +67,8 @@ export class Reader {
 
   /** Throws unless `n` more bytes remain. */
   need(n: number): void {
-    if (n < 0 || this.offset + n > this.end) {
+    // `!(n >= 0)` also refuses NaN, which would pass both plain comparisons.
+    if (!(n >= 0) || this.offset + n > this.end) {
       throw new MalformedDataError(
         `needs ${n} bytes at offset ${this.offset}, but only ${this.end - this.offset} remain`,
       );
@@ -140,7 +151,9 @@ export class Reader {
     for (let i = 0; i < 5; i++) {
       if (pos >= end) throw new MalformedDataError(`varint runs past the end at offset ${pos}`);
       const b = buf[pos++]!;
-      if (i === 4 && b > 0x0f) throw new MalformedDataError(`varint too long at offset ${this.offset}`);
+      if (i === 4 && b > 0x0f) {
+        throw new MalformedDataError(`varint too long at offset ${this.offset}`);
+      }
       result += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) {
         this.offset = pos;
@@ -164,7 +177,9 @@ export class Reader {
     let z = 0n;
     let shift = 0n;
     for (let i = 0; i < 10; i++) {
-      if (pos >= this.end) throw new MalformedDataError(`varlong runs past the end at offset ${pos}`);
+      if (pos >= this.end) {
+        throw new MalformedDataError(`varlong runs past the end at offset ${pos}`);
+      }
       const b = buf[pos++]!;
       z |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) {
@@ -178,22 +193,35 @@ export class Reader {
   }
 
   /**
-   * Reads a zigzag varlong as a number, for record deltas. Values beyond 2^53 throw: no record
-   * delta a broker writes comes near that.
+   * Reads a zigzag varlong as a number, for record deltas. Values outside the safe integers
+   * (beyond ±(2^53 - 1)) throw: no record delta a broker writes comes near that.
    */
   varlongNumber(): number {
     const buf = this.data;
+    const end = this.end;
     let pos = this.offset;
-    let z = 0;
-    let mul = 1;
-    for (let i = 0; i < 8; i++) {
-      if (pos >= this.end) throw new MalformedDataError(`varlong runs past the end at offset ${pos}`);
+    if (pos >= end) throw new MalformedDataError(`varlong runs past the end at offset ${pos}`);
+    // The zigzag value z needs 54 bits for the safe integers, and a double holds odd numbers
+    // only up to 2^53, so z itself may round and flip the sign bit. Split it instead: the low
+    // bit is the sign, and the rest (z >> 1) is a magnitude that stays exact.
+    const first = buf[pos++]!;
+    const negative = (first & 1) === 1;
+    let m = (first & 0x7f) >>> 1;
+    if (first < 0x80) {
+      this.offset = pos;
+      return negative ? -m - 1 : m;
+    }
+    let mul = 64;
+    // Eight bytes carry 56 bits, enough for every safe integer; a ninth means it is not one.
+    for (let i = 1; i < 8; i++) {
+      if (pos >= end) throw new MalformedDataError(`varlong runs past the end at offset ${pos}`);
       const b = buf[pos++]!;
-      z += (b & 0x7f) * mul;
+      m += (b & 0x7f) * mul;
       if (b < 0x80) {
+        const v = negative ? -m - 1 : m;
+        if (!Number.isSafeInteger(v)) break;
         this.offset = pos;
-        // zigzag decode without 32-bit operators, which would truncate.
-        return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+        return v;
       }
       mul *= 128;
     }

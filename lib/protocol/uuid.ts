@@ -54,7 +54,9 @@ export function uuidFromBytes(b: Uint8Array): string {
  * ```
  */
 export function uuidToBytes(s: string): Uint8Array {
-  if (s.length !== 22) throw new TypeError(`Cannot read UUID as it is not 22 characters: current value is "${s}"`);
+  if (s.length !== 22) {
+    throw new TypeError(`Cannot read UUID as it is not 22 characters: current value is "${s}"`);
+  }
   const out = new Uint8Array(16);
   let o = 0;
   for (let i = 0; i < 22; i += 4) {
@@ -63,7 +65,9 @@ export function uuidToBytes(s: string): Uint8Array {
     for (let j = 0; j < 4; j++) {
       const c = j < k ? s.charCodeAt(i + j) : 65;
       const v = c < 128 ? LOOKUP[c]! : -1;
-      if (v < 0) throw new TypeError(`Cannot read UUID as it is not base64url: current value is "${s}"`);
+      if (v < 0) {
+        throw new TypeError(`Cannot read UUID as it is not base64url: current value is "${s}"`);
+      }
       n = (n << 6) | v;
     }
     out[o++] = n >> 16;

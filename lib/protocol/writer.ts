@@ -272,7 +272,11 @@ export class Writer {
       this.ensure(2 + n * MAX_UTF8_PER_UTF16);
       const start = this.#pos + 2;
       const { written } = encoder.encodeInto(v, this.#buf.subarray(start));
-      if (written > 0x7fff) throw new RangeError(`Cannot write string as it is ${written} bytes: the limit is 32767`);
+      if (written > 0x7fff) {
+        throw new RangeError(
+          `Cannot write string as it is over 32767 bytes: current value is ${written}`,
+        );
+      }
       this.#view.setInt16(this.#pos, written);
       this.#pos = start + written;
       return;
@@ -282,6 +286,12 @@ export class Writer {
     this.ensure(5 + n * MAX_UTF8_PER_UTF16);
     const start = this.#pos + guess;
     const { written } = encoder.encodeInto(v, this.#buf.subarray(start));
+    // Kafka caps compact strings at 32767 bytes too; brokers refuse longer ones.
+    if (written > 0x7fff) {
+      throw new RangeError(
+        `Cannot write string as it is over 32767 bytes: current value is ${written}`,
+      );
+    }
     const real = uvarintSize(written + 1);
     if (real !== guess) this.#buf.copyWithin(this.#pos + real, start, start + written);
     this.uvarint(written + 1);
