@@ -18,6 +18,7 @@ import {
   COMPRESSION_IDS,
   type CompressionCodec,
   type CompressionName,
+  decompressionFailure,
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   unsupportedCompression,
 } from "./codec.ts";
@@ -78,9 +79,9 @@ export function codecFor(codec: CompressionName | number): CompressionCodec {
  * ```
  */
 export function registerCodec(codec: CompressionCodec): void {
-  if (!Number.isInteger(codec.id) || codec.id < 1 || codec.id > 7) {
+  if (!Number.isInteger(codec.id) || codec.id < 1 || codec.id > 4) {
     throw new RangeError(
-      `Cannot register codec as its id must be an integer from 1 to 7: current value is ${codec.id}`,
+      `Cannot register codec as its id must be a Kafka codec id from 1 to 4: current value is ${codec.id}`,
     );
   }
   codecs[codec.id] = codec;
@@ -108,6 +109,9 @@ export function compress(
 
 /**
  * Decompresses `data` compressed with `codec`, refusing to produce more than `maxSize` bytes.
+ * Whatever a codec (built in or registered) throws comes out as a `KafkaError`:
+ * `DecompressionLimitError` past the limit, `MalformedDataError` for bad input, code 76 for
+ * a codec with no implementation here.
  */
 export function decompress(
   codec: CompressionName | number,
@@ -115,7 +119,19 @@ export function decompress(
   maxSize: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
 ): Uint8Array | Promise<Uint8Array> {
   if (codec === "none" || codec === 0) return data;
-  return codecFor(codec).decompress(data, maxSize);
+  const impl = codecFor(codec);
+  let result: Uint8Array | Promise<Uint8Array>;
+  try {
+    result = impl.decompress(data, maxSize);
+  } catch (e) {
+    throw decompressionFailure(impl.name, e);
+  }
+  if (result instanceof Promise) {
+    return result.catch((e: unknown) => {
+      throw decompressionFailure(impl.name, e);
+    });
+  }
+  return result;
 }
 
 /**
