@@ -1,0 +1,27 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { zstdAvailable, zstdCompress, zstdDecompress } from "./zstd.ts";
+import { DecompressionLimitError } from "./codec.ts";
+import { KafkaError, MalformedDataError } from "../kafka_error.ts";
+
+const hex = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
+
+// "hello kafka\n" as written by the zstd command-line tool (level 3, with checksum).
+const CLI_FRAME = hex("28b52ffd045861000068656c6c6f206b61666b610af62c6bcb");
+
+test("zstd works where the runtime's node:zlib has it, and says so with code 76 where not", async () => {
+  if (!(await zstdAvailable())) {
+    assert.throws(() => zstdDecompress(CLI_FRAME), (e) => e instanceof KafkaError && e.code === 76);
+    return;
+  }
+  assert.equal(new TextDecoder().decode(await zstdDecompress(CLI_FRAME)), "hello kafka\n");
+  const data = new TextEncoder().encode("kafka ".repeat(1000));
+  const packed = await zstdCompress(data);
+  assert.deepEqual(Array.from(packed.subarray(0, 4)), [0x28, 0xb5, 0x2f, 0xfd]);
+  assert.deepEqual(await zstdDecompress(packed), data);
+  await assert.rejects(async () => await zstdDecompress(packed, 100), DecompressionLimitError);
+  await assert.rejects(
+    async () => await zstdDecompress(hex("28b52ffd00ffffff")),
+    MalformedDataError,
+  );
+});
