@@ -1389,7 +1389,9 @@ class FileGen {
     this.imports.readerType = true;
     if (s.top) {
       o.doc([
-        `Reads a ${s.tsName}${body_(msg)} at \`version\` (${rangeText(msg.valid)}).`,
+        `Reads ${article(s.tsName)} ${s.tsName}${body_(msg)} at \`version\` (${
+          rangeText(msg.valid)
+        }).`,
         "Fields absent at that version get their defaults; byte fields are views into the " +
         "input. Malformed input throws `MalformedDataError`; an unknown version, `RangeError`.",
       ]);
@@ -1500,7 +1502,9 @@ class FileGen {
     this.imports.writerType = true;
     if (s.top) {
       o.doc([
-        `Writes a ${s.tsName}${body_(msg)} at \`version\` (${rangeText(msg.valid)}).`,
+        `Writes ${article(s.tsName)} ${s.tsName}${body_(msg)} at \`version\` (${
+          rangeText(msg.valid)
+        }).`,
         "Omitted optional fields take their defaults. A field the version lacks is dropped " +
         "when it holds its default or is ignorable, else a `TypeError` is thrown; so is null " +
         "where the version does not allow it. An unknown version throws `RangeError`.",
@@ -1569,6 +1573,11 @@ class FileGen {
       }
     }
   }
+}
+
+/** "a" or "an", for the name that follows. */
+function article(name: string): string {
+  return /^[AEIOU]/.test(name) ? "an" : "a";
 }
 
 /** " body" for requests and responses, which follow a header. */

@@ -87,7 +87,7 @@ export const addOffsetsToTxnApi: ApiInfo = {
 };
 
 /**
- * Writes a AddOffsetsToTxnRequest body at `version` (0-4).
+ * Writes an AddOffsetsToTxnRequest body at `version` (0-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -110,7 +110,7 @@ export function encodeAddOffsetsToTxnRequest(
 }
 
 /**
- * Reads a AddOffsetsToTxnRequest body at `version` (0-4).
+ * Reads an AddOffsetsToTxnRequest body at `version` (0-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -134,7 +134,7 @@ export function decodeAddOffsetsToTxnRequest(r: Reader, version: number): AddOff
 }
 
 /**
- * Writes a AddOffsetsToTxnResponse body at `version` (0-4).
+ * Writes an AddOffsetsToTxnResponse body at `version` (0-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -155,7 +155,7 @@ export function encodeAddOffsetsToTxnResponse(
 }
 
 /**
- * Reads a AddOffsetsToTxnResponse body at `version` (0-4).
+ * Reads an AddOffsetsToTxnResponse body at `version` (0-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

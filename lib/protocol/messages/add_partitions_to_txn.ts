@@ -221,7 +221,7 @@ export const addPartitionsToTxnApi: ApiInfo = {
 };
 
 /**
- * Writes a AddPartitionsToTxnRequest body at `version` (0-5).
+ * Writes an AddPartitionsToTxnRequest body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -297,7 +297,7 @@ export function encodeAddPartitionsToTxnRequest(
 }
 
 /**
- * Reads a AddPartitionsToTxnRequest body at `version` (0-5).
+ * Reads an AddPartitionsToTxnRequest body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -432,7 +432,7 @@ function readAddPartitionsToTxnRequestTopic(
 }
 
 /**
- * Writes a AddPartitionsToTxnResponse body at `version` (0-5).
+ * Writes an AddPartitionsToTxnResponse body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -485,7 +485,7 @@ export function encodeAddPartitionsToTxnResponse(
 }
 
 /**
- * Reads a AddPartitionsToTxnResponse body at `version` (0-5).
+ * Reads an AddPartitionsToTxnResponse body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

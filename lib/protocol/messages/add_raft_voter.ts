@@ -79,7 +79,7 @@ export const addRaftVoterApi: ApiInfo = {
 };
 
 /**
- * Writes a AddRaftVoterRequest body at `version` (0).
+ * Writes an AddRaftVoterRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -103,7 +103,7 @@ export function encodeAddRaftVoterRequest(
 }
 
 /**
- * Reads a AddRaftVoterRequest body at `version` (0).
+ * Reads an AddRaftVoterRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -154,7 +154,7 @@ function readAddRaftVoterRequestListener(r: Reader, _version: number): AddRaftVo
 }
 
 /**
- * Writes a AddRaftVoterResponse body at `version` (0).
+ * Writes an AddRaftVoterResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -173,7 +173,7 @@ export function encodeAddRaftVoterResponse(
 }
 
 /**
- * Reads a AddRaftVoterResponse body at `version` (0).
+ * Reads an AddRaftVoterResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -67,7 +67,7 @@ export const allocateProducerIdsApi: ApiInfo = {
 };
 
 /**
- * Writes a AllocateProducerIdsRequest body at `version` (0).
+ * Writes an AllocateProducerIdsRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -85,7 +85,7 @@ export function encodeAllocateProducerIdsRequest(
 }
 
 /**
- * Reads a AllocateProducerIdsRequest body at `version` (0).
+ * Reads an AllocateProducerIdsRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -105,7 +105,7 @@ export function decodeAllocateProducerIdsRequest(
 }
 
 /**
- * Writes a AllocateProducerIdsResponse body at `version` (0).
+ * Writes an AllocateProducerIdsResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -125,7 +125,7 @@ export function encodeAllocateProducerIdsResponse(
 }
 
 /**
- * Reads a AllocateProducerIdsResponse body at `version` (0).
+ * Reads an AllocateProducerIdsResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -125,7 +125,7 @@ export const alterClientQuotasApi: ApiInfo = {
 };
 
 /**
- * Writes a AlterClientQuotasRequest body at `version` (0-1).
+ * Writes an AlterClientQuotasRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -149,7 +149,7 @@ export function encodeAlterClientQuotasRequest(
 }
 
 /**
- * Reads a AlterClientQuotasRequest body at `version` (0-1).
+ * Reads an AlterClientQuotasRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -283,7 +283,7 @@ function readAlterClientQuotasRequestOpData(
 }
 
 /**
- * Writes a AlterClientQuotasResponse body at `version` (0-1).
+ * Writes an AlterClientQuotasResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -307,7 +307,7 @@ export function encodeAlterClientQuotasResponse(
 }
 
 /**
- * Reads a AlterClientQuotasResponse body at `version` (0-1).
+ * Reads an AlterClientQuotasResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -118,7 +118,7 @@ export const alterConfigsApi: ApiInfo = {
 };
 
 /**
- * Writes a AlterConfigsRequest body at `version` (0-2).
+ * Writes an AlterConfigsRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -142,7 +142,7 @@ export function encodeAlterConfigsRequest(
 }
 
 /**
- * Reads a AlterConfigsRequest body at `version` (0-2).
+ * Reads an AlterConfigsRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -233,7 +233,7 @@ function readAlterConfigsRequestAlterableConfig(
 }
 
 /**
- * Writes a AlterConfigsResponse body at `version` (0-2).
+ * Writes an AlterConfigsResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -257,7 +257,7 @@ export function encodeAlterConfigsResponse(
 }
 
 /**
- * Reads a AlterConfigsResponse body at `version` (0-2).
+ * Reads an AlterConfigsResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -197,7 +197,7 @@ export const alterPartitionApi: ApiInfo = {
 };
 
 /**
- * Writes a AlterPartitionRequest body at `version` (0-3).
+ * Writes an AlterPartitionRequest body at `version` (0-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -219,7 +219,7 @@ export function encodeAlterPartitionRequest(
 }
 
 /**
- * Reads a AlterPartitionRequest body at `version` (0-3).
+ * Reads an AlterPartitionRequest body at `version` (0-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -398,7 +398,7 @@ function readAlterPartitionRequestBrokerState(
 }
 
 /**
- * Writes a AlterPartitionResponse body at `version` (0-3).
+ * Writes an AlterPartitionResponse body at `version` (0-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -420,7 +420,7 @@ export function encodeAlterPartitionResponse(
 }
 
 /**
- * Reads a AlterPartitionResponse body at `version` (0-3).
+ * Reads an AlterPartitionResponse body at `version` (0-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -125,7 +125,7 @@ export const alterPartitionReassignmentsApi: ApiInfo = {
 };
 
 /**
- * Writes a AlterPartitionReassignmentsRequest body at `version` (0).
+ * Writes an AlterPartitionReassignmentsRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -146,7 +146,7 @@ export function encodeAlterPartitionReassignmentsRequest(
 }
 
 /**
- * Reads a AlterPartitionReassignmentsRequest body at `version` (0).
+ * Reads an AlterPartitionReassignmentsRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -244,7 +244,7 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(
 }
 
 /**
- * Writes a AlterPartitionReassignmentsResponse body at `version` (0).
+ * Writes an AlterPartitionReassignmentsResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -267,7 +267,7 @@ export function encodeAlterPartitionReassignmentsResponse(
 }
 
 /**
- * Reads a AlterPartitionReassignmentsResponse body at `version` (0).
+ * Reads an AlterPartitionReassignmentsResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

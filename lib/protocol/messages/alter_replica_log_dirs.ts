@@ -115,7 +115,7 @@ export const alterReplicaLogDirsApi: ApiInfo = {
 };
 
 /**
- * Writes a AlterReplicaLogDirsRequest body at `version` (0-2).
+ * Writes an AlterReplicaLogDirsRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -138,7 +138,7 @@ export function encodeAlterReplicaLogDirsRequest(
 }
 
 /**
- * Reads a AlterReplicaLogDirsRequest body at `version` (0-2).
+ * Reads an AlterReplicaLogDirsRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -242,7 +242,7 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(
 }
 
 /**
- * Writes a AlterReplicaLogDirsResponse body at `version` (0-2).
+ * Writes an AlterReplicaLogDirsResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -266,7 +266,7 @@ export function encodeAlterReplicaLogDirsResponse(
 }
 
 /**
- * Reads a AlterReplicaLogDirsResponse body at `version` (0-2).
+ * Reads an AlterReplicaLogDirsResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

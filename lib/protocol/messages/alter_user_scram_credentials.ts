@@ -93,7 +93,7 @@ export const alterUserScramCredentialsApi: ApiInfo = {
 };
 
 /**
- * Writes a AlterUserScramCredentialsRequest body at `version` (0).
+ * Writes an AlterUserScramCredentialsRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -117,7 +117,7 @@ export function encodeAlterUserScramCredentialsRequest(
 }
 
 /**
- * Reads a AlterUserScramCredentialsRequest body at `version` (0).
+ * Reads an AlterUserScramCredentialsRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -206,7 +206,7 @@ function readAlterUserScramCredentialsRequestScramCredentialUpsertion(
 }
 
 /**
- * Writes a AlterUserScramCredentialsResponse body at `version` (0).
+ * Writes an AlterUserScramCredentialsResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -227,7 +227,7 @@ export function encodeAlterUserScramCredentialsResponse(
 }
 
 /**
- * Reads a AlterUserScramCredentialsResponse body at `version` (0).
+ * Reads an AlterUserScramCredentialsResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -176,7 +176,7 @@ export const apiVersionsApi: ApiInfo = {
 };
 
 /**
- * Writes a ApiVersionsRequest body at `version` (0-4).
+ * Writes an ApiVersionsRequest body at `version` (0-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -197,7 +197,7 @@ export function encodeApiVersionsRequest(w: Writer, version: number, m: ApiVersi
 }
 
 /**
- * Reads a ApiVersionsRequest body at `version` (0-4).
+ * Reads an ApiVersionsRequest body at `version` (0-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -223,7 +223,7 @@ export function decodeApiVersionsRequest(r: Reader, version: number): ApiVersion
 }
 
 /**
- * Writes a ApiVersionsResponse body at `version` (0-4).
+ * Writes an ApiVersionsResponse body at `version` (0-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -293,7 +293,7 @@ export function encodeApiVersionsResponse(
 }
 
 /**
- * Reads a ApiVersionsResponse body at `version` (0-4).
+ * Reads an ApiVersionsResponse body at `version` (0-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -103,7 +103,7 @@ export const assignReplicasToDirsApi: ApiInfo = {
 };
 
 /**
- * Writes a AssignReplicasToDirsRequest body at `version` (0).
+ * Writes an AssignReplicasToDirsRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -125,7 +125,7 @@ export function encodeAssignReplicasToDirsRequest(
 }
 
 /**
- * Reads a AssignReplicasToDirsRequest body at `version` (0).
+ * Reads an AssignReplicasToDirsRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -238,7 +238,7 @@ function readAssignReplicasToDirsRequestPartitionData(
 }
 
 /**
- * Writes a AssignReplicasToDirsResponse body at `version` (0).
+ * Writes an AssignReplicasToDirsResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -260,7 +260,7 @@ export function encodeAssignReplicasToDirsResponse(
 }
 
 /**
- * Reads a AssignReplicasToDirsResponse body at `version` (0).
+ * Reads an AssignReplicasToDirsResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

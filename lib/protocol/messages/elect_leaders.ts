@@ -139,7 +139,7 @@ export const electLeadersApi: ApiInfo = {
 };
 
 /**
- * Writes a ElectLeadersRequest body at `version` (0-2).
+ * Writes an ElectLeadersRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -172,7 +172,7 @@ export function encodeElectLeadersRequest(
 }
 
 /**
- * Reads a ElectLeadersRequest body at `version` (0-2).
+ * Reads an ElectLeadersRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -245,7 +245,7 @@ function readElectLeadersRequestTopicPartitions(
 }
 
 /**
- * Writes a ElectLeadersResponse body at `version` (0-2).
+ * Writes an ElectLeadersResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -274,7 +274,7 @@ export function encodeElectLeadersResponse(
 }
 
 /**
- * Reads a ElectLeadersResponse body at `version` (0-2).
+ * Reads an ElectLeadersResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

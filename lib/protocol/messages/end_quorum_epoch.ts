@@ -192,7 +192,7 @@ export const endQuorumEpochApi: ApiInfo = {
 };
 
 /**
- * Writes a EndQuorumEpochRequest body at `version` (0-1).
+ * Writes an EndQuorumEpochRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -223,7 +223,7 @@ export function encodeEndQuorumEpochRequest(
 }
 
 /**
- * Reads a EndQuorumEpochRequest body at `version` (0-1).
+ * Reads an EndQuorumEpochRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -415,7 +415,7 @@ function readEndQuorumEpochRequestLeaderEndpoint(
 }
 
 /**
- * Writes a EndQuorumEpochResponse body at `version` (0-1).
+ * Writes an EndQuorumEpochResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -456,7 +456,7 @@ export function encodeEndQuorumEpochResponse(
 }
 
 /**
- * Reads a EndQuorumEpochResponse body at `version` (0-1).
+ * Reads an EndQuorumEpochResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

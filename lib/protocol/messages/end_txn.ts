@@ -104,7 +104,7 @@ export const endTxnApi: ApiInfo = {
 };
 
 /**
- * Writes a EndTxnRequest body at `version` (0-5).
+ * Writes an EndTxnRequest body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -123,7 +123,7 @@ export function encodeEndTxnRequest(w: Writer, version: number, m: EndTxnRequest
 }
 
 /**
- * Reads a EndTxnRequest body at `version` (0-5).
+ * Reads an EndTxnRequest body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -147,7 +147,7 @@ export function decodeEndTxnRequest(r: Reader, version: number): EndTxnRequest {
 }
 
 /**
- * Writes a EndTxnResponse body at `version` (0-5).
+ * Writes an EndTxnResponse body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -170,7 +170,7 @@ export function encodeEndTxnResponse(w: Writer, version: number, m: EndTxnRespon
 }
 
 /**
- * Reads a EndTxnResponse body at `version` (0-5).
+ * Reads an EndTxnResponse body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

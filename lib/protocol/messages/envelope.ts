@@ -72,7 +72,7 @@ export const envelopeApi: ApiInfo = {
 };
 
 /**
- * Writes a EnvelopeRequest body at `version` (0).
+ * Writes an EnvelopeRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -87,7 +87,7 @@ export function encodeEnvelopeRequest(w: Writer, version: number, m: EnvelopeReq
 }
 
 /**
- * Reads a EnvelopeRequest body at `version` (0).
+ * Reads an EnvelopeRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -106,7 +106,7 @@ export function decodeEnvelopeRequest(r: Reader, version: number): EnvelopeReque
 }
 
 /**
- * Writes a EnvelopeResponse body at `version` (0).
+ * Writes an EnvelopeResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -120,7 +120,7 @@ export function encodeEnvelopeResponse(w: Writer, version: number, m: EnvelopeRe
 }
 
 /**
- * Reads a EnvelopeResponse body at `version` (0).
+ * Reads an EnvelopeResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

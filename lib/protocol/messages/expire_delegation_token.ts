@@ -63,7 +63,7 @@ export const expireDelegationTokenApi: ApiInfo = {
 };
 
 /**
- * Writes a ExpireDelegationTokenRequest body at `version` (0-2).
+ * Writes an ExpireDelegationTokenRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -84,7 +84,7 @@ export function encodeExpireDelegationTokenRequest(
 }
 
 /**
- * Reads a ExpireDelegationTokenRequest body at `version` (0-2).
+ * Reads an ExpireDelegationTokenRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -107,7 +107,7 @@ export function decodeExpireDelegationTokenRequest(
 }
 
 /**
- * Writes a ExpireDelegationTokenResponse body at `version` (0-2).
+ * Writes an ExpireDelegationTokenResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -129,7 +129,7 @@ export function encodeExpireDelegationTokenResponse(
 }
 
 /**
- * Reads a ExpireDelegationTokenResponse body at `version` (0-2).
+ * Reads an ExpireDelegationTokenResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

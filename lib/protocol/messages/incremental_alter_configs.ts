@@ -127,7 +127,7 @@ export const incrementalAlterConfigsApi: ApiInfo = {
 };
 
 /**
- * Writes a IncrementalAlterConfigsRequest body at `version` (0-1).
+ * Writes an IncrementalAlterConfigsRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -151,7 +151,7 @@ export function encodeIncrementalAlterConfigsRequest(
 }
 
 /**
- * Reads a IncrementalAlterConfigsRequest body at `version` (0-1).
+ * Reads an IncrementalAlterConfigsRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -253,7 +253,7 @@ function readIncrementalAlterConfigsRequestAlterableConfig(
 }
 
 /**
- * Writes a IncrementalAlterConfigsResponse body at `version` (0-1).
+ * Writes an IncrementalAlterConfigsResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -277,7 +277,7 @@ export function encodeIncrementalAlterConfigsResponse(
 }
 
 /**
- * Reads a IncrementalAlterConfigsResponse body at `version` (0-1).
+ * Reads an IncrementalAlterConfigsResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -113,7 +113,7 @@ export const initProducerIdApi: ApiInfo = {
 };
 
 /**
- * Writes a InitProducerIdRequest body at `version` (0-5).
+ * Writes an InitProducerIdRequest body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -144,7 +144,7 @@ export function encodeInitProducerIdRequest(
 }
 
 /**
- * Reads a InitProducerIdRequest body at `version` (0-5).
+ * Reads an InitProducerIdRequest body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -174,7 +174,7 @@ export function decodeInitProducerIdRequest(r: Reader, version: number): InitPro
 }
 
 /**
- * Writes a InitProducerIdResponse body at `version` (0-5).
+ * Writes an InitProducerIdResponse body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -197,7 +197,7 @@ export function encodeInitProducerIdResponse(
 }
 
 /**
- * Reads a InitProducerIdResponse body at `version` (0-5).
+ * Reads an InitProducerIdResponse body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

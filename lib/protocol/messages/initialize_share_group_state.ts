@@ -102,7 +102,7 @@ export const initializeShareGroupStateApi: ApiInfo = {
 };
 
 /**
- * Writes a InitializeShareGroupStateRequest body at `version` (0).
+ * Writes an InitializeShareGroupStateRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -123,7 +123,7 @@ export function encodeInitializeShareGroupStateRequest(
 }
 
 /**
- * Reads a InitializeShareGroupStateRequest body at `version` (0).
+ * Reads an InitializeShareGroupStateRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -207,7 +207,7 @@ function readInitializeShareGroupStateRequestPartitionData(
 }
 
 /**
- * Writes a InitializeShareGroupStateResponse body at `version` (0).
+ * Writes an InitializeShareGroupStateResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -227,7 +227,7 @@ export function encodeInitializeShareGroupStateResponse(
 }
 
 /**
- * Reads a InitializeShareGroupStateResponse body at `version` (0).
+ * Reads an InitializeShareGroupStateResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

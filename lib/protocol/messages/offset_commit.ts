@@ -213,7 +213,7 @@ export const offsetCommitApi: ApiInfo = {
 };
 
 /**
- * Writes a OffsetCommitRequest body at `version` (0-9).
+ * Writes an OffsetCommitRequest body at `version` (0-9).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -251,7 +251,7 @@ export function encodeOffsetCommitRequest(
 }
 
 /**
- * Reads a OffsetCommitRequest body at `version` (0-9).
+ * Reads an OffsetCommitRequest body at `version` (0-9).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -386,7 +386,7 @@ function readOffsetCommitRequestPartition(
 }
 
 /**
- * Writes a OffsetCommitResponse body at `version` (0-9).
+ * Writes an OffsetCommitResponse body at `version` (0-9).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -412,7 +412,7 @@ export function encodeOffsetCommitResponse(
 }
 
 /**
- * Reads a OffsetCommitResponse body at `version` (0-9).
+ * Reads an OffsetCommitResponse body at `version` (0-9).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

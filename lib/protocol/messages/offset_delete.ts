@@ -104,7 +104,7 @@ export const offsetDeleteApi: ApiInfo = {
 };
 
 /**
- * Writes a OffsetDeleteRequest body at `version` (0).
+ * Writes an OffsetDeleteRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -124,7 +124,7 @@ export function encodeOffsetDeleteRequest(
 }
 
 /**
- * Reads a OffsetDeleteRequest body at `version` (0).
+ * Reads an OffsetDeleteRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -189,7 +189,7 @@ function readOffsetDeleteRequestPartition(
 }
 
 /**
- * Writes a OffsetDeleteResponse body at `version` (0).
+ * Writes an OffsetDeleteResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -210,7 +210,7 @@ export function encodeOffsetDeleteResponse(
 }
 
 /**
- * Reads a OffsetDeleteResponse body at `version` (0).
+ * Reads an OffsetDeleteResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

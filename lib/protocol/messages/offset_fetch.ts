@@ -340,7 +340,7 @@ export const offsetFetchApi: ApiInfo = {
 };
 
 /**
- * Writes a OffsetFetchRequest body at `version` (0-9).
+ * Writes an OffsetFetchRequest body at `version` (0-9).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -388,7 +388,7 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, m: OffsetFe
 }
 
 /**
- * Reads a OffsetFetchRequest body at `version` (0-9).
+ * Reads an OffsetFetchRequest body at `version` (0-9).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -555,7 +555,7 @@ function readOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRe
 }
 
 /**
- * Writes a OffsetFetchResponse body at `version` (0-9).
+ * Writes an OffsetFetchResponse body at `version` (0-9).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -598,7 +598,7 @@ export function encodeOffsetFetchResponse(
 }
 
 /**
- * Reads a OffsetFetchResponse body at `version` (0-9).
+ * Reads an OffsetFetchResponse body at `version` (0-9).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

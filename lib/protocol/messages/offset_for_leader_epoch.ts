@@ -158,7 +158,7 @@ export const offsetForLeaderEpochApi: ApiInfo = {
 };
 
 /**
- * Writes a OffsetForLeaderEpochRequest body at `version` (0-4).
+ * Writes an OffsetForLeaderEpochRequest body at `version` (0-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -184,7 +184,7 @@ export function encodeOffsetForLeaderEpochRequest(
 }
 
 /**
- * Reads a OffsetForLeaderEpochRequest body at `version` (0-4).
+ * Reads an OffsetForLeaderEpochRequest body at `version` (0-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -291,7 +291,7 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(
 }
 
 /**
- * Writes a OffsetForLeaderEpochResponse body at `version` (0-4).
+ * Writes an OffsetForLeaderEpochResponse body at `version` (0-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -317,7 +317,7 @@ export function encodeOffsetForLeaderEpochResponse(
 }
 
 /**
- * Reads a OffsetForLeaderEpochResponse body at `version` (0-4).
+ * Reads an OffsetForLeaderEpochResponse body at `version` (0-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

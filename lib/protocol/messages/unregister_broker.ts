@@ -59,7 +59,7 @@ export const unregisterBrokerApi: ApiInfo = {
 };
 
 /**
- * Writes a UnregisterBrokerRequest body at `version` (0).
+ * Writes an UnregisterBrokerRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -76,7 +76,7 @@ export function encodeUnregisterBrokerRequest(
 }
 
 /**
- * Reads a UnregisterBrokerRequest body at `version` (0).
+ * Reads an UnregisterBrokerRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -91,7 +91,7 @@ export function decodeUnregisterBrokerRequest(r: Reader, version: number): Unreg
 }
 
 /**
- * Writes a UnregisterBrokerResponse body at `version` (0).
+ * Writes an UnregisterBrokerResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -110,7 +110,7 @@ export function encodeUnregisterBrokerResponse(
 }
 
 /**
- * Reads a UnregisterBrokerResponse body at `version` (0).
+ * Reads an UnregisterBrokerResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -137,7 +137,7 @@ export const updateFeaturesApi: ApiInfo = {
 };
 
 /**
- * Writes a UpdateFeaturesRequest body at `version` (0-2).
+ * Writes an UpdateFeaturesRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -163,7 +163,7 @@ export function encodeUpdateFeaturesRequest(
 }
 
 /**
- * Reads a UpdateFeaturesRequest body at `version` (0-2).
+ * Reads an UpdateFeaturesRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -245,7 +245,7 @@ function readUpdateFeaturesRequestFeatureUpdateKey(
 }
 
 /**
- * Writes a UpdateFeaturesResponse body at `version` (0-2).
+ * Writes an UpdateFeaturesResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -271,7 +271,7 @@ export function encodeUpdateFeaturesResponse(
 }
 
 /**
- * Reads a UpdateFeaturesResponse body at `version` (0-2).
+ * Reads an UpdateFeaturesResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

@@ -241,7 +241,7 @@ export const updateMetadataApi: ApiInfo = {
 };
 
 /**
- * Writes a UpdateMetadataRequest body at `version` (0-8).
+ * Writes an UpdateMetadataRequest body at `version` (0-8).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -316,7 +316,7 @@ export function encodeUpdateMetadataRequest(
 }
 
 /**
- * Reads a UpdateMetadataRequest body at `version` (0-8).
+ * Reads an UpdateMetadataRequest body at `version` (0-8).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -625,7 +625,7 @@ function readUpdateMetadataRequestEndpoint(
 }
 
 /**
- * Writes a UpdateMetadataResponse body at `version` (0-8).
+ * Writes an UpdateMetadataResponse body at `version` (0-8).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -645,7 +645,7 @@ export function encodeUpdateMetadataResponse(
 }
 
 /**
- * Reads a UpdateMetadataResponse body at `version` (0-8).
+ * Reads an UpdateMetadataResponse body at `version` (0-8).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.

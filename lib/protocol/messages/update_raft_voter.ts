@@ -111,7 +111,7 @@ export const updateRaftVoterApi: ApiInfo = {
 };
 
 /**
- * Writes a UpdateRaftVoterRequest body at `version` (0).
+ * Writes an UpdateRaftVoterRequest body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -136,7 +136,7 @@ export function encodeUpdateRaftVoterRequest(
 }
 
 /**
- * Reads a UpdateRaftVoterRequest body at `version` (0).
+ * Reads an UpdateRaftVoterRequest body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -215,7 +215,7 @@ function readUpdateRaftVoterRequestKRaftVersionFeature(
 }
 
 /**
- * Writes a UpdateRaftVoterResponse body at `version` (0).
+ * Writes an UpdateRaftVoterResponse body at `version` (0).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -248,7 +248,7 @@ export function encodeUpdateRaftVoterResponse(
 }
 
 /**
- * Reads a UpdateRaftVoterResponse body at `version` (0).
+ * Reads an UpdateRaftVoterResponse body at `version` (0).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
