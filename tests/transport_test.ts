@@ -6,9 +6,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import process from "node:process";
+import { spawn } from "node:child_process";
 import { Reader } from "../lib/protocol/reader.ts";
 import { Writer } from "../lib/protocol/writer.ts";
 import { ConnectionError } from "../lib/net/connection_error.ts";
@@ -18,7 +20,6 @@ import { FrameDecoder } from "../lib/net/frame_decoder.ts";
 import { nodeTransport } from "../lib/net/transport_node.ts";
 import type { BrokerSocket, Transport } from "../lib/net/transport.ts";
 import { requireBroker } from "./_kafka.ts";
-import { run } from "./_tools.ts";
 
 const runtime = detectRuntime();
 const transports: [string, () => Promise<Transport>][] = [
@@ -294,12 +295,12 @@ async function makeCertificates(): Promise<{ ca: string; cert: string; key: stri
         .concat(["-CAcreateserial", "-out", `${dir}/leaf.pem`, "-days", "2", "-extfile"])
         .concat([`${dir}/ext.cnf`]),
     ];
-    await run("sh", [
-      "-c",
-      `printf 'subjectAltName=DNS:kanal.test,DNS:localhost,IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ${dir}/ext.cnf`,
-    ]);
+    writeFileSync(
+      `${dir}/ext.cnf`,
+      "subjectAltName=DNS:kanal.test,DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    );
     for (const args of steps) {
-      const r = await run("openssl", args);
+      const r = await exec("openssl", args);
       if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
     }
     return {
@@ -374,5 +375,72 @@ for (const [name, load] of transports) {
     } finally {
       await echo.close();
     }
+  });
+}
+
+/** Set in the Node process that the last test starts, so that it does not start another. */
+const IN_NODE = "KANAL_TRANSPORT_TEST_IN_NODE";
+/** The repository, passed on to that process, whose bundled copy of this file lives elsewhere. */
+const ROOT = process.env.KANAL_ROOT ?? new URL("..", import.meta.url).pathname;
+
+test("this whole file passes under Node itself, where the default transport is Node's", {
+  skip: process.env[IN_NODE] === "1",
+}, async () => {
+  await requireBroker();
+  // Node 20 cannot run TypeScript: Bun bundles this file into one JS file (Node's built-ins
+  // stay external) and Node's own test runner runs it.
+  const dir = mkdtempSync(join(tmpdir(), "kanal-node-"));
+  try {
+    const built = await exec(join(ROOT, "node_modules/.bin/bun"), [
+      "build",
+      "--target=node",
+      "--format=esm",
+      `--outfile=${join(dir, "transport_test.mjs")}`,
+      join(ROOT, "tests/transport_test.ts"),
+    ]);
+    assert.equal(built.code, 0, built.stderr);
+    const r = await exec("/usr/bin/node", ["--test", join(dir, "transport_test.mjs")], {
+      [IN_NODE]: "1",
+      KANAL_ROOT: ROOT,
+    });
+    const out = new TextDecoder().decode(r.stdout);
+    assert.equal(r.code, 0, out);
+    assert.match(out, /^# fail 0$/m);
+    const passed = Number(/^# pass (\d+)$/m.exec(out)?.[1]);
+    assert.ok(passed >= 26, `${passed} tests passed under Node:\n${out}`);
+    assert.ok(out.includes("the default transport (node)"), "Node's runtime was detected");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Runs a command with extra environment variables and no stdin. (_tools.ts's run() writes to
+ * stdin, which fails with an uncaught EPIPE under Node when the command exits without reading.)
+ */
+function exec(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: Uint8Array; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
+    const out: Uint8Array[] = [];
+    let stderr = "";
+    child.stdout!.on("data", (c: Uint8Array) => out.push(new Uint8Array(c)));
+    child.stderr!.on("data", (c: Uint8Array) => stderr += new TextDecoder().decode(c));
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const all = new Uint8Array(out.reduce((a, c) => a + c.length, 0));
+      let at = 0;
+      for (const c of out) {
+        all.set(c, at);
+        at += c.length;
+      }
+      resolve({ code, stdout: all, stderr });
+    });
   });
 }
