@@ -1178,7 +1178,7 @@ class FileGen {
       loop(x);
       return;
     }
-    if (!declared) o.add(`let ${x}: ${tsType(f)} = [];`);
+    if (!declared) o.add(`let ${x}: ${tsType(f)} = null;`);
     if (nullCond === "false") {
       // Declared already, holding a fresh [] (arrays that are never null default to empty).
       o.add(`if (${count} < 0) ${nullOnWire()}`);
@@ -1615,7 +1615,8 @@ function fieldDoc(f: FieldDef): string[] {
   if (f.raw.mapKey) notes.push("Map key.");
   if (f.raw.entityType) notes.push(`Entity type: ${f.raw.entityType}.`);
   if (f.raw.zeroCopy) notes.push("Zero copy: decoded as a view into the input.");
-  const about = escapeDoc(f.raw.about ?? "");
+  // A few spec fields have no `about`; name the Kafka field and type rather than say nothing.
+  const about = escapeDoc(f.raw.about ?? "") || `Kafka's \`${f.raw.name}\` (\`${f.raw.type}\`).`;
   const paras = [about];
   if (notes.length) paras.push(notes.join(" "));
   if (f.explicitDefault) paras.push(`@default {${defaultOf(f).lit}}`);

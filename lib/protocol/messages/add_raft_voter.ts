@@ -15,8 +15,13 @@ import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /** The AddRaftVoter request (API key 80), versions 0. */
 export interface AddRaftVoterRequest {
-  /** Nullable. */
+  /**
+   * Kafka's `ClusterId` (`string`).
+   *
+   * Nullable.
+   */
   clusterId: string | null;
+  /** Kafka's `TimeoutMs` (`int32`). */
   timeoutMs: number;
   /** The replica id of the voter getting added to the topic partition */
   voterId: number;

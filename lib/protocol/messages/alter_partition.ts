@@ -36,6 +36,7 @@ export interface AlterPartitionRequest {
    * @default {-1n}
    */
   brokerEpoch?: bigint;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: AlterPartitionRequestTopicData[];
 }
 
@@ -53,6 +54,7 @@ export interface AlterPartitionRequestTopicData {
    * Versions 2+. Ignorable: dropped silently by versions without it.
    */
   topicId?: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: AlterPartitionRequestPartitionData[];
 }
 
@@ -68,7 +70,11 @@ export interface AlterPartitionRequestPartitionData {
    * Versions 0-2. Entity type: brokerId.
    */
   newIsr?: number[];
-  /** Versions 3+. */
+  /**
+   * Kafka's `NewIsrWithEpochs` (`[]BrokerState`).
+   *
+   * Versions 3+.
+   */
   newIsrWithEpochs?: AlterPartitionRequestBrokerState[];
   /**
    * 1 if the partition is recovering from an unclean leader election; 0 otherwise.
@@ -123,6 +129,7 @@ export interface AlterPartitionResponse {
   throttleTimeMs: number;
   /** The top level response error code */
   errorCode: number;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: AlterPartitionResponseTopicData[];
 }
 
@@ -140,6 +147,7 @@ export interface AlterPartitionResponseTopicData {
    * Versions 2+. Ignorable: dropped silently by versions without it.
    */
   topicId?: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: AlterPartitionResponsePartitionData[];
 }
 

@@ -227,7 +227,7 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(
 ): AlterPartitionReassignmentsRequestReassignablePartition {
   const partitionIndex = r.int32();
   const replicasCount = r.compactArrayLength(4);
-  let replicas: number[] | null = [];
+  let replicas: number[] | null = null;
   if (replicasCount < 0) {
     replicas = null;
   } else {

@@ -27,6 +27,7 @@ export interface AssignReplicasToDirsRequest {
    * @default {-1n}
    */
   brokerEpoch?: bigint;
+  /** Kafka's `Directories` (`[]DirectoryData`). */
   directories: AssignReplicasToDirsRequestDirectoryData[];
 }
 
@@ -34,6 +35,7 @@ export interface AssignReplicasToDirsRequest {
 export interface AssignReplicasToDirsRequestDirectoryData {
   /** The ID of the directory */
   id: string;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: AssignReplicasToDirsRequestTopicData[];
 }
 
@@ -41,6 +43,7 @@ export interface AssignReplicasToDirsRequestDirectoryData {
 export interface AssignReplicasToDirsRequestTopicData {
   /** The ID of the assigned topic */
   topicId: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: AssignReplicasToDirsRequestPartitionData[];
 }
 
@@ -59,6 +62,7 @@ export interface AssignReplicasToDirsResponse {
   throttleTimeMs: number;
   /** The top level response error code */
   errorCode: number;
+  /** Kafka's `Directories` (`[]DirectoryData`). */
   directories: AssignReplicasToDirsResponseDirectoryData[];
 }
 
@@ -66,6 +70,7 @@ export interface AssignReplicasToDirsResponse {
 export interface AssignReplicasToDirsResponseDirectoryData {
   /** The ID of the directory */
   id: string;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: AssignReplicasToDirsResponseTopicData[];
 }
 
@@ -73,6 +78,7 @@ export interface AssignReplicasToDirsResponseDirectoryData {
 export interface AssignReplicasToDirsResponseTopicData {
   /** The ID of the assigned topic */
   topicId: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: AssignReplicasToDirsResponsePartitionData[];
 }
 

@@ -30,6 +30,8 @@ import {
  */
 export interface BeginQuorumEpochRequest {
   /**
+   * Kafka's `ClusterId` (`string`).
+   *
    * Nullable.
    *
    * @default {null}
@@ -43,6 +45,7 @@ export interface BeginQuorumEpochRequest {
    * @default {-1}
    */
   voterId?: number;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: BeginQuorumEpochRequestTopicData[];
   /**
    * Endpoints for the leader
@@ -60,6 +63,7 @@ export interface BeginQuorumEpochRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: BeginQuorumEpochRequestPartitionData[];
 }
 
@@ -109,6 +113,7 @@ export interface BeginQuorumEpochRequestLeaderEndpoint {
 export interface BeginQuorumEpochResponse {
   /** The top level error code. */
   errorCode: number;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: BeginQuorumEpochResponseTopicData[];
   /**
    * Endpoints for all leaders enumerated in PartitionData
@@ -126,6 +131,7 @@ export interface BeginQuorumEpochResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: BeginQuorumEpochResponsePartitionData[];
 }
 
@@ -133,6 +139,7 @@ export interface BeginQuorumEpochResponseTopicData {
 export interface BeginQuorumEpochResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
+  /** Kafka's `ErrorCode` (`int16`). */
   errorCode: number;
   /**
    * The ID of the current leader or -1 if the leader is unknown.

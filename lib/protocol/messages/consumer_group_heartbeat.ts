@@ -269,7 +269,7 @@ export function decodeConsumerGroupHeartbeatRequest(
   const rackId = r.compactNullableString();
   const rebalanceTimeoutMs = r.int32();
   const subscribedTopicNamesCount = r.compactArrayLength(1);
-  let subscribedTopicNames: string[] | null = [];
+  let subscribedTopicNames: string[] | null = null;
   if (subscribedTopicNamesCount < 0) {
     subscribedTopicNames = null;
   } else {
@@ -284,7 +284,7 @@ export function decodeConsumerGroupHeartbeatRequest(
   }
   const serverAssignor = r.compactNullableString();
   const topicPartitionsCount = r.compactArrayLength(18);
-  let topicPartitions: ConsumerGroupHeartbeatRequestTopicPartitions[] | null = [];
+  let topicPartitions: ConsumerGroupHeartbeatRequestTopicPartitions[] | null = null;
   if (topicPartitionsCount < 0) {
     topicPartitions = null;
   } else {

@@ -25,8 +25,11 @@ import { checkVersion, nullOnWire } from "./_helpers.ts";
  * Version 3 adds rack id to ConsumerProtocolSubscription.
  */
 export interface ConsumerProtocolAssignment {
+  /** Kafka's `AssignedPartitions` (`[]TopicPartition`). */
   assignedPartitions: ConsumerProtocolAssignmentTopicPartition[];
   /**
+   * Kafka's `UserData` (`bytes`).
+   *
    * Nullable. Zero copy: decoded as a view into the input.
    *
    * @default {null}
@@ -36,8 +39,13 @@ export interface ConsumerProtocolAssignment {
 
 /** An element of `ConsumerProtocolAssignment.assignedPartitions`. */
 export interface ConsumerProtocolAssignmentTopicPartition {
-  /** Map key. Entity type: topicName. */
+  /**
+   * Kafka's `Topic` (`string`).
+   *
+   * Map key. Entity type: topicName.
+   */
   topic: string;
+  /** Kafka's `Partitions` (`[]int32`). */
   partitions: number[];
 }
 

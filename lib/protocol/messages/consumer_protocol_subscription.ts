@@ -27,22 +27,33 @@ import { checkVersion, nullOnWire } from "./_helpers.ts";
  * Version 3 adds rack id to enable rack-aware assignment.
  */
 export interface ConsumerProtocolSubscription {
+  /** Kafka's `Topics` (`[]string`). */
   topics: string[];
   /**
+   * Kafka's `UserData` (`bytes`).
+   *
    * Nullable. Zero copy: decoded as a view into the input.
    *
    * @default {null}
    */
   userData?: Uint8Array | null;
-  /** Versions 1+. Ignorable: dropped silently by versions without it. */
+  /**
+   * Kafka's `OwnedPartitions` (`[]TopicPartition`).
+   *
+   * Versions 1+. Ignorable: dropped silently by versions without it.
+   */
   ownedPartitions?: ConsumerProtocolSubscriptionTopicPartition[];
   /**
+   * Kafka's `GenerationId` (`int32`).
+   *
    * Versions 2+. Ignorable: dropped silently by versions without it.
    *
    * @default {-1}
    */
   generationId?: number;
   /**
+   * Kafka's `RackId` (`string`).
+   *
    * Versions 3+. Nullable. Ignorable: dropped silently by versions without it.
    *
    * @default {null}
@@ -56,8 +67,13 @@ export interface ConsumerProtocolSubscription {
  * Used in versions 1-3.
  */
 export interface ConsumerProtocolSubscriptionTopicPartition {
-  /** Map key. Entity type: topicName. */
+  /**
+   * Kafka's `Topic` (`string`).
+   *
+   * Map key. Entity type: topicName.
+   */
   topic: string;
+  /** Kafka's `Partitions` (`[]int32`). */
   partitions: number[];
 }
 

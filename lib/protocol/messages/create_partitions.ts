@@ -211,7 +211,7 @@ function readCreatePartitionsRequestTopic(
   const name = flexible ? r.compactString() : r.string();
   const count = r.int32();
   const assignmentsCount = flexible ? r.compactArrayLength(2) : r.arrayLength(2);
-  let assignments: CreatePartitionsRequestAssignment[] | null = [];
+  let assignments: CreatePartitionsRequestAssignment[] | null = null;
   if (assignmentsCount < 0) {
     assignments = null;
   } else {

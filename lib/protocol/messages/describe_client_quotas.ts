@@ -254,7 +254,7 @@ export function decodeDescribeClientQuotasResponse(
   const errorCode = r.int16();
   const errorMessage = flexible ? r.compactNullableString() : r.nullableString();
   const entriesCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
-  let entries: DescribeClientQuotasResponseEntryData[] | null = [];
+  let entries: DescribeClientQuotasResponseEntryData[] | null = null;
   if (entriesCount < 0) {
     entries = null;
   } else {

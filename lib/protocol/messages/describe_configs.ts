@@ -296,7 +296,7 @@ function readDescribeConfigsRequestResource(
   const resourceType = r.int8();
   const resourceName = flexible ? r.compactString() : r.string();
   const configurationKeysCount = flexible ? r.compactArrayLength(1) : r.arrayLength(1);
-  let configurationKeys: string[] | null = [];
+  let configurationKeys: string[] | null = null;
   if (configurationKeysCount < 0) {
     configurationKeys = null;
   } else {

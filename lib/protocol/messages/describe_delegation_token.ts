@@ -168,7 +168,7 @@ export function decodeDescribeDelegationTokenRequest(
   checkVersion("decode", "DescribeDelegationTokenRequest", version, 0, 3);
   const flexible = version >= 2;
   const ownersCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
-  let owners: DescribeDelegationTokenRequestOwner[] | null = [];
+  let owners: DescribeDelegationTokenRequestOwner[] | null = null;
   if (ownersCount < 0) {
     owners = null;
   } else {

@@ -109,6 +109,7 @@ export interface DescribeLogDirsResponseTopic {
    * Entity type: topicName.
    */
   name: string;
+  /** Kafka's `Partitions` (`[]DescribeLogDirsPartition`). */
   partitions: DescribeLogDirsResponsePartition[];
 }
 
@@ -185,7 +186,7 @@ export function decodeDescribeLogDirsRequest(r: Reader, version: number): Descri
   checkVersion("decode", "DescribeLogDirsRequest", version, 0, 4);
   const flexible = version >= 2;
   const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
-  let topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null = [];
+  let topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null = null;
   if (topicsCount < 0) {
     topics = null;
   } else {

@@ -15,6 +15,7 @@ import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /** The DescribeProducers request (API key 61), versions 0. */
 export interface DescribeProducersRequest {
+  /** Kafka's `Topics` (`[]TopicRequest`). */
   topics: DescribeProducersRequestTopicRequest[];
 }
 
@@ -70,20 +71,39 @@ export interface DescribeProducersResponsePartitionResponse {
    * @default {null}
    */
   errorMessage?: string | null;
+  /** Kafka's `ActiveProducers` (`[]ProducerState`). */
   activeProducers: DescribeProducersResponseProducerState[];
 }
 
 /** An element of `DescribeProducersResponsePartitionResponse.activeProducers`. */
 export interface DescribeProducersResponseProducerState {
-  /** Entity type: producerId. */
+  /**
+   * Kafka's `ProducerId` (`int64`).
+   *
+   * Entity type: producerId.
+   */
   producerId: bigint;
+  /** Kafka's `ProducerEpoch` (`int32`). */
   producerEpoch: number;
-  /** @default {-1} */
+  /**
+   * Kafka's `LastSequence` (`int32`).
+   *
+   * @default {-1}
+   */
   lastSequence?: number;
-  /** @default {-1n} */
+  /**
+   * Kafka's `LastTimestamp` (`int64`).
+   *
+   * @default {-1n}
+   */
   lastTimestamp?: bigint;
+  /** Kafka's `CoordinatorEpoch` (`int32`). */
   coordinatorEpoch: number;
-  /** @default {-1n} */
+  /**
+   * Kafka's `CurrentTxnStartOffset` (`int64`).
+   *
+   * @default {-1n}
+   */
   currentTxnStartOffset?: bigint;
 }
 

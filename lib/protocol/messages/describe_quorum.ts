@@ -21,6 +21,7 @@ import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_help
  * Version 2 adds additional fields in the response. The request is unchanged (KIP-853).
  */
 export interface DescribeQuorumRequest {
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: DescribeQuorumRequestTopicData[];
 }
 
@@ -32,6 +33,7 @@ export interface DescribeQuorumRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: DescribeQuorumRequestPartitionData[];
 }
 
@@ -57,8 +59,13 @@ export interface DescribeQuorumResponse {
    * Versions 2+. Nullable. Ignorable: dropped silently by versions without it.
    */
   errorMessage?: string | null;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: DescribeQuorumResponseTopicData[];
-  /** Versions 2+. */
+  /**
+   * Kafka's `Nodes` (`[]Node`).
+   *
+   * Versions 2+.
+   */
   nodes?: DescribeQuorumResponseNode[];
 }
 
@@ -70,6 +77,7 @@ export interface DescribeQuorumResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: DescribeQuorumResponsePartitionData[];
 }
 
@@ -77,6 +85,7 @@ export interface DescribeQuorumResponseTopicData {
 export interface DescribeQuorumResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
+  /** Kafka's `ErrorCode` (`int16`). */
   errorCode: number;
   /**
    * The error message, or null if there was no error.
@@ -92,8 +101,11 @@ export interface DescribeQuorumResponsePartitionData {
   leaderId: number;
   /** The latest known leader epoch */
   leaderEpoch: number;
+  /** Kafka's `HighWatermark` (`int64`). */
   highWatermark: bigint;
+  /** Kafka's `CurrentVoters` (`[]ReplicaState`). */
   currentVoters: DescribeQuorumResponseReplicaState[];
+  /** Kafka's `Observers` (`[]ReplicaState`). */
   observers: DescribeQuorumResponseReplicaState[];
 }
 
@@ -102,9 +114,17 @@ export interface DescribeQuorumResponsePartitionData {
  * `DescribeQuorumResponsePartitionData.observers`.
  */
 export interface DescribeQuorumResponseReplicaState {
-  /** Entity type: brokerId. */
+  /**
+   * Kafka's `ReplicaId` (`int32`).
+   *
+   * Entity type: brokerId.
+   */
   replicaId: number;
-  /** Versions 2+. */
+  /**
+   * Kafka's `ReplicaDirectoryId` (`uuid`).
+   *
+   * Versions 2+.
+   */
   replicaDirectoryId?: string;
   /** The last known log end offset of the follower or -1 if it is unknown */
   logEndOffset: bigint;

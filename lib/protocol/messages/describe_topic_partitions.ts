@@ -469,7 +469,7 @@ function readDescribeTopicPartitionsResponsePartition(
     isrNodes.push(r.int32());
   }
   const eligibleLeaderReplicasCount = r.compactArrayLength(4);
-  let eligibleLeaderReplicas: number[] | null = [];
+  let eligibleLeaderReplicas: number[] | null = null;
   if (eligibleLeaderReplicasCount < 0) {
     eligibleLeaderReplicas = null;
   } else {
@@ -479,7 +479,7 @@ function readDescribeTopicPartitionsResponsePartition(
     }
   }
   const lastKnownElrCount = r.compactArrayLength(4);
-  let lastKnownElr: number[] | null = [];
+  let lastKnownElr: number[] | null = null;
   if (lastKnownElrCount < 0) {
     lastKnownElr = null;
   } else {

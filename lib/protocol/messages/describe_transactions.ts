@@ -31,19 +31,33 @@ export interface DescribeTransactionsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
+  /** Kafka's `TransactionStates` (`[]TransactionState`). */
   transactionStates: DescribeTransactionsResponseTransactionState[];
 }
 
 /** An element of `DescribeTransactionsResponse.transactionStates`. */
 export interface DescribeTransactionsResponseTransactionState {
+  /** Kafka's `ErrorCode` (`int16`). */
   errorCode: number;
-  /** Entity type: transactionalId. */
+  /**
+   * Kafka's `TransactionalId` (`string`).
+   *
+   * Entity type: transactionalId.
+   */
   transactionalId: string;
+  /** Kafka's `TransactionState` (`string`). */
   transactionState: string;
+  /** Kafka's `TransactionTimeoutMs` (`int32`). */
   transactionTimeoutMs: number;
+  /** Kafka's `TransactionStartTimeMs` (`int64`). */
   transactionStartTimeMs: bigint;
-  /** Entity type: producerId. */
+  /**
+   * Kafka's `ProducerId` (`int64`).
+   *
+   * Entity type: producerId.
+   */
   producerId: bigint;
+  /** Kafka's `ProducerEpoch` (`int16`). */
   producerEpoch: number;
   /**
    * The set of partitions included in the current transaction (if active). When a transaction is
@@ -58,8 +72,13 @@ export interface DescribeTransactionsResponseTransactionState {
  * abort, this will include only partitions which do not have markers.
  */
 export interface DescribeTransactionsResponseTopicData {
-  /** Map key. Entity type: topicName. */
+  /**
+   * Kafka's `Topic` (`string`).
+   *
+   * Map key. Entity type: topicName.
+   */
   topic: string;
+  /** Kafka's `Partitions` (`[]int32`). */
   partitions: number[];
 }
 

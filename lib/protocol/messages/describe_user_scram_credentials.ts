@@ -135,7 +135,7 @@ export function decodeDescribeUserScramCredentialsRequest(
 ): DescribeUserScramCredentialsRequest {
   checkVersion("decode", "DescribeUserScramCredentialsRequest", version, 0, 0);
   const usersCount = r.compactArrayLength(2);
-  let users: DescribeUserScramCredentialsRequestUserName[] | null = [];
+  let users: DescribeUserScramCredentialsRequestUserName[] | null = null;
   if (usersCount < 0) {
     users = null;
   } else {

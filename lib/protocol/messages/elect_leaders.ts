@@ -185,7 +185,7 @@ export function decodeElectLeadersRequest(r: Reader, version: number): ElectLead
     electionType = r.int8();
   }
   const topicPartitionsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
-  let topicPartitions: ElectLeadersRequestTopicPartitions[] | null = [];
+  let topicPartitions: ElectLeadersRequestTopicPartitions[] | null = null;
   if (topicPartitionsCount < 0) {
     topicPartitions = null;
   } else {

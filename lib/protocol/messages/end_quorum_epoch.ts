@@ -30,11 +30,14 @@ import {
  */
 export interface EndQuorumEpochRequest {
   /**
+   * Kafka's `ClusterId` (`string`).
+   *
    * Nullable.
    *
    * @default {null}
    */
   clusterId?: string | null;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: EndQuorumEpochRequestTopicData[];
   /**
    * Endpoints for the leader
@@ -52,6 +55,7 @@ export interface EndQuorumEpochRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: EndQuorumEpochRequestPartitionData[];
 }
 
@@ -88,8 +92,13 @@ export interface EndQuorumEpochRequestPartitionData {
  * Used in versions 1.
  */
 export interface EndQuorumEpochRequestReplicaInfo {
-  /** Entity type: brokerId. */
+  /**
+   * Kafka's `CandidateId` (`int32`).
+   *
+   * Entity type: brokerId.
+   */
   candidateId: number;
+  /** Kafka's `CandidateDirectoryId` (`uuid`). */
   candidateDirectoryId: string;
 }
 
@@ -119,6 +128,7 @@ export interface EndQuorumEpochRequestLeaderEndpoint {
 export interface EndQuorumEpochResponse {
   /** The top level error code. */
   errorCode: number;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: EndQuorumEpochResponseTopicData[];
   /**
    * Endpoints for all leaders enumerated in PartitionData
@@ -136,6 +146,7 @@ export interface EndQuorumEpochResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: EndQuorumEpochResponsePartitionData[];
 }
 
@@ -143,6 +154,7 @@ export interface EndQuorumEpochResponseTopicData {
 export interface EndQuorumEpochResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
+  /** Kafka's `ErrorCode` (`int16`). */
   errorCode: number;
   /**
    * The ID of the current leader or -1 if the leader is unknown.

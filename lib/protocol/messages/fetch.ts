@@ -83,7 +83,11 @@ export interface FetchRequest {
    * @default {-1}
    */
   replicaId?: number;
-  /** Versions 15+. Tagged field 1. */
+  /**
+   * Kafka's `ReplicaState` (`ReplicaState`).
+   *
+   * Versions 15+. Tagged field 1.
+   */
   replicaState?: FetchRequestReplicaState;
   /** The maximum time in milliseconds to wait for the response. */
   maxWaitMs: number;
@@ -372,7 +376,11 @@ export interface FetchResponsePartitionData {
    * Versions 12+. Tagged field 0.
    */
   divergingEpoch?: FetchResponseEpochEndOffset;
-  /** Versions 12+. Tagged field 1. */
+  /**
+   * Kafka's `CurrentLeader` (`LeaderIdAndEpoch`).
+   *
+   * Versions 12+. Tagged field 1.
+   */
   currentLeader?: FetchResponseLeaderIdAndEpoch;
   /**
    * In the case of fetching an offset less than the LogStartOffset, this is the end offset and
@@ -411,9 +419,17 @@ export interface FetchResponsePartitionData {
  * Used in versions 12-17.
  */
 export interface FetchResponseEpochEndOffset {
-  /** @default {-1} */
+  /**
+   * Kafka's `Epoch` (`int32`).
+   *
+   * @default {-1}
+   */
   epoch?: number;
-  /** @default {-1n} */
+  /**
+   * Kafka's `EndOffset` (`int64`).
+   *
+   * @default {-1n}
+   */
   endOffset?: bigint;
 }
 
@@ -447,9 +463,17 @@ export interface FetchResponseLeaderIdAndEpoch {
  * Used in versions 12-17.
  */
 export interface FetchResponseSnapshotId {
-  /** @default {-1n} */
+  /**
+   * Kafka's `EndOffset` (`int64`).
+   *
+   * @default {-1n}
+   */
   endOffset?: bigint;
-  /** @default {-1} */
+  /**
+   * Kafka's `Epoch` (`int32`).
+   *
+   * @default {-1}
+   */
   epoch?: number;
 }
 

@@ -88,7 +88,9 @@ export interface FetchSnapshotRequestPartitionSnapshot {
  * epoch to fetch
  */
 export interface FetchSnapshotRequestSnapshotId {
+  /** Kafka's `EndOffset` (`int64`). */
   endOffset: bigint;
+  /** Kafka's `Epoch` (`int32`). */
   epoch: number;
 }
 
@@ -137,7 +139,11 @@ export interface FetchSnapshotResponsePartitionSnapshot {
   errorCode: number;
   /** The snapshot endOffset and epoch fetched */
   snapshotId: FetchSnapshotResponseSnapshotId;
-  /** Tagged field 0. */
+  /**
+   * Kafka's `CurrentLeader` (`LeaderIdAndEpoch`).
+   *
+   * Tagged field 0.
+   */
   currentLeader?: FetchSnapshotResponseLeaderIdAndEpoch;
   /** The total size of the snapshot. */
   size: bigint;
@@ -152,7 +158,9 @@ export interface FetchSnapshotResponsePartitionSnapshot {
  * epoch fetched
  */
 export interface FetchSnapshotResponseSnapshotId {
+  /** Kafka's `EndOffset` (`int64`). */
   endOffset: bigint;
+  /** Kafka's `Epoch` (`int32`). */
   epoch: number;
 }
 

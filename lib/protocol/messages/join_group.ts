@@ -165,6 +165,7 @@ export interface JoinGroupResponse {
   skipAssignment?: boolean;
   /** The member ID assigned by the group coordinator. */
   memberId: string;
+  /** Kafka's `Members` (`[]JoinGroupResponseMember`). */
   members: JoinGroupResponseMember[];
 }
 

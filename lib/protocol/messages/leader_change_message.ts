@@ -38,6 +38,7 @@ export interface LeaderChangeMessage {
  * voters in the quorum for this epoch
  */
 export interface LeaderChangeMessageVoter {
+  /** Kafka's `VoterId` (`int32`). */
   voterId: number;
   /**
    * The directory id of the voter

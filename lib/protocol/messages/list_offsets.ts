@@ -187,6 +187,8 @@ export interface ListOffsetsResponsePartitionResponse {
    */
   offset?: bigint;
   /**
+   * Kafka's `LeaderEpoch` (`int32`).
+   *
    * Versions 4+.
    *
    * @default {-1}

@@ -164,7 +164,7 @@ export function decodeListPartitionReassignmentsRequest(
   checkVersion("decode", "ListPartitionReassignmentsRequest", version, 0, 0);
   const timeoutMs = r.int32();
   const topicsCount = r.compactArrayLength(3);
-  let topics: ListPartitionReassignmentsRequestTopics[] | null = [];
+  let topics: ListPartitionReassignmentsRequestTopics[] | null = null;
   if (topicsCount < 0) {
     topics = null;
   } else {

@@ -53,19 +53,29 @@ export interface ListTransactionsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
+  /** Kafka's `ErrorCode` (`int16`). */
   errorCode: number;
   /**
    * Set of state filters provided in the request which were unknown to the transaction coordinator
    */
   unknownStateFilters: string[];
+  /** Kafka's `TransactionStates` (`[]TransactionState`). */
   transactionStates: ListTransactionsResponseTransactionState[];
 }
 
 /** An element of `ListTransactionsResponse.transactionStates`. */
 export interface ListTransactionsResponseTransactionState {
-  /** Entity type: transactionalId. */
+  /**
+   * Kafka's `TransactionalId` (`string`).
+   *
+   * Entity type: transactionalId.
+   */
   transactionalId: string;
-  /** Entity type: producerId. */
+  /**
+   * Kafka's `ProducerId` (`int64`).
+   *
+   * Entity type: producerId.
+   */
   producerId: bigint;
   /** The current transaction state of the producer */
   transactionState: string;

@@ -327,7 +327,7 @@ export function decodeMetadataRequest(r: Reader, version: number): MetadataReque
   checkVersion("decode", "MetadataRequest", version, 0, 12);
   const flexible = version >= 9;
   const topicsCount = flexible ? r.compactArrayLength(2) : r.arrayLength(2);
-  let topics: MetadataRequestTopic[] | null = [];
+  let topics: MetadataRequestTopic[] | null = null;
   if (topicsCount < 0) {
     if (version < 1) throw nullOnWire("MetadataRequest", "topics", version);
     topics = null;

@@ -506,7 +506,7 @@ function readOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchReq
     memberEpoch = r.int32();
   }
   const topicsCount = r.compactArrayLength(3);
-  let topics: OffsetFetchRequestTopics[] | null = [];
+  let topics: OffsetFetchRequestTopics[] | null = null;
   if (topicsCount < 0) {
     topics = null;
   } else {

@@ -191,7 +191,11 @@ export interface ProduceResponsePartitionProduceResponse {
    * @default {null}
    */
   errorMessage?: string | null;
-  /** Versions 10+. Tagged field 0. */
+  /**
+   * Kafka's `CurrentLeader` (`LeaderIdAndEpoch`).
+   *
+   * Versions 10+. Tagged field 0.
+   */
   currentLeader?: ProduceResponseLeaderIdAndEpoch;
 }
 

@@ -83,6 +83,7 @@ export interface ReadShareGroupStateResponsePartitionResult {
   stateEpoch: number;
   /** The share-partition start offset, which can be -1 if it is not yet initialized. */
   startOffset: bigint;
+  /** Kafka's `StateBatches` (`[]StateBatch`). */
   stateBatches: ReadShareGroupStateResponseStateBatch[];
 }
 

@@ -15,7 +15,11 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 
 /** The RemoveRaftVoter request (API key 81), versions 0. */
 export interface RemoveRaftVoterRequest {
-  /** Nullable. */
+  /**
+   * Kafka's `ClusterId` (`string`).
+   *
+   * Nullable.
+   */
   clusterId: string | null;
   /** The replica id of the voter getting removed from the topic partition */
   voterId: number;

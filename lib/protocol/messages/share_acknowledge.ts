@@ -149,6 +149,7 @@ export interface ShareAcknowledgeResponsePartitionData {
    * @default {null}
    */
   errorMessage?: string | null;
+  /** Kafka's `CurrentLeader` (`LeaderIdAndEpoch`). */
   currentLeader: ShareAcknowledgeResponseLeaderIdAndEpoch;
 }
 

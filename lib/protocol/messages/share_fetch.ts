@@ -177,6 +177,7 @@ export interface ShareFetchResponsePartitionData {
    * @default {null}
    */
   acknowledgeErrorMessage?: string | null;
+  /** Kafka's `CurrentLeader` (`LeaderIdAndEpoch`). */
   currentLeader: ShareFetchResponseLeaderIdAndEpoch;
   /**
    * The record data.

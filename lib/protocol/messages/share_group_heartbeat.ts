@@ -187,7 +187,7 @@ export function decodeShareGroupHeartbeatRequest(
   const memberEpoch = r.int32();
   const rackId = r.compactNullableString();
   const subscribedTopicNamesCount = r.compactArrayLength(1);
-  let subscribedTopicNames: string[] | null = [];
+  let subscribedTopicNames: string[] | null = null;
   if (subscribedTopicNamesCount < 0) {
     subscribedTopicNames = null;
   } else {

@@ -86,6 +86,7 @@ export interface UpdateMetadataRequest {
    * Versions 5+.
    */
   topicStates?: UpdateMetadataRequestTopicState[];
+  /** Kafka's `LiveBrokers` (`[]UpdateMetadataBroker`). */
   liveBrokers: UpdateMetadataRequestBroker[];
 }
 

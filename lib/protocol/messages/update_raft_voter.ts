@@ -15,7 +15,11 @@ import { checkVersion, nullOnWire, skipTaggedFields, taggedSizeMismatch } from "
 
 /** The UpdateRaftVoter request (API key 82), versions 0. */
 export interface UpdateRaftVoterRequest {
-  /** Nullable. */
+  /**
+   * Kafka's `ClusterId` (`string`).
+   *
+   * Nullable.
+   */
   clusterId: string | null;
   /** The current leader epoch of the partition, -1 for unknown leader epoch */
   currentLeaderEpoch: number;
@@ -66,7 +70,11 @@ export interface UpdateRaftVoterResponse {
   throttleTimeMs: number;
   /** The error code, or 0 if there was no error */
   errorCode: number;
-  /** Tagged field 0. */
+  /**
+   * Kafka's `CurrentLeader` (`CurrentLeader`).
+   *
+   * Tagged field 0.
+   */
   currentLeader?: UpdateRaftVoterResponseCurrentLeader;
 }
 

@@ -27,6 +27,8 @@ import {
  */
 export interface VoteRequest {
   /**
+   * Kafka's `ClusterId` (`string`).
+   *
    * Nullable.
    *
    * @default {null}
@@ -40,6 +42,7 @@ export interface VoteRequest {
    * @default {-1}
    */
   voterId?: number;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: VoteRequestTopicData[];
 }
 
@@ -51,6 +54,7 @@ export interface VoteRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: VoteRequestPartitionData[];
 }
 
@@ -92,6 +96,7 @@ export interface VoteRequestPartitionData {
 export interface VoteResponse {
   /** The top level error code. */
   errorCode: number;
+  /** Kafka's `Topics` (`[]TopicData`). */
   topics: VoteResponseTopicData[];
   /**
    * Endpoints for all current-leaders enumerated in PartitionData
@@ -109,6 +114,7 @@ export interface VoteResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
+  /** Kafka's `Partitions` (`[]PartitionData`). */
   partitions: VoteResponsePartitionData[];
 }
 
@@ -116,6 +122,7 @@ export interface VoteResponseTopicData {
 export interface VoteResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
+  /** Kafka's `ErrorCode` (`int16`). */
   errorCode: number;
   /**
    * The ID of the current leader or -1 if the leader is unknown.

@@ -16,6 +16,7 @@ import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 export interface VotersRecord {
   /** The version of the voters record */
   version: number;
+  /** Kafka's `Voters` (`[]Voter`). */
   voters: VotersRecordVoter[];
 }
 

@@ -42,6 +42,7 @@ export interface WriteShareGroupStateRequestPartitionData {
   leaderEpoch: number;
   /** The share-partition start offset, or -1 if the start offset is not being written. */
   startOffset: bigint;
+  /** Kafka's `StateBatches` (`[]StateBatch`). */
   stateBatches: WriteShareGroupStateRequestStateBatch[];
 }
 
