@@ -247,20 +247,9 @@ type Prim =
   | "bytes"
   | "records";
 
-const PRIMS: ReadonlySet<string> = new Set([
-  "bool",
-  "int8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "float64",
-  "string",
-  "uuid",
-  "bytes",
-  "records",
-]);
+const PRIMS: ReadonlySet<string> = new Set(
+  "bool int8 int16 uint16 int32 uint32 int64 float64 string uuid bytes records".split(" "),
+);
 
 const FIXED_SIZE: Partial<Record<Prim, number>> = {
   bool: 1,
@@ -327,69 +316,12 @@ interface MessageDef {
 
 const RESERVED_LOCALS: ReadonlySet<string> = new Set([
   // Our own names inside generated functions.
-  "r",
-  "w",
-  "m",
-  "t",
-  "e",
-  "i",
-  "version",
-  "_version",
-  "flexible",
-  "tag",
-  "tagCount",
-  "size",
-  "end",
+  ..."r w m t e i version _version flexible tag tagCount size end".split(" "),
   // JavaScript reserved and awkward words.
-  "break",
-  "case",
-  "catch",
-  "class",
-  "const",
-  "continue",
-  "debugger",
-  "default",
-  "delete",
-  "do",
-  "else",
-  "enum",
-  "export",
-  "extends",
-  "false",
-  "finally",
-  "for",
-  "function",
-  "if",
-  "import",
-  "in",
-  "instanceof",
-  "new",
-  "null",
-  "return",
-  "super",
-  "switch",
-  "this",
-  "throw",
-  "true",
-  "try",
-  "typeof",
-  "var",
-  "void",
-  "while",
-  "with",
-  "yield",
-  "let",
-  "static",
-  "implements",
-  "interface",
-  "package",
-  "private",
-  "protected",
-  "public",
-  "await",
-  "arguments",
-  "eval",
-  "undefined",
+  ...("break case catch class const continue debugger default delete do else enum export " +
+    "extends false finally for function if import in instanceof new null return super switch " +
+    "this throw true try typeof var void while with yield let static implements interface " +
+    "package private protected public await arguments eval undefined").split(" "),
 ]);
 
 function camel(name: string): string {
@@ -1681,15 +1613,14 @@ function header(files: string[]): string {
   return `${MARKER} from ${from}. DO NOT EDIT; run \`deno task gen\`.`;
 }
 
-function importLine(names: string[], from: string, typeOnly = false): string {
+function importLine(names: string[], from: string): string {
   // deno fmt sorts named imports case-insensitively, ignoring `type`.
   const key = (n: string) => n.replace(/^type /, "").toLowerCase();
   names = [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const list = names.join(", ");
-  const head = typeOnly ? "import type" : "import";
-  const one = `${head} { ${list} } from "${from}";`;
+  const one = `import { ${list} } from "${from}";`;
   if (one.length <= WIDTH) return one;
-  return `${head} {\n${names.map((n) => `  ${n},`).join("\n")}\n} from "${from}";`;
+  return `import {\n${names.map((n) => `  ${n},`).join("\n")}\n} from "${from}";`;
 }
 
 function genMessageFile(msgs: MessageDef[], info: ApiFacts | null): OutFile {
