@@ -22,7 +22,6 @@ import { decompress } from "./compression/codec_registry.ts";
 import { crc32c } from "./crc32c.ts";
 import { MalformedDataError } from "./kafka_error.ts";
 import { decodeMessageSetEntry } from "./message_set.ts";
-import { Reader } from "./reader.ts";
 import type { KafkaRecord, RecordHeader } from "./record.ts";
 import {
   BatchAttributes,
@@ -149,6 +148,69 @@ interface BatchHeader {
   count: number;
 }
 
+/**
+ * The read position of the record loop and its helpers. Module state rather than an object:
+ * decoding is synchronous, and a plain variable keeps the hot loop free of property loads.
+ */
+let at = 0;
+
+/** Reads a zigzag varint (int32) at `at`, not past `end`. */
+function varint(buf: Uint8Array, end: number): number {
+  if (at >= end) throw new MalformedDataError(`varint runs past the end at offset ${at}`);
+  let b = buf[at++]!;
+  if (b < 0x80) return (b >>> 1) ^ -(b & 1);
+  let z = b & 0x7f;
+  for (let shift = 7; shift < 35; shift += 7) {
+    if (at >= end) throw new MalformedDataError(`varint runs past the end at offset ${at}`);
+    b = buf[at++]!;
+    if (shift === 28 && b > 0x0f) throw new MalformedDataError(`varint too long at offset ${at}`);
+    z |= (b & 0x7f) << shift;
+    if (b < 0x80) return (z >>> 1) ^ -(z & 1);
+  }
+  throw new MalformedDataError(`varint too long at offset ${at}`);
+}
+
+/** Reads a zigzag varlong at `at` as a number; beyond 2^56 it throws, and callers check 2^53. */
+function varlong(buf: Uint8Array, end: number): number {
+  if (at >= end) throw new MalformedDataError(`varlong runs past the end at offset ${at}`);
+  const first = buf[at++]!;
+  if (first < 0x80) return (first >>> 1) ^ -(first & 1);
+  let z = first & 0x7f;
+  let mul = 128;
+  for (let i = 1; i < 8; i++) {
+    if (at >= end) throw new MalformedDataError(`varlong runs past the end at offset ${at}`);
+    const b = buf[at++]!;
+    z += (b & 0x7f) * mul;
+    if (b < 0x80) return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    mul *= 128;
+  }
+  throw new MalformedDataError(`varlong beyond 2^53 at offset ${at}`);
+}
+
+function readHeaders(buf: Uint8Array, end: number, count: number): RecordHeader[] {
+  if (count < 0 || count * 2 > end - at) {
+    throw new MalformedDataError(`header count ${count} cannot fit in the record`);
+  }
+  const list: RecordHeader[] = new Array(count);
+  for (let j = 0; j < count; j++) {
+    const keyLength = varint(buf, end);
+    if (keyLength < 0 || keyLength > end - at) {
+      throw new MalformedDataError(`header key length ${keyLength} does not fit the record`);
+    }
+    const key = textDecoder.decode(buf.subarray(at, at += keyLength));
+    const valueLength = varint(buf, end);
+    let value: Uint8Array | null = null;
+    if (valueLength >= 0) {
+      if (valueLength > end - at) {
+        throw new MalformedDataError(`header value length ${valueLength} passes the record`);
+      }
+      value = buf.subarray(at, at += valueLength);
+    }
+    list[j] = { key, value };
+  }
+  return list;
+}
+
 function decodeRecords(h: BatchHeader, data: Uint8Array): RecordBatch {
   const count = h.count;
   if (count < 0 || count > data.length / MIN_RECORD_SIZE) {
@@ -165,40 +227,40 @@ function decodeRecords(h: BatchHeader, data: Uint8Array): RecordBatch {
     throw new MalformedDataError(`timestamp ${h.baseTimestamp} is beyond 2^53`);
   }
   const records: KafkaRecord[] = new Array(count);
-  const r = new Reader(data);
+  const buf = data;
+  const dataEnd = data.length;
+  at = 0;
   for (let i = 0; i < count; i++) {
-    const length = r.varint();
-    if (length < 0 || length > r.remaining) {
+    const length = varint(buf, dataEnd);
+    if (length < 0 || length > dataEnd - at) {
       throw new MalformedDataError(`record length ${length} passes the end of the batch`);
     }
-    const recordEnd = r.offset + length;
-    r.skip(1); // record attributes: unused
-    const timestampDelta = r.varlongNumber();
-    const offsetDelta = r.varint();
-    const keyLength = r.varint();
-    const key = keyLength < 0 ? null : r.raw(keyLength);
-    const valueLength = r.varint();
-    const value = valueLength < 0 ? null : r.raw(valueLength);
-    const headerCount = r.varint();
-    let headers = EMPTY_HEADERS;
-    if (headerCount !== 0) {
-      if (headerCount < 0 || headerCount * 2 > recordEnd - r.offset) {
-        throw new MalformedDataError(`header count ${headerCount} cannot fit in the record`);
+    const end = at + length;
+    if (at >= end) throw new MalformedDataError("record is empty");
+    at++; // record attributes: unused
+    const timestampDelta = varlong(buf, end);
+    const offsetDelta = varint(buf, end);
+    const keyLength = varint(buf, end);
+    let key: Uint8Array | null = null;
+    if (keyLength >= 0) {
+      if (keyLength > end - at) {
+        throw new MalformedDataError(`key length ${keyLength} passes the record`);
       }
-      const list: RecordHeader[] = new Array(headerCount);
-      for (let j = 0; j < headerCount; j++) {
-        const keyLen = r.varint();
-        if (keyLen < 0) throw new MalformedDataError(`header key length ${keyLen}`);
-        const hk = textDecoder.decode(r.raw(keyLen));
-        const valueLen = r.varint();
-        list[j] = { key: hk, value: valueLen < 0 ? null : r.raw(valueLen) };
-      }
-      headers = list;
+      key = buf.subarray(at, at += keyLength);
     }
-    if (r.offset !== recordEnd) {
-      throw new MalformedDataError(
-        `record declares ${length} bytes but its fields take ${r.offset - recordEnd + length}`,
-      );
+    const valueLength = varint(buf, end);
+    let value: Uint8Array | null = null;
+    if (valueLength >= 0) {
+      if (valueLength > end - at) {
+        throw new MalformedDataError(`value length ${valueLength} passes the record`);
+      }
+      value = buf.subarray(at, at += valueLength);
+    }
+    const headerCount = varint(buf, end);
+    let headers = EMPTY_HEADERS;
+    if (headerCount !== 0) headers = readHeaders(buf, end, headerCount);
+    if (at !== end) {
+      throw new MalformedDataError(`record declares ${length} bytes but its fields take fewer`);
     }
     const timestamp = logAppend ? maxTimestamp : baseTimestamp + timestampDelta;
     if (timestamp > MAX_SAFE || timestamp < -MAX_SAFE) {
@@ -206,8 +268,8 @@ function decodeRecords(h: BatchHeader, data: Uint8Array): RecordBatch {
     }
     records[i] = { offset: baseOffset + offsetDelta, timestamp, key, value, headers };
   }
-  if (r.remaining !== 0) {
-    throw new MalformedDataError(`${r.remaining} bytes follow the batch's ${count} records`);
+  if (at !== dataEnd) {
+    throw new MalformedDataError(`${dataEnd - at} bytes follow the batch's ${count} records`);
   }
   const isControl = (h.attributes & BatchAttributes.CONTROL) !== 0;
   return {
