@@ -11,7 +11,7 @@ import { ConnectionError } from "./connection_error.ts";
 import type { DialOptions, TlsOptions } from "./transport.ts";
 
 /** Kafka's `socket.connection.setup.timeout.ms` default. */
-export const DEFAULT_DIAL_TIMEOUT_MS = 10_000;
+export const DEFAULT_DIAL_TIMEOUT_MS: number = 10_000;
 
 /** Dial options after checking, with TLS spelled out. */
 export interface CheckedDial {

@@ -17,7 +17,7 @@ import type { BrokerSocket } from "./transport.ts";
  * response is often a few MiB; pausing much earlier would stall it between reads, much later
  * would hold memory nobody asked for yet.
  */
-export const READ_HIGH_WATER_MARK = 1 << 20;
+export const READ_HIGH_WATER_MARK: number = 1 << 20;
 
 /** The runtime socket as {@linkcode PushSocket} drives it. */
 export interface PushSocketSink {
@@ -140,8 +140,8 @@ export class PushSocket implements BrokerSocket {
     this.#done = true;
     const failure = this.#failure;
     const ending = failure ??
-      new ConnectionError(this.#host, this.#port, "Cannot write as the socket is closed", {
-        cause: this.#closing ? "closed by this client" : "closed by the peer",
+      new ConnectionError(this.#host, this.#port, "Cannot write", {
+        cause: `the socket was closed by ${this.#closing ? "this client" : "the peer"}`,
       });
     this.#rejectWrite?.(ending);
     this.#rejectWrite = null;

@@ -18,7 +18,7 @@ const MAX_INT32 = 0x7fffffff;
  * response is bounded by `fetch.max.bytes` (50 MiB by default) plus a little framing, so a
  * larger size almost surely means the stream is out of step, or the port does not speak Kafka.
  */
-export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_MAX_FRAME_BYTES: number = 100 * 1024 * 1024;
 
 /** Options for {@linkcode FrameDecoder}. */
 export interface FrameDecoderOptions {

@@ -149,6 +149,10 @@ class BunConn implements PushSocketSink {
 }
 
 const handlers: BunHandlers = {
+  open(socket) {
+    // Before Bun.connect resolves, so a handler that needs the socket never finds it missing.
+    socket.data.socket = socket;
+  },
   data(socket, data) {
     // Bun reuses the buffer behind `data` for the next read: copy before handing it on.
     socket.data.push.onData(new Uint8Array(data));
