@@ -248,6 +248,36 @@ for (const [name, load] of transports) {
     }
   });
 
+  test(`${name} hands out chunks that stay intact after later reads`, async () => {
+    // FrameDecoder keeps views of chunks, so a runtime that reuses its read buffer must copy.
+    const data = pattern(4 << 20, 3);
+    let peer!: Socket;
+    const { server, port } = await listen((s) => {
+      peer = s;
+      s.end(data);
+    });
+    try {
+      const transport = await load();
+      const socket = await transport({ host: "127.0.0.1", port });
+      const chunks: Uint8Array[] = [];
+      const reader = socket.readable.getReader();
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        chunks.push(r.value);
+      }
+      assert.ok(chunks.length > 1, `${chunks.length} chunks`);
+      let at = 0;
+      for (const c of chunks) {
+        assert.ok(c.every((b, i) => b === data[at + i]), `chunk at ${at} is unchanged`);
+        at += c.length;
+      }
+      assert.equal(at, data.length);
+    } finally {
+      await stop(server, [peer]);
+    }
+  });
+
   test(`${name} stops reading when nobody reads and delivers every byte later`, async () => {
     const data = pattern(32 << 20, 11);
     let peer!: Socket;
