@@ -1,0 +1,48 @@
+// Copyright 2026 the kanal authors. MIT license.
+/**
+ * Typed requests to a real broker below the client layer: frame with the generated codecs,
+ * send over a plain socket, decode the answer. For protocol-layer tests.
+ *
+ * @module
+ */
+
+import { Writer } from "../lib/protocol/writer.ts";
+import { ApiVersionTable } from "../lib/protocol/versions.ts";
+import type { ApiCodec } from "../lib/protocol/messages/api_table.ts";
+import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
+import {
+  CLIENT_APIS,
+  readResponseFrame,
+  writeRequestFrame,
+} from "../lib/protocol/request_frame.ts";
+import { type BrokerAddress, rawRequest } from "./_kafka.ts";
+
+let nextCorrelationId = 1;
+
+/** Sends one request at `version` and returns the decoded response body. */
+export async function call<Req, Res>(
+  broker: BrokerAddress,
+  api: ApiCodec<Req, Res>,
+  version: number,
+  body: Req,
+): Promise<Res> {
+  const w = new Writer();
+  const correlationId = nextCorrelationId++;
+  writeRequestFrame(w, api, version, correlationId, "kanal-test", body);
+  const frame = await rawRequest(broker, w.toBytes());
+  const res = readResponseFrame(frame, api, version);
+  if (res.correlationId !== correlationId) {
+    throw new Error(`correlation id ${res.correlationId}, expected ${correlationId}`);
+  }
+  return res.body;
+}
+
+/** Asks the broker for its API versions (v3) and negotiates against what kanal speaks. */
+export async function negotiate(broker: BrokerAddress): Promise<ApiVersionTable> {
+  const res = await call(broker, API_TABLE[18], 3, {
+    clientSoftwareName: "kanal",
+    clientSoftwareVersion: "0.1.0",
+  });
+  if (res.errorCode !== 0) throw new Error(`ApiVersions error ${res.errorCode}`);
+  return new ApiVersionTable(res.apiKeys, CLIENT_APIS);
+}
