@@ -45,6 +45,8 @@ export function run(
       }
       resolve({ code, stdout, stderr: err });
     });
+    // A child that exits without reading its stdin would make the write fail with EPIPE.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }
