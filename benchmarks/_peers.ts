@@ -1,0 +1,102 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Benchmark harness: runtime APIs allowed.
+/**
+ * The peer clients of the benchmarks and how to start each one. Adding a client (kanal
+ * itself) is one more entry in {@linkcode peerClients}.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import {
+  type BenchOptions,
+  buildGoPeers,
+  type ClientSpec,
+  installConfluent,
+  ROOT,
+} from "./_runner.ts";
+
+/** A client the benchmarks can run, and what it needs first. */
+export interface Peer {
+  /** Name in the table. */
+  name: string;
+  /** Runtime in the table. */
+  runtime: string;
+  /** Builds or installs what the client needs; rejects when it cannot be had. */
+  prepare?: () => Promise<unknown>;
+  /** The command for one run against `topic`. */
+  spec: (op: "produce" | "consume", topic: string, o: BenchOptions) => ClientSpec;
+}
+
+const PEERS = join(ROOT, "benchmarks/peers");
+const GO_BIN = join(ROOT, "benchmarks/.build/peers-go");
+
+let goBuild: Promise<string> | undefined;
+const buildGoOnce = (): Promise<string> => goBuild ??= buildGoPeers();
+
+function common(o: BenchOptions, topic: string): string[] {
+  return [
+    "--brokers",
+    o.brokers,
+    "--topic",
+    topic,
+    "--records",
+    String(o.records),
+    "--size",
+    String(o.size),
+  ];
+}
+
+function nodePeer(name: string, file: string, prepare?: () => Promise<unknown>): Peer {
+  return {
+    name,
+    runtime: "node",
+    prepare,
+    spec: (op, topic, o) => ({
+      name,
+      cmd: "node",
+      args: [join(PEERS, `${file}_${op}.mjs`), ...common(o, topic)],
+      // KafkaJS 2 warns about its partitioner change on every start.
+      env: { KAFKAJS_NO_PARTITIONER_WARNING: "1" },
+      timeoutSeconds: o.timeoutSeconds,
+    }),
+  };
+}
+
+function goPeer(name: string): Peer {
+  return {
+    name,
+    runtime: "go",
+    prepare: buildGoOnce,
+    spec: (op, topic, o) => ({
+      name,
+      cmd: GO_BIN,
+      args: ["-client", name, "-op", op, ...common(o, topic)],
+      timeoutSeconds: o.timeoutSeconds,
+    }),
+  };
+}
+
+/**
+ * The peers in table order: Kafka's own Java tools first (the reference), then the Go and
+ * Node clients.
+ */
+export function peerClients(): Peer[] {
+  return [
+    {
+      name: "java",
+      runtime: "jvm",
+      spec: (op, topic, o) => ({
+        name: "java",
+        cmd: join(PEERS, "kafka_perf.sh"),
+        args: [op, ...common(o, topic)],
+        timeoutSeconds: o.timeoutSeconds,
+      }),
+    },
+    goPeer("franz-go"),
+    goPeer("sarama"),
+    nodePeer("kafkajs", "kafkajs"),
+    nodePeer("platformatic", "platformatic"),
+    nodePeer("confluent", "confluent", installConfluent),
+  ];
+}
