@@ -5,8 +5,9 @@
  *
  * Defaults: snappy and LZ4 in pure TypeScript (synchronous everywhere); gzip and zstd from
  * `node:zlib` where the runtime has it (synchronous), else gzip through `CompressionStream`
- * (asynchronous) and zstd not at all. {@linkcode registerCodec} swaps in another
- * implementation, e.g. a WASM zstd for a worker without `nodejs_compat`.
+ * (asynchronous) and zstd decompression in pure TypeScript (zstd compression then throws code
+ * 76). {@linkcode registerCodec} swaps in another implementation, e.g. a WASM zstd encoder for
+ * a worker without `nodejs_compat`.
  *
  * Results come back directly when the codec is synchronous and as a promise only when it is
  * not, so the record batch encoder and decoder stay free of promises on the common path.

@@ -7,15 +7,18 @@
  * `zstdCompressSync`/`zstdDecompressSync` are native and synchronous, and measured ~0.3–0.5 ms
  * per 100 KB against far more for any JS port. No `CompressionStream("zstd")` exists in Deno
  * or workerd, so there is no portable web API to fall back on. Where `node:zlib` has no zstd
- * (Node 20, a worker without `nodejs_compat`, a browser) this codec throws a `KafkaError` with
- * code 76 (UNSUPPORTED_COMPRESSION_TYPE); register another implementation (e.g. WASM) with
- * `registerCodec` to cover those platforms.
+ * (Node 20, a worker without `nodejs_compat`, a browser), decompression falls back to a pure
+ * TypeScript decoder (./zstd_decoder.ts), so consumers read zstd batches everywhere;
+ * compression there throws a `KafkaError` with code 76 (UNSUPPORTED_COMPRESSION_TYPE), as a
+ * compressor is a much larger piece of work; register another implementation (e.g. WASM) with
+ * `registerCodec` to produce zstd on those platforms.
  *
  * @module
  */
 
 import { type CompressionCodec, unsupportedCompression } from "./codec.ts";
 import { nodeZlibFailure } from "./gzip.ts";
+import { zstdDecompressPortable } from "./zstd_decoder.ts";
 import { loadNodeZlib, type NodeZlib, nodeZlibIfLoaded, plainBytes } from "./zlib_node.ts";
 
 function nativeZstd(): NodeZlib | null | undefined {
@@ -26,7 +29,7 @@ function nativeZstd(): NodeZlib | null | undefined {
 
 function missing(): Error {
   const err = unsupportedCompression("zstd");
-  err.message += ": this runtime's node:zlib has no zstd; register a zstd codec to use it here";
+  err.message += ": this runtime's node:zlib has no zstd compressor; register a zstd codec";
   return err;
 }
 
@@ -68,11 +71,11 @@ export function zstdDecompress(
     }
   }
   if (zlib === undefined) return loadNodeZlib().then(() => zstdDecompress(data, maxSize));
-  throw missing();
+  return zstdDecompressPortable(data, maxSize);
 }
 
 /**
- * Resolves to whether this runtime can do zstd without a registered codec.
+ * Resolves to whether this runtime can compress zstd natively; decompression works everywhere.
  *
  * @example
  * ```ts

@@ -1,0 +1,279 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { zstdDecompressPortable } from "./zstd_decoder.ts";
+import { DecompressionLimitError } from "./codec.ts";
+import { loadNodeZlib } from "./zlib_node.ts";
+import { KafkaError, MalformedDataError } from "../kafka_error.ts";
+
+const hex = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** Word salad with JSON bits: compressible like real payloads, reproducible from a seed. */
+function textSample(n: number, seed: number): Uint8Array {
+  const words = [
+    "kafka",
+    "record",
+    "batch",
+    "zstd",
+    "offset",
+    "partition",
+    "leader",
+    "epoch",
+    "the",
+    "a",
+    "consumer",
+    "producer",
+    "\n",
+    "42",
+    '{"k":',
+    "}",
+  ];
+  let s = seed >>> 0;
+  let out = "";
+  while (out.length < n) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out += words[(s >>> 16) % words.length] + (s & 1 ? " " : ",");
+  }
+  return new TextEncoder().encode(out.slice(0, n));
+}
+
+function noise(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    b[i] = s >>> 24;
+  }
+  return b;
+}
+
+// textSample(8000, 7) compressed by the zstd command-line tool (v1.5) at three settings, each
+// with its content checksum: Huffman literals, FSE-compressed and predefined sequence tables.
+const CLI: Record<string, string> = {
+  "-1":
+    "28b52ffd64401eed3d00a6d6351990276903b00892841b3d6a959c26bb35333dae67bd355ea65539002b002900" +
+    "b6c3321865f8908b0d141c0484f811e46075b1a24ce035e4020f830ff94521841513900216b0d4e1051e063e02" +
+    "2be06887611003100c8483372ff7437d7aa83ef4b4433b6c5666beee9b77ebb41dd6cbe5d7b5c3db0e878a1105" +
+    "0529870f39efa1f7761899b743a77b3b1cb2c3a1be1e4ae7ab1f1a7ab99e43ceb7e9a6875cafeaeb7cab4ff7ae" +
+    "a167be951e0a761806191a7a9d6fbaea97ed30873e34648759b72b87dadba11d0ee5cb6587ad1dd6fbb21dda61" +
+    "7ec86d83e0a8a2464592243536d642088460449b151f7a124070c14c965b4723495258d6db26ab9becb2970e9e" +
+    "ce65aa7657df0387412a1c6ef7b88243339e8a78b32ce25759e3444028aa1d8e01c7c047c1c2b8bd2c434c8a09" +
+    "47786ce913143187297a0efc2e796d8a3529896f13593325d70a72501c36c31bc07055875df9816bff4704176a" +
+    "c4cfce889ce40fb8ccfa221817c94cc68b1c83b735eb70870aa093d255c9626d7b5e2f0d8cd5876c0ccbe8ea94" +
+    "4409544867cf1c1cef08171546bc2dcffadbb93322223845acea8f2df0b7a49ce115e39bde28334eed8f1dc3e6" +
+    "48b16203b0c96792789155032769f11a269b66a4df6ada7cf46efd4e8a3101e766c4949ba4e2270074b6489202" +
+    "9a6022e21ba2efd2050e3d01a6c553d2fd89c4dad2b0848c6b91abf1ceafa192a018c1ea41de2c743c9e1a4577" +
+    "e5859b32824d08051b6d7624f3a8f0ce729063c32d4a266bcee4510b8ba06a179ec04405c9f3721084791caf81" +
+    "59c2acb324c1655400f3a7c96aa22cd985947bfd8f4a8021a6ff92c59e8a08bba0cff8099044aed106288c2aab" +
+    "6ea456e131be1160bd8220fb3796f89882434013d9e7d1d969b3b7e3a4fa13858bca78579808ea578396e7685d" +
+    "67044effb0511291f25ea95a12b589dff007974b264a6fbeaac0daa80ac0286ae7b17eb3a941820b88d8801257" +
+    "bf3f95fe6026cf53b50c994b3135455cc398180e124a4809d49d821692bd365ba2ad5b1133b10a3224daccaf76" +
+    "efb14be28620145458358bc260f3d54bc86e8631a2863a039699e0d72e5a920cf7310600b1364c6591f6fd0628" +
+    "1d4b1b3a691a4556e048c0e34f4db23700e75e2de6f44cb87692f56bb6fb15dbc578f752e0d240b57d8623490c" +
+    "6039d8a8d63b91a16a4c71a76f733f1768f8b5dad04f769056084726fc3d8f4fcf82f44c51b18ae687da01fd2b" +
+    "82ee32f6c33f74755a6644f2ea3d2562f5d9217d42ffe0ddb6282655836103ed00c4a7e0ce8f5f86813c8463f6" +
+    "b066589ee87d804ac998fd4305acb36ce5ff2a60d89cf2f7053cc448a1f4c81ead34845210f7a65fa47ab93ebb" +
+    "6d93503b7e119f2e70f77d463120876513c4e18b969d294283579e33d711f93f341f2dec722a3b06422a09ee42" +
+    "695f6091c3091047b3148ed6533257d8fc4a1f6e3e3cb6caa3f0560db717297bdc9cedb60b3c25a4bbf79e5323" +
+    "8d0d303f51350349a2d6b3e45437f7e4a3cfa829eafcefa4e03d8c9d5acb9c2f3147a0efc891df22ff6fb0717d" +
+    "53db55270797983308e16707328447e7a605d2c27985c108d93d84150adfef853a3f57dfc2941ce278d43ef55e" +
+    "6276832eb8b4e732eccc46b649f519f17509cf9f3c1808d5811cb5910f8f597e5e462032c2c54c84a0b455444a" +
+    "d150eba566c1a67a21439c50ca1390766d3ea226745056a8e30f70bede2e8dc5897d7516f93a1caab9a257ff26" +
+    "000b76699a22508e5c6d21f3acffda94822aecd5c9ad6c965008321d43945f5a8c36a2921ac89f656477c47766" +
+    "f54fd2b971c28cdeb26e279777580cb6b1687542c431450afcc529aa445dc340574180e51038f8c17346ff00ba" +
+    "9da97912786a243a7c9bdcfa4bf96035584485b5a31ac91816a8ec8412f10f70d4cec2bdc968723029f979a808" +
+    "661cb6cd65037580307718283eb37a098459fba4030fba836422ac4589d913e4e3d8eb228c2c0b175d530dbccd" +
+    "cfe63ceb8380221c9dae1497074c1c1f1c5dfb3511a1fd9382670e5175f177e7409c28a598ad1ed1f885e6d3db" +
+    "d6bb739e9345459bf9847c47a6004e508f018cb846b33251b15a004f3956351bfadb49a96fcfa72409847cf181" +
+    "68b7a631f8ee08c025fe8d82c7c7127fd64d91e23a33b26113c2d37aa3b0549d3844dcb02ac98b6b8835c8d686" +
+    "750f91b7c5313c6782e68e3eb6d79b2049d9b16adf8cade8c8192fcc08d6a8df76205b75707914a042e325abe4" +
+    "ed48614dbe6df5fd2ed92fae23271bf268319ddc209083a6ae73d2b3bc306070c5b0e917e7207d00196f7dcf5e" +
+    "4f611151f8588a250edd5a698e340bd58be98a6a98bcff25b25286f0ef3dca03127c40f0b87163f205a5cc86c7" +
+    "3a89e115f04e4aa82b92a6bbc96eb9e5fa61be393bcb411597356b3cd512a80f76dc622f2a5847ac06a8208a8a" +
+    "8b41d08d286e90d2605dc4b102ec30e43af4df0a52b4169723ff3b90848acbc2e1025351901254e503244fce7b" +
+    "12aa298056d6ec98dfc63565ab4041151beb321640500ff1c14f8dc4aa20bc6f542c4c42037b72d7c016fa122f" +
+    "0e4c1af8ce8c399c5036b8cbda1307ba47c33795c1295daf4994160c47406de837829f627bce17a356c4e6bd09" +
+    "5e59435dcbbe612a9871595216a45383399a8150c2decf64208ad37af656793df623e7fc89ff0a6c1556fac7e4" +
+    "dab5027d6deaaa8488cc1b933d39abef1f0966a811c759b688be26c861c118262cf18e5ea7eb2f6f7fa8054200" +
+    "f1f22a4dff9a5d444cb715d0d6e0a0",
+  "-19":
+    "28b52ffd64401e7d3100e20d2215806de1207dafb805821d22cb8841b7536e17772f0c5dacb7252fe79ce42cfb" +
+    "fdb29d73b13b57b7cfc5167bb6bc8bf1de34c9f29eb8982a1763fac578cbb6eab4baab53a998b86bc34330aee9" +
+    "62ea66bcd48c47a420e29af2380b332863609a76728d604b14174b6ab1a408c70ccda58539def11c1b453c074a" +
+    "c6f028a8d79ca26052002040a40e82d8a8a27e9314b2b367221004201c1c0e1549973b221038868e10098f23ca" +
+    "7825242948b21cfa7010987621dd9d15f2fb477c4af8a07fca750eb434eaa016d7beb38271eb7020965a90ac13" +
+    "4d8ba8f2dddd2c16744ba1f5ee667bd3712dff2c4b01404e15a80d48fe3f0df820ca4175a1c5ae67bcf5080dae" +
+    "3a3954214319fdbee66cc11065c5a956f199b776152a1318ce4179c9b5ddf533e715e55c9a4655adaeb2968001" +
+    "a02d4825f136498c27b57b294d1748cabf71123008ff09d76234ca67a2959a81d9b6d2e1b88c9e88bb212443c2" +
+    "a1085a527c35ee401e0d6ace5a892d7b234247b68b32a0dedd4a74c10529b32c324eed8dde2210044381566434" +
+    "557ad9b4db6089a8116217547aa8dbf2b32f8409ff9c259cd77d12d818f5b7344d93a7d101433b74274bc61641" +
+    "4580d84bff99ae25ebde0958b71c54ce376f98cefaa9ed49970c486209b2deb2d59d54d1089356d98660cbb817" +
+    "cf493622d1e3b37ec1715afb1612ebf5446a4b383363f122b2920f9923ac6a8366fac2d1b14f1532b096427f13" +
+    "9a2c0eb881ff0dc764b541f199538378352c927753dd6bef826d2340ea2ea3679363ee3db7a5f55993e1f22fe4" +
+    "ca8c4fef291f76ee8bce55e72770991adb53de1d8272d8db59e02c0400e96791775ab3af917f422d4bcacec04b" +
+    "2766d4edd5c95c6a788ddaa8724bd72ec228e3b794e2955368e2044383dbd5c706c554b24ecf26b9cb818804a9" +
+    "3e4bc801cc4f963620fe42b2ceded7363659972d670eae8c69a96dde9d19caef4904492d7832e94be219f319a2" +
+    "bdc9f606a8b6f1b7b523cb684feb2c98cff6e1e576938097afa44e1f8385d9b5d4088586a62e552c2258a0c2ca" +
+    "ce5455dd79136842f49638ce301e0368f977c8ed8a0ffe93f0b88a07cb2191a67f6a386f83539628c0d99b912c" +
+    "972c303c5baee9060819f97daca038a9adafb67d39d8cd5895d50f049b2f9bbfcd932609eb18ea33754465e98c" +
+    "2ce982e272f38f0226c52e4fd5514ee44d99992bdf1766b0a694a3beb5f340e825c765ef462966eff199861286" +
+    "dce4ee35a38af21af45b62d760c07e3ad117f5b16b08248d2869f61bf00eeea6193d291691d4763b17ab71e5ac" +
+    "df81f65942c58070452ac267c7626ab80ea94efb8a475a6c77f85c11be113fc842084378180b310d37cd11088f" +
+    "517542c120cb52bffcba29e4347b92b6a9b956dd969987aa336983a3d0e42c4d8375c5d4fb44ce43edb72c0918" +
+    "08ecbb27e2cc9294cc7dd8613d6b752fb695cee91c773610dcc71dbb99c628830b134db001bd9892e12b873668" +
+    "eecd8f3bd77eba4cb0fa976304e4e8b11b2031a6861ffa66b0a500a384d9c24d7d8a4220e790b140022a2824ee" +
+    "a513cb03c0a825d7ae3f3deba5b0c170b6bc777d220d6b7cf51f7dcab2ccd1c1e1b143fc0fa7c8a98b4d1faace" +
+    "825e02c1381fdf6080b7bdb8008ca64dd93be9dafce794587db6047b66ac5f6ecbf4a8e1da7ac122a8d045652a" +
+    "38dcd8eea2a77ae2fbb69dcb3b8d9327dc45158712c5d0416b76908741247dc1e4caf0ebcb301d80b3bacbc028" +
+    "fc2da698da28c154d3e1f7a1da368ac68a1ccada48a3a1ac490104de25a3bd2c9e625de7e170cd94178ec042d9" +
+    "a03595dfa5246ab0624a6f080ace9d927ed798589ff2512d5ab31fd3bb8dfeb5efc57489544522ebb1089b1cdd" +
+    "bffcd976378e16527fa3a8f75064deac15b2514af0bb400d29e300c1e5ec148cbd5dd36d926d0255e085349035" +
+    "19310ddb61792eea9f7d82dcc0b1ff954249147b6844962b3ad0d6eada74a2e9d1c9ba045eeb84d701003510f6" +
+    "8f338773d37a2310ac472f0cdd7cc97545a104099a232545b84f1abd94a40b73e22bb3aab0a13cc10647b06d83" +
+    "13e038f22c3052b9e2e91d3521dd768a225238543fb9e29c8d7bd465fa9f2b0fee623b899a5e6a8c57f8d2558e" +
+    "6717ad1d2108f106120a38b5dff60daaafc7e836caa385082b00612ca533b910b548a0b6cb30ae49abe994eb11" +
+    "ba1f3440e01f4ce8bb9343d98ae71231c556d0d6e0a0",
+  "--fast=5":
+    "28b52ffd64401e454f0004340a2c7b226b223a206f66667365742c6261746368207a7374642c70617274697469" +
+    "6f6e2062617463682c7b226b223a207265636f72642c2034322c7a737464207b226b223a2c6261746368203432" +
+    "2c626174636820612c6c6561646572207b226b223a2c6f6666736574200a2c7a7374642065706f63682c636f6e" +
+    "73756d65722034322c6b61666b612c7a7374642c746865207468652c2065706f63680a2c3432207b226b223a2c" +
+    "6b61666b61202c7d2034322c70726f6475636572207265636f72642c7b226b223a2062617463682c7a73746420" +
+    "6f66667365742c6c6561646572203432746865206f66667365742c202c7468650a0a2c61202c61207b226b223a" +
+    "2c65706f636820612c61746865206b61666b612c6b61666b61206c65616465726120706172746974696f6e2c7d" +
+    "200a2c62617463680a7d34320a2c0a200a2c7d207468657d7d617d7468652c7a737464207d2c7d34322c612034" +
+    "32207d2c7d2c3432206b61666b612c0a207468652c7b226b223a206b61666b612c7b226b223a2034322c0a2061" +
+    "2c746865202c7468652c3432200a2c7a737464207d2c7a73746420612c7d34322c200a2c7d207d2c3432202c61" +
+    "20612c203432200a0a207d2c6261746368206c65616465722c0a20610a2c7d0a2c0a61200a2c7b226b223a2074" +
+    "686561202c612034322c207d2c612062617463682c3432207d2c0a207d2c610a7d34327d0a20612c343234322c" +
+    "7265636f72642c0a2062617463682c61343220612c7a7374647d7d34322c6f6666736574207a7374642c343220" +
+    "0a2c61200a2c0a207265636f72642c6b61666b61343234322074686534322c3432207a7374642c746865203432" +
+    "2c0a207d2c7468657468657d7d0a2c0a34322c207d2c7d200a2034322c7d200a2c7d207a7374617468652c0a74" +
+    "686520612c746865612c0a2c617468650a207d0a65706f63687d746865613432206c656164612c7d7468657d0a" +
+    "0a2034322034322c706172740a636f6e73756d0a2c34322c7468657d6120612c65706f6120610a200a2c746865" +
+    "61343234327468650a2c3432207a7374642c746865200a612c70617274200a612c706172747d0a200a2c612074" +
+    "68650a7d200a2c633432746865207d2c34322034322c2062617463682c6f66667365839da832463332238188a4" +
+    "20494a1d320874583cd456c1bc01124050c150186b47932459d6a97631af05a5bb05a932fa6f86ed32e0b7ef2c" +
+    "8e5365b0e95343821921e7574c25e9205c47bd389266d446127c2ebcb91334b51fd41349320495f8538a7e05be" +
+    "4d519bfc3614226c6367fb3a76b3d4e18d2ce09a03742cefd5896b7fc8dad2d3d885d28c2ddfe491d8bea2430a" +
+    "992dbf98a4e015b37a6eba00fc585975542d8ff96b7b7bb334614c3f4c365b3816498d382624e96fdf71f5faa2" +
+    "14ed86b7eab3f9b53b28b10926d148757d8bdddb90b1300f6344abe86c522d804d078bea20544ab06cd2d48bd7" +
+    "62152715f8671b36985e1aff6a93a0dbb6ef1cdd7638638cd8b2ca5efca7bed722a43d84d82af97c1d4a285db0" +
+    "534e306dc0ca663f625f3b70432db34565c6006e0d9a482919360b02cb6236520448d2741229b54d2028f4ec1c" +
+    "83ecae77dcf0771947cac285f22ecef3f3a85ac1b39f3cf8bfb8a475544192ae0781ff3e9ad7965922f5d5b35c" +
+    "8b51a1e7efb728533a4f42ce66cbca073fa6ffb6458b45a437b0ce835f2b7918ac6142a6a2e87c143d441da172" +
+    "7540f4fd5437d51e8a3242408b18b0169dcf4cd2715d8ae242e2530a9e434407d5a047cb6fd45d53bc043fc730" +
+    "80cfd0e2517e4001aba5e9c20e51e8786516f9d25707c0b65461c1248344017298a937aa2cc09d01698e63d0b3" +
+    "c7430256fd542323cc1d369b32de1b4c04ae130ca4081ca7f08164a9769668d45b1c15569d9980e6f202ee45f5" +
+    "4ef7064d1cf0580b8b626633d4db120d0846d3a374d6f3ccecda65a0c2a3eb0843c420f8550d700ea34d9f5e0d" +
+    "7044e07870e0e74c2437e73ebd29ec8ffa6eadd7746757a08b207c53218c06808d091cb5c44f54b173ec8c9a51" +
+    "0a1af3b7d3e7799e3babdf5d9ef6c4c30719432af2f2273c3035150463d20447d09f7a2bdc7ad1d131b1affd03" +
+    "16429b4b244a751e23f9bb1c1b05dab7acee8b23275453cf868d677f066eb2b4393307c04936bc8315cef2126a" +
+    "835b98b7ff51857456adf3a5441b724fe98d054f4869bf95a51dcda91f94a84ad4f16b1d987b7efa858d0d8963" +
+    "1b110230572b2317e8c2443ce28e8bd5cea9a1cd2acf91e4f107bf87ffdc312d91b6c0b1aac1a4f0d97758f473" +
+    "d2506b11bc8bcc01996fda993e6e893814fc3cbbcaac03aca2dbe792f752e67cd8be7b21fc6fde9fbc5cc102e2" +
+    "d5b6be38ab12614c03851a626aebc86fc8541da8948a8affeaf90de28e3cf3e864c2261feb8be28c7b3b76a6a2" +
+    "19e63b0f640989993648da3558f852200defdd3f74b02cfa7b42dde7a103918fd82d271ffd5a4add8b8665811a" +
+    "4c86efaf309e417940bc0988c7b7d98dcadd75860c2bf968f8008ad80cfa4186b989f16d5eccc1783f8dd7f7da" +
+    "349b820b38424229b33c095c1327614241c8aa55f635e71f6966e15e5360a795865368e6e8c1cf05a806e0c306" +
+    "00b28130a45d885276ab9dfc2809bb31b998ec2e819cdab4a174f75e918fb8ed1ed85a4f72615f754a7cc4fb63" +
+    "7156463ce8fb3668cbbd50b597f63cfce1f4578e4e60c042faeed9c8325346d639b11b6803daed1a7ebee8493a" +
+    "bc1d9af09fc07718eafd7147074d0e0c449e5e384aea44dd6e9b37275a079c927c7e8bebc7eff92e73ed22d8a5" +
+    "81d1bbdf436f201c364a07eb83e1922ce9be68689284eb71a0ba881a2fcefc828dd390e83ba67b99b4bbbae23b" +
+    "a94b0c9d16f0c68a212e3a3a3c7828c3b5f914d5f17fb78384c4e632c2b38a22d0c67582025c89644651c323cf" +
+    "1bbf0c99b1d55e62619609bc93bb14d21748ea44b964c8d5a6fd7e00faaa894b70e3c4bbbde7a808717bd89c1c" +
+    "71f31db640b81ba5d2e4fc07410d5f111777a34d726c3bfb09c24f0c63a108e8ed7c8c245d3ea613fb060480b7" +
+    "612aad5e8c05d6cedbc06f2e08a482d849ea37c9ac348dcad9c985651630e152b5b066fd51e0a9edb904c428d9" +
+    "6d66ed10ba7dd01d0b3285b55edd05936a258fd130b347540a3810e98474589c755bf544c363284f2c27695677" +
+    "db39a8dbeb0ac947620e543c6e0173e2c8c02bfa2d1488a6b01d9e71531d9fa7f9ab61fada86f9cf54b9a07a01" +
+    "1d6869f51120b3413d4921613dd44031e3560479946d8cfca7ee82a8f8a4b5ed19950d6cc3a1502e451aceab0e" +
+    "fe83c70209e8bd9eb202e795399e39b0799d4a5df4bf338c144d7afd10b5fb5a36a1d27e4eaa5e021dcdecf930" +
+    "7bd2261e3ec34b5f0f6152a961eb136c1e8eb9243d4c9316f2e683955a496b68da4da87b037aa3d4ccac2c6512" +
+    "762bc7fe4e7ae26ccf4196ab3bc0d3b5ecb8a67ed40251200db08e5eded95cffe7748e1e295a285e6552478824" +
+    "e7a523fe11718c90f495c21d4bc538e217c74169f5d6495ad406d0d6e0a0",
+};
+
+test("the portable zstd decoder reads the reference tool's frames at several levels", () => {
+  const want = textSample(8000, 7);
+  for (const [level, frame] of Object.entries(CLI)) {
+    assert.deepEqual(zstdDecompressPortable(hex(frame)), want, level);
+  }
+});
+
+test("the portable zstd decoder reads hand-built raw, RLE and skippable frames", () => {
+  // single segment, content size 5; an RLE block of 3 "a" then a last raw block "bc".
+  const frame = hex("28b52ffd" + "2005" + "1a0000" + "61" + "110000" + "6263");
+  assert.equal(text(zstdDecompressPortable(frame)), "aaabc");
+  // A skippable frame (magic 0x184D2A5?) before it, and the same frame again after.
+  const skippable = hex("502a4d18" + "03000000" + "ffffff");
+  const all = new Uint8Array([...skippable, ...frame, ...frame]);
+  assert.equal(text(zstdDecompressPortable(all)), "aaabcaaabc");
+});
+
+test("the portable zstd decoder matches native zstd over many inputs and levels", async () => {
+  const zlib = await loadNodeZlib();
+  if (!zlib?.zstdCompressSync) return; // no native encoder to compare with in this runtime
+  const z = zlib as unknown as {
+    zstdCompressSync(d: Uint8Array, o: unknown): Uint8Array;
+    constants: Record<string, number>;
+  };
+  const inputs = [
+    new Uint8Array(0),
+    new Uint8Array(1),
+    new Uint8Array(300_000), // several 128 KiB blocks of one byte
+    textSample(100, 1),
+    textSample(5_000, 2),
+    textSample(300_000, 3), // several compressed blocks, repeat offsets across them
+    noise(2_000, 4), // raw literals or raw blocks
+    new Uint8Array([...textSample(3_000, 5), ...noise(3_000, 6), ...textSample(3_000, 5)]),
+  ];
+  for (const level of [-5, 1, 3, 9, 19]) {
+    for (const checksum of [0, 1]) {
+      for (const [i, data] of inputs.entries()) {
+        const frame = z.zstdCompressSync(data, {
+          params: {
+            [z.constants.ZSTD_c_compressionLevel!]: level,
+            [z.constants.ZSTD_c_checksumFlag!]: checksum,
+          },
+        });
+        assert.deepEqual(zstdDecompressPortable(frame), data, `input ${i} level ${level}`);
+      }
+    }
+  }
+});
+
+test("the portable zstd decoder enforces the size limit", () => {
+  const frame = hex(CLI["-1"]!);
+  assert.throws(() => zstdDecompressPortable(frame, 7999), DecompressionLimitError);
+  assert.equal(zstdDecompressPortable(frame, 8000).length, 8000);
+  // A declared content size of 4 GiB fails before anything is allocated.
+  assert.throws(
+    () => zstdDecompressPortable(hex("28b52ffd" + "a0" + "ffffffff"), 1 << 20),
+    DecompressionLimitError,
+  );
+});
+
+test("the portable zstd decoder refuses bad frames with typed errors only", () => {
+  assert.throws(() => zstdDecompressPortable(hex("28b52ffe00")), MalformedDataError);
+  assert.throws(() => zstdDecompressPortable(hex("28b52ffd2305")), MalformedDataError); // dictionary
+  assert.throws(() => zstdDecompressPortable(hex("28b52ffd2005170000")), MalformedDataError); // reserved block
+  const good = hex(CLI["-19"]!);
+  let seed = 99;
+  const rnd = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const bad = good.slice(0, i % 7 === 0 ? rnd(good.length) : good.length);
+    for (let k = 0; k <= rnd(3); k++) if (bad.length) bad[rnd(bad.length)] = rnd(256);
+    try {
+      zstdDecompressPortable(bad, 1 << 20);
+    } catch (e) {
+      if (!(e instanceof KafkaError)) {
+        assert.fail(
+          `mutation ${i} threw ${(e as Error).constructor.name}: ${(e as Error).message}`,
+        );
+      }
+    }
+  }
+});
