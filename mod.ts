@@ -2,7 +2,8 @@
 /**
  * kanal: a Kafka client for Deno, Bun and edge workers, built from WHATWG streams.
  *
- * This release holds the protocol layer; the cluster client, producer and consumer follow.
+ * This release holds the protocol layer and broker connections; the cluster client, producer
+ * and consumer follow.
  *
  * @example Kafka errors are typed
  * ```ts
@@ -17,3 +18,4 @@
  */
 
 export * from "./lib/protocol/mod.ts";
+export * from "./lib/net/mod.ts";

@@ -25,3 +25,6 @@ export * from "./connection_error.ts";
 export * from "./frame_decoder.ts";
 export * from "./runtime.ts";
 export * from "./default_transport.ts";
+export * from "./stage_registry.ts";
+export * from "./response_receiver.ts";
+export * from "./broker_connection.ts";

@@ -21,3 +21,7 @@ export * from "./writer.ts";
 export * from "./uuid.ts";
 export * from "./kafka_error.ts";
 export * from "./error_codes.ts";
+export * from "./versions.ts";
+export * from "./crc32c.ts";
+export * from "./request_frame.ts";
+export * from "./messages/mod.ts";
