@@ -117,10 +117,15 @@ export class RecordBatchEncoder {
   /**
    * Appends a record and returns the batch's new uncompressed size in bytes.
    *
+   * With `maxBytes`, a record that would take a non-empty batch past that size is not added:
+   * the batch is left as it was and -1 comes back, so the producer can close this batch and
+   * start the next with the record. The first record of a batch is always added (Kafka takes
+   * one oversized record alone in its batch, or rejects it as too large).
+   *
    * @throws {RangeError} when `offsetDelta` does not increase or a timestamp is not a safe
    * integer.
    */
-  append(record: RecordInput): number {
+  append(record: RecordInput, maxBytes: number = Infinity): number {
     if (this.#finished !== null) {
       throw new TypeError("Cannot append to record batch as it is finished: call reset() first");
     }
@@ -139,6 +144,7 @@ export class RecordBatchEncoder {
         `Cannot append record as offsetDelta must be an int32 above ${this.#lastOffsetDelta}: current value is ${offsetDelta}`,
       );
     }
+    const previousMax = this.#maxTimestamp;
     if (this.#count === 0) {
       this.#baseTimestamp = timestamp;
       this.#maxTimestamp = timestamp;
@@ -182,6 +188,12 @@ export class RecordBatchEncoder {
       this.#pos += realPrefix - prefix;
     }
     const end = this.#pos;
+    if (end > maxBytes && this.#count > 0) {
+      // Undo: nothing else was touched but the buffer past `start`.
+      this.#pos = start;
+      this.#maxTimestamp = previousMax;
+      return -1;
+    }
     this.#pos = start;
     this.#varint(bodySize);
     this.#pos = end;

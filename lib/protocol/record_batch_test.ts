@@ -382,3 +382,21 @@ test("decoded keys and values are views into the fetched bytes, not copies", () 
   const value = batches[0]!.records[0]!.value!;
   assert.equal(value.buffer, GOLDEN.buffer);
 });
+
+test("append with maxBytes leaves a full batch untouched and reports -1", async () => {
+  const enc = new RecordBatchEncoder();
+  enc.reset();
+  const first = enc.append({ value: "x".repeat(500), timestamp: 10 }, 100); // first always fits
+  assert.ok(first > 100);
+  enc.reset();
+  const one = enc.append({ value: "a".repeat(40), timestamp: 10 }, 200);
+  assert.equal(enc.append({ value: "b".repeat(200), timestamp: 99 }, 200), -1);
+  assert.equal(enc.count, 1);
+  assert.equal(enc.sizeInBytes, one);
+  const two = enc.append({ value: "c".repeat(40), timestamp: 20 }, 200);
+  assert.ok(two <= 200);
+  const { batches } = await decodeRecordBatches(enc.finish() as Uint8Array);
+  const b = batches[0]!;
+  assert.deepEqual(b.records.map((r) => [r.offset, text(r.value)![0]]), [[0, "a"], [1, "c"]]);
+  assert.equal(b.maxTimestamp, 20n); // the refused record's timestamp left no trace
+});
