@@ -6,6 +6,7 @@
  */
 
 import { spawn } from "node:child_process";
+import process from "node:process";
 
 /** What a finished command printed. */
 export interface RunResult {
@@ -14,14 +15,30 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Options for {@linkcode run}. */
+export interface RunOptions {
+  /** Fed on stdin. */
+  input?: string | Uint8Array;
+  /** Killed after this long. @default {60000} */
+  timeoutMs?: number;
+  /** Working directory. */
+  cwd?: string;
+  /** Added to the environment. */
+  env?: Record<string, string>;
+}
+
 /** Runs a command, feeding `input` on stdin, and collects its output. */
 export function run(
   cmd: string,
   args: string[],
-  options: { input?: string | Uint8Array; timeoutMs?: number } = {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      stdio: ["pipe", "pipe", "pipe"],
+      cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+    });
     const out: Uint8Array[] = [];
     let err = "";
     const timer = setTimeout(() => {

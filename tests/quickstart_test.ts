@@ -1,0 +1,32 @@
+// Copyright 2026 the kanal authors. MIT license.
+// The README's main job: examples/quickstart.ts prints the real broker's cluster id and the API
+// versions it negotiated, under Deno and under Bun.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
+import { brokerList, requireBroker } from "./_kafka.ts";
+import { run } from "./_tools.ts";
+import { call } from "./_wire.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+for (
+  const [runtime, args] of [
+    ["deno", ["run", "--allow-net", "--allow-env", "examples/quickstart.ts"]],
+    ["bun", ["examples/quickstart.ts"]],
+  ] as const
+) {
+  test(`the quickstart prints the broker's cluster id and API versions under ${runtime}`, async () => {
+    const broker = await requireBroker();
+    const meta = await call(broker, API_TABLE[3], 12, { topics: [] });
+    const r = await run(`${ROOT}node_modules/.bin/${runtime}`, [...args], {
+      env: { KAFKA_BROKERS: brokerList() },
+      cwd: ROOT,
+    });
+    const out = new TextDecoder().decode(r.stdout);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(out, new RegExp(`^cluster id: +${meta.clusterId}$`, "m"));
+    assert.match(out, /^Produce +\d+-\d+ +\d+-\d+ +v\d+$/m);
+    assert.match(out, /^Fetch +4-\d+ +\d+-\d+ +v\d+$/m);
+  });
+}
