@@ -24,8 +24,10 @@ CLUSTER_ID="${KAFKA_CLUSTER_ID:-X3cZpzWQoJf2VGIKurZZ9w}"
 JAVA="${JAVA:-java}"
 HEAP="${KAFKA_HEAP:--Xms128m -Xmx512m}"
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-150}"
-SINGLE_PORT=9092
-CLUSTER_PORTS=(19092 19192 19292)
+# Ports may move (KAFKA_PORT, KAFKA_CLUSTER_PORT) so a second checkout can run its own brokers.
+SINGLE_PORT="${KAFKA_PORT:-9092}"
+CP="${KAFKA_CLUSTER_PORT:-19092}"
+CLUSTER_PORTS=("$CP" $((CP + 100)) $((CP + 200)))
 SETUP=""   # c1 or c3: the set-up a command acts on; see pick_setup
 
 log() { printf 'kafka.sh: %s\n' "$*" >&2; }

@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh [PATH...]   (default: lib tests)
 #
-# When KAFKA_BROKERS is unset and nothing listens on 127.0.0.1:9092, a local broker is started
+# When KAFKA_BROKERS is unset and nothing listens on 127.0.0.1:${KAFKA_PORT:-9092}, a local broker is started
 # with scripts/kafka.sh (Java 17 and Maven needed) and stopped at the end. Prints one line per
 # runtime and a last line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
@@ -16,12 +16,16 @@ paths=("$@")
 [ ${#paths[@]} -gt 0 ] || paths=(lib tests)
 
 started=0
-if [ -z "${KAFKA_BROKERS:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then
-  if command -v java >/dev/null; then
-    echo "test.sh: no broker on 127.0.0.1:9092; starting one with scripts/kafka.sh up" >&2
-    scripts/kafka.sh up --nodes 1 >/dev/null && started=1
-  else
-    echo "test.sh: no broker on 127.0.0.1:9092 and no Java to start one: broker tests will fail" >&2
+port="${KAFKA_PORT:-9092}"
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  export KAFKA_BROKERS="127.0.0.1:$port"
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if command -v java >/dev/null; then
+      echo "test.sh: no broker on 127.0.0.1:$port; starting one with scripts/kafka.sh up" >&2
+      scripts/kafka.sh up --nodes 1 >/dev/null && started=1
+    else
+      echo "test.sh: no broker on 127.0.0.1:$port and no Java to start one: broker tests will fail" >&2
+    fi
   fi
 fi
 [ $started = 1 ] && trap 'scripts/kafka.sh down --nodes 1 >/dev/null 2>&1' EXIT
