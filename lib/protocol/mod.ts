@@ -25,3 +25,8 @@ export * from "./versions.ts";
 export * from "./crc32c.ts";
 export * from "./request_frame.ts";
 export * from "./messages/mod.ts";
+export * from "./record.ts";
+export * from "./record_batch.ts";
+export * from "./record_batch_encoder.ts";
+export * from "./record_batch_decoder.ts";
+export * from "./compression/mod.ts";
