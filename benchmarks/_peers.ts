@@ -98,5 +98,6 @@ export function peerClients(): Peer[] {
     nodePeer("kafkajs", "kafkajs"),
     nodePeer("platformatic", "platformatic"),
     nodePeer("confluent", "confluent", installConfluent),
+    nodePeer("confluent-rdkafka", "confluent-rdkafka", installConfluent),
   ];
 }

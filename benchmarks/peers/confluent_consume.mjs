@@ -1,6 +1,7 @@
 // Confluent's JS client (librdkafka) through its promisified KafkaJS-style API: it reads only
 // through a group, so each run joins a fresh one from the earliest offset and commits nothing.
-// Records arrive through eachBatch; fetch and batch sizes are the client's defaults.
+// Records arrive through eachBatch; fetch and batch sizes are the client's defaults, but for
+// queued.min.messages, raised as in confluent-rdkafka_consume.mjs (see there).
 import { confluent } from "./_confluent.mjs";
 import { fail, options, report, since } from "./_common.mjs";
 
@@ -14,6 +15,7 @@ const kafka = new Kafka({
 let t0 = 0;
 const consumer = kafka.consumer({
   kafkaJS: { groupId: o.group, fromBeginning: true, autoCommit: false },
+  "queued.min.messages": 1_000_000,
   rebalance_cb: (err) => {
     if (err.code === ERR__ASSIGN_PARTITIONS && t0 === 0) t0 = performance.now();
   },
