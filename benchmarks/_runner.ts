@@ -395,11 +395,13 @@ export interface BenchOptions {
   only: string[];
   /** Not these clients. */
   skip: string[];
+  /** Runs per client; the table shows the median run by records/s. */
+  runs: number;
   /** Also print one JSON line per row. */
   json: boolean;
 }
 
-/** Reads `--records --size --partitions --timeout --only a,b --skip a,b --json`. */
+/** Reads `--records --size --partitions --timeout --runs --only a,b --skip a,b --json`. */
 export function benchOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
   const o: BenchOptions = {
     brokers: kafkaBrokers(),
@@ -409,6 +411,7 @@ export function benchOptions(argv: string[] = process.argv.slice(2)): BenchOptio
     timeoutSeconds: 180,
     only: [],
     skip: [],
+    runs: 1,
     json: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -431,6 +434,7 @@ export function benchOptions(argv: string[] = process.argv.slice(2)): BenchOptio
     else if (a === "--size") o.size = count();
     else if (a === "--partitions") o.partitions = count();
     else if (a === "--timeout") o.timeoutSeconds = count();
+    else if (a === "--runs") o.runs = count();
     else if (a === "--brokers") o.brokers = value();
     else if (a === "--only") o.only = value().split(",").filter(Boolean);
     else if (a === "--skip") o.skip = value().split(",").filter(Boolean);
@@ -438,6 +442,34 @@ export function benchOptions(argv: string[] = process.argv.slice(2)): BenchOptio
     else throw new TypeError(`Cannot run as the option is unknown: current value is ${a}`);
   }
   return o;
+}
+
+/**
+ * The median of several runs of one client by records/s (the faster one of the middle two
+ * for an even count): on a shared machine one slow or lucky run should not set the figure.
+ *
+ * @example The middle run
+ * ```ts
+ * import { type ClientRun, medianRun } from "./_runner.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (seconds: number): ClientRun => ({
+ *   name: "x",
+ *   cpuSeconds: 1,
+ *   wallSeconds: seconds,
+ *   result: { client: "x", runtime: "go", op: "consume", records: 100, bytes: 1, seconds },
+ * });
+ * assert.equal(medianRun([run(3), run(1), run(2)]).result.seconds, 2);
+ * ```
+ */
+export function medianRun(runs: ClientRun[]): ClientRun {
+  if (runs.length === 0) {
+    throw new RangeError("Cannot take a median as there are no runs: current value is 0");
+  }
+  const byRate = runs.toSorted((a, b) =>
+    a.result.records / a.result.seconds - b.result.records / b.result.seconds
+  );
+  return byRate[Math.floor(byRate.length / 2)]!;
 }
 
 /** Whether the options select the named client. */

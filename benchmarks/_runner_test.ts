@@ -42,11 +42,15 @@ function node(code: string, timeoutSeconds = 60) {
 }
 
 const PRINT = `console.log(JSON.stringify(${JSON.stringify(RESULT)}))`;
+// Spins until the process itself has used 0.6 s of CPU: a wall-clock loop would use less on a
+// loaded machine.
+const BURN = "const u = () => { const c = process.cpuUsage(); return c.user + c.system; }; " +
+  "while (u() < 600000);";
 
 test("runClient counts the CPU the client burns, not the time it waits", async () => {
-  const busy = await node(`const end = Date.now() + 600; while (Date.now() < end); ${PRINT}`);
+  const busy = await node(`${BURN} ${PRINT}`);
   assert.deepEqual(busy.result, RESULT);
-  assert.ok(busy.cpuSeconds >= 0.5, `busy child used ${busy.cpuSeconds} s of CPU`);
+  assert.ok(busy.cpuSeconds >= 0.6, `busy child used ${busy.cpuSeconds} s of CPU`);
   const idle = await node(`setTimeout(() => { ${PRINT} }, 600)`);
   assert.ok(idle.wallSeconds >= 0.6, `idle child ran ${idle.wallSeconds} s`);
   assert.ok(
@@ -62,12 +66,10 @@ test("runClient counts the CPU of the client's own children", async () => {
     cmd: "bash",
     args: [
       "-c",
-      `node -e 'const end = Date.now() + 600; while (Date.now() < end);'; echo '${
-        JSON.stringify(RESULT)
-      }'`,
+      `node -e '${BURN}'; echo '${JSON.stringify(RESULT)}'`,
     ],
   });
-  assert.ok(run.cpuSeconds >= 0.5, `grandchild used ${run.cpuSeconds} s of CPU`);
+  assert.ok(run.cpuSeconds >= 0.6, `grandchild used ${run.cpuSeconds} s of CPU`);
 });
 
 test("runClient rejects a client that fails, with its stderr", async () => {

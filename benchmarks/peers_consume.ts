@@ -17,10 +17,12 @@ import { join } from "node:path";
 import { peerClients } from "./_peers.ts";
 import {
   benchOptions,
+  type ClientRun,
   createTopic,
   deleteTopic,
   formatTable,
   machineLine,
+  medianRun,
   ROOT,
   type Row,
   runClient,
@@ -53,10 +55,14 @@ try {
     try {
       log(`${peer.name}: preparing`);
       await peer.prepare?.();
-      log(`${peer.name}: consuming ${o.records} records from ${topic}`);
-      const run = await runClient(peer.spec("consume", topic, o));
-      row.run = run;
-      log(`${peer.name}: ${JSON.stringify(run.result)} cpu=${run.cpuSeconds.toFixed(2)}s`);
+      const runs: ClientRun[] = [];
+      for (let i = 0; i < o.runs; i++) {
+        log(`${peer.name}: consuming ${o.records} records from ${topic}`);
+        const run = await runClient(peer.spec("consume", topic, o));
+        log(`${peer.name}: ${JSON.stringify(run.result)} cpu=${run.cpuSeconds.toFixed(2)}s`);
+        runs.push(run);
+      }
+      row.run = medianRun(runs);
     } catch (err) {
       row.error = err instanceof Error ? err.message : String(err);
       log(`${peer.name}: failed: ${row.error}`);
@@ -69,7 +75,7 @@ try {
 const baseline = rows.some((r) => r.name === "kanal" && r.run) ? "kanal" : "java";
 console.log(
   `\nconsume: ${o.records} records × ${o.size} B from offset 0, ${o.partitions} partitions, ` +
-    `broker ${o.brokers}; ${machineLine()}`,
+    `broker ${o.brokers}; ${o.runs > 1 ? `median of ${o.runs} runs; ` : ""}${machineLine()}`,
 );
 console.log(formatTable(rows, baseline));
 if (o.json) { for (const r of rows) console.log(JSON.stringify(r)); }

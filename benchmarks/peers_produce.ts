@@ -13,13 +13,15 @@
  */
 
 import process from "node:process";
-import { peerClients } from "./_peers.ts";
+import { type Peer, peerClients } from "./_peers.ts";
 import {
   benchOptions,
+  type ClientRun,
   createTopic,
   deleteTopic,
   formatTable,
   machineLine,
+  medianRun,
   type Row,
   runClient,
   selected,
@@ -27,18 +29,10 @@ import {
 } from "./_runner.ts";
 
 const o = benchOptions();
-const peers = peerClients().filter((p) => selected(o, p.name));
-const log = (s: string) => process.stderr.write(`${s}\n`);
-const rows: Row[] = [];
-const stamp = Date.now().toString(36);
 
-for (const peer of peers) {
-  const row: Row = { name: peer.name, runtime: peer.runtime };
-  rows.push(row);
-  const topic = `bench-produce-${peer.name}-${stamp}`;
+async function produceOnce(peer: Peer, name: string): Promise<ClientRun> {
+  const topic = `bench-produce-${name}`;
   try {
-    log(`${peer.name}: preparing`);
-    await peer.prepare?.();
     await createTopic(o.brokers, topic, o.partitions);
     log(`${peer.name}: producing ${o.records} records into ${topic}`);
     const run = await runClient(peer.spec("produce", topic, o));
@@ -47,20 +41,38 @@ for (const peer of peers) {
     if (stored < run.result.records) {
       throw new Error(`the topic holds ${stored} records, not ${run.result.records}`);
     }
-    row.run = run;
     log(`${peer.name}: ${JSON.stringify(run.result)} cpu=${run.cpuSeconds.toFixed(2)}s`);
+    return run;
+  } finally {
+    await deleteTopic(o.brokers, topic).catch(() => {});
+  }
+}
+const peers = peerClients().filter((p) => selected(o, p.name));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const rows: Row[] = [];
+const stamp = Date.now().toString(36);
+
+for (const peer of peers) {
+  const row: Row = { name: peer.name, runtime: peer.runtime };
+  rows.push(row);
+  try {
+    log(`${peer.name}: preparing`);
+    await peer.prepare?.();
+    const runs: ClientRun[] = [];
+    for (let i = 0; i < o.runs; i++) {
+      runs.push(await produceOnce(peer, `${peer.name}-${stamp}-${i}`));
+    }
+    row.run = medianRun(runs);
   } catch (err) {
     row.error = err instanceof Error ? err.message : String(err);
     log(`${peer.name}: failed: ${row.error}`);
-  } finally {
-    await deleteTopic(o.brokers, topic).catch(() => {});
   }
 }
 
 const baseline = rows.some((r) => r.name === "kanal" && r.run) ? "kanal" : "java";
 console.log(
   `\nproduce: ${o.records} records × ${o.size} B, ${o.partitions} partitions, acks=all, ` +
-    `broker ${o.brokers}; ${machineLine()}`,
+    `broker ${o.brokers}; ${o.runs > 1 ? `median of ${o.runs} runs; ` : ""}${machineLine()}`,
 );
 console.log(formatTable(rows, baseline));
 if (o.json) { for (const r of rows) console.log(JSON.stringify(r)); }
