@@ -19,3 +19,4 @@
 
 export * from "./lib/protocol/mod.ts";
 export * from "./lib/net/mod.ts";
+export * from "./lib/client/mod.ts";

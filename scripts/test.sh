@@ -3,9 +3,10 @@
 #
 #   scripts/test.sh [PATH...]   (default: lib tests)
 #
-# When KAFKA_BROKERS is unset and nothing listens on 127.0.0.1:${KAFKA_PORT:-9092}, a local broker is started
-# with scripts/kafka.sh (Java 17 and Maven needed) and stopped at the end. Prints one line per
-# runtime and a last line "N passed, N failed"; exits non-zero on any failure.
+# When KAFKA_BROKERS is unset and nothing listens on 127.0.0.1:${KAFKA_PORT:-9092}, a local broker is
+# started with scripts/kafka.sh (Java 17 and Maven needed) and stopped at the end; likewise the
+# three-node cluster (KAFKA_CLUSTER_BROKERS, 127.0.0.1:19092 and up) that failover tests use.
+# Prints one line per runtime and a last line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -28,7 +29,21 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
     fi
   fi
 fi
-[ $started = 1 ] && trap 'scripts/kafka.sh down --nodes 1 >/dev/null 2>&1' EXIT
+cstarted=0
+cport="${KAFKA_CLUSTER_PORT:-19092}"
+if [ -z "${KAFKA_CLUSTER_BROKERS:-}" ]; then
+  export KAFKA_CLUSTER_BROKERS="127.0.0.1:$cport,127.0.0.1:$((cport + 100)),127.0.0.1:$((cport + 200))"
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$cport") 2>/dev/null && command -v java >/dev/null; then
+    echo "test.sh: no cluster on 127.0.0.1:$cport; starting one with scripts/kafka.sh up --nodes 3" >&2
+    scripts/kafka.sh up --nodes 3 >/dev/null && cstarted=1
+  fi
+fi
+cleanup() {
+  [ $started = 1 ] && scripts/kafka.sh down --nodes 1 >/dev/null 2>&1
+  [ $cstarted = 1 ] && scripts/kafka.sh down --nodes 3 >/dev/null 2>&1
+  return 0
+}
+trap cleanup EXIT
 
 logs="$(mktemp -d)"
 "$BIN/deno" test -A --doc "${paths[@]}" 2>&1 | tee "$logs/deno.log"

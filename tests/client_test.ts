@@ -1,0 +1,135 @@
+// Copyright 2026 the kanal authors. MIT license.
+// The cluster client against the real single-node broker: bootstrap, metadata, coordinators,
+// reconnects, option checks, and the stage dump.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Client } from "../lib/client/client.ts";
+import { Broker } from "../lib/client/broker.ts";
+import { ConnectionError } from "../lib/net/connection_error.ts";
+import { defaultTransport } from "../lib/net/default_transport.ts";
+import { StageRegistry } from "../lib/net/stage_registry.ts";
+import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
+import { brokerList, requireBroker } from "./_kafka.ts";
+import { startProxy } from "./_proxy.ts";
+import { kcat, uniqueTopic } from "./_tools.ts";
+
+test("a client bootstraps, caches metadata and finds partition leaders", async () => {
+  const broker = await requireBroker();
+  const topic = uniqueTopic("client-meta");
+  await kcat(["-b", brokerList(), "-t", topic, "-P"], { input: "x\n" });
+  await using client = await Client.connect({ brokers: brokerList() });
+  const meta = client.metadata;
+  assert.ok(meta.clusterId, "cluster id");
+  assert.ok([...meta.brokers.values()].some((b) => b.port === broker.port));
+  const leader = await client.leaderFor(topic, 0);
+  assert.equal(leader.port, broker.port);
+  assert.equal(client.metadata.topics.get(topic)?.partitions.length, 1);
+  await assert.rejects(client.leaderFor(topic, 7), { errorName: "UNKNOWN_TOPIC_OR_PARTITION" });
+});
+
+test("concurrent metadata refreshes are coalesced into few requests", async () => {
+  await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList() });
+  const before = client.stages().find((s) => s.name === "backgroundMetadataUpdater")!;
+  const calls = Array.from({ length: 50 }, (_, i) => client.refreshMetadata([`t-${i}`]));
+  await Promise.all(calls);
+  const after = client.stages().find((s) => s.name === "backgroundMetadataUpdater")!;
+  const refreshes = after.counters.refreshes! - (before.counters.refreshes ?? 0);
+  assert.ok(refreshes >= 1 && refreshes <= 2, `50 demands took ${refreshes} refreshes`);
+});
+
+test("the coordinator for a group is found and cached", async () => {
+  const broker = await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList() });
+  const id = await client.coordinator(uniqueTopic("group"));
+  assert.ok(client.metadata.brokers.get(id)?.port === broker.port);
+  const res = await client.request(id, API_TABLE[16], {}); // ListGroups on the coordinator
+  assert.equal(res.errorCode, 0);
+});
+
+test("the stage dump shows the updater and a responseReceiver per open connection", async () => {
+  await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList() });
+  const id = [...client.metadata.brokers.keys()][0]!;
+  await client.connection(id, "group");
+  await client.connection(id, "fetch");
+  const stages = client.stages();
+  assert.equal(stages.filter((s) => s.name === "backgroundMetadataUpdater").length, 1);
+  const receivers = stages.filter((s) => s.name === "responseReceiver").map((s) => s.role);
+  assert.ok(
+    receivers.some((r) =>
+      r ===
+        `broker ${id} (${client.metadata.brokers.get(id)!.host}:${
+          client.metadata.brokers.get(id)!.port
+        }), group connection`
+    ),
+    receivers.join("; "),
+  );
+  assert.ok(receivers.some((r) => r.endsWith("fetch connection")));
+  const table = client.dumpStages();
+  assert.match(table, /^STAGE +ROLE +STATE/);
+  assert.match(table, /backgroundMetadataUpdater +every 300000 ms +(idle|request in flight)/);
+  await client.close();
+  assert.deepEqual(client.stages(), [], "close stops every stage");
+});
+
+test("bad client options are named errors", async () => {
+  await assert.rejects(
+    Client.connect({ brokers: "127.0.0.1:9092", requestTimeout: 5 } as never),
+    (e) =>
+      e instanceof TypeError &&
+      /Unknown Client option "requestTimeout": did you mean "requestTimeoutMs"/.test(e.message),
+  );
+  await assert.rejects(
+    Client.connect({ brokers: "127.0.0.1:9092", maxInFlight: 0 }),
+    (e) =>
+      e instanceof RangeError && /"maxInFlight" as it must be between 1 and 1000/.test(e.message),
+  );
+  await assert.rejects(
+    Client.connect({ brokers: "localhost" }),
+    (e) => e instanceof RangeError && /host:port: current value is "localhost"/.test(e.message),
+  );
+  await assert.rejects(Client.connect({ brokers: [] }), RangeError);
+});
+
+test("no reachable bootstrap broker is a retriable ConnectionError", async () => {
+  await assert.rejects(
+    Client.connect({ brokers: "127.0.0.1:1", connectTimeoutMs: 2000 }),
+    (e) => e instanceof ConnectionError && e.retriable,
+  );
+});
+
+test("a broker reconnects after its connection is cut, after a backoff", async () => {
+  const target = await requireBroker();
+  await using proxy = await startProxy(target);
+  const controller = new AbortController();
+  const broker = new Broker(1, proxy.address.host, proxy.address.port, {
+    transport: await defaultTransport(),
+    registry: new StageRegistry(),
+    clientId: "kanal-test",
+    maxInFlight: 5,
+    requestTimeoutMs: 10_000,
+    connectTimeoutMs: 5000,
+    reconnectBackoffMs: 50,
+    reconnectBackoffMaxMs: 1000,
+    signal: controller.signal,
+  });
+  try {
+    const first = await broker.connection("group");
+    assert.equal(proxy.connections, 1);
+    proxy.onUpstream(() => {
+      throw new Error("cut");
+    });
+    await assert.rejects(first.request(API_TABLE[3], { topics: null }), (e) => {
+      return e instanceof ConnectionError && e.retriable;
+    });
+    proxy.onUpstream(null);
+    const second = await broker.connection("group");
+    assert.notEqual(second, first);
+    assert.equal(proxy.connections, 2);
+    assert.ok((await second.request(API_TABLE[3], { topics: null })).brokers.length >= 1);
+  } finally {
+    controller.abort();
+    await broker.close();
+  }
+});
