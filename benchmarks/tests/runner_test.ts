@@ -1,3 +1,5 @@
+// In a subfolder, not beside _runner.ts: scripts/bench.sh runs every benchmarks/*.ts as a
+// program, and `bun FILE` refuses a file of tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -9,7 +11,7 @@ import {
   type Row,
   runClient,
   selected,
-} from "./_runner.ts";
+} from "../_runner.ts";
 
 const RESULT = { client: "x", runtime: "go", op: "produce", records: 10, bytes: 1000, seconds: 2 };
 
