@@ -20,3 +20,4 @@
 export * from "./lib/protocol/mod.ts";
 export * from "./lib/net/mod.ts";
 export * from "./lib/client/mod.ts";
+export * from "./lib/admin/mod.ts";
