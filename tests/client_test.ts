@@ -9,6 +9,9 @@ import { ConnectionError } from "../lib/net/connection_error.ts";
 import { defaultTransport } from "../lib/net/default_transport.ts";
 import { StageRegistry } from "../lib/net/stage_registry.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
+import { KafkaError } from "../lib/protocol/kafka_error.ts";
+import { readFileSync } from "node:fs";
+import process from "node:process";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { startProxy } from "./_proxy.ts";
 import { kcat, uniqueTopic } from "./_tools.ts";
@@ -132,4 +135,41 @@ test("a broker reconnects after its connection is cut, after a backoff", async (
     controller.abort();
     await broker.close();
   }
+});
+
+test("stale-metadata error codes trigger a refresh; other codes do not", async () => {
+  await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList() });
+  const refreshes = () =>
+    client.stages().find((s) => s.name === "backgroundMetadataUpdater")!.counters.refreshes ?? 0;
+  const before = refreshes();
+  assert.equal(client.onPartitionError(87, /* INVALID_RECORD */ "t"), false);
+  assert.equal(client.onPartitionError(6, /* NOT_LEADER_OR_FOLLOWER */ "t"), true);
+  await client.refreshMetadata(["t"]); // resolves after the refresh the error asked for
+  assert.ok(refreshes() > before);
+});
+
+test("a metadata refresh that cannot complete fails at its deadline", async () => {
+  await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList(), requestTimeoutMs: 20_000 });
+  const pid = Number(
+    readFileSync(new URL("../.kafka-harness/c1/node1/pid", import.meta.url), "utf8").trim(),
+  );
+  process.kill(pid, "SIGSTOP");
+  try {
+    await assert.rejects(client.refreshMetadata(["t"], { timeoutMs: 500 }), (e) => {
+      assert.ok(e instanceof KafkaError);
+      assert.equal(e.errorName, "REQUEST_TIMED_OUT");
+      assert.match(e.message, /within 500 ms/);
+      return true;
+    });
+    const controller = new AbortController();
+    const pending = client.refreshMetadata(["t"], { signal: controller.signal });
+    controller.abort(new Error("stop waiting"));
+    await assert.rejects(pending, /stop waiting/);
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+  // Once the broker answers again, the refresh that was asked for completes.
+  assert.ok((await client.refreshMetadata(["t"])).brokers.size >= 1);
 });

@@ -221,10 +221,44 @@ export class Client implements AsyncDisposable {
    * Refreshes metadata for `topics` (`null`: every topic; default: the topics the client has
    * been asked about) and resolves with the cache. Refreshes are coalesced: calls made while one
    * is in flight share the next.
+   *
+   * @throws {KafkaError} `REQUEST_TIMED_OUT` (retriable) when no refresh completes within
+   * `timeoutMs` (default: the request timeout); the signal's reason when it aborts.
    */
-  refreshMetadata(topics?: readonly string[] | null): Promise<ClusterMetadata> {
+  refreshMetadata(
+    topics?: readonly string[] | null,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ClusterMetadata> {
     if (topics) { for (const t of topics) this.#interest.add(t); }
-    return this.#updater.demand(topics === undefined ? [...this.#interest] : topics);
+    const demand = this.#updater.demand(topics === undefined ? [...this.#interest] : topics);
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new KafkaError(ErrorCode.REQUEST_TIMED_OUT, { api: "Metadata" }, {
+            message: `No metadata refresh completed within ${timeoutMs} ms`,
+          }),
+        );
+      }, timeoutMs);
+      const onAbort = () => {
+        done();
+        reject(options.signal!.reason);
+      };
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      demand.then((m) => {
+        done();
+        resolve(m);
+      }, (e) => {
+        done();
+        reject(e);
+      });
+    });
   }
 
   /**
