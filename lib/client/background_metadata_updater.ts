@@ -136,8 +136,11 @@ export class BackgroundMetadataUpdater extends ReadableStream<ClusterMetadata> {
     if (topics === null) this.#topics = null;
     else if (this.#topics !== null) { for (const t of topics) this.#topics.add(t); }
     this.#demanded = true;
-    const { promise, resolve, reject } = Promise.withResolvers<ClusterMetadata>();
-    this.#waiters.push({ resolve, reject });
+    // Not Promise.withResolvers: Node 20 lacks it. The executor runs at once, so the waiter is
+    // queued before the wake-up below.
+    const promise = new Promise<ClusterMetadata>((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+    });
     this.#wake?.();
     return promise;
   }

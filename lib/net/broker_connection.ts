@@ -248,7 +248,13 @@ export class BrokerConnection implements AsyncDisposable {
       return undefined as Res;
     }
 
-    const { promise, resolve, reject } = Promise.withResolvers<Res>();
+    // Not Promise.withResolvers: Node 20 lacks it.
+    let resolve!: (value: Res) => void;
+    let reject!: (reason: unknown) => void;
+    const promise = new Promise<Res>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     const pending: Pending = {
       correlationId,
       api,
