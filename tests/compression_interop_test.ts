@@ -31,8 +31,16 @@ async function createTopic(b: BrokerAddress, t: ApiVersionTable, name: string, p
     timeoutMs: 10_000,
   });
   assert.equal(res.topics[0]?.errorCode, 0, res.topics[0]?.errorMessage ?? "");
-  const meta = await call(b, API_TABLE[3], t.version(3), { topics: [{ name }] });
-  return meta.topics[0]!.topicId!;
+  // Wait until every partition has a leader, so produce and fetch work at once.
+  for (let i = 0; i < 100; i++) {
+    const meta = await call(b, API_TABLE[3], t.version(3), { topics: [{ name }] });
+    const topic = meta.topics[0]!;
+    if (topic.errorCode === 0 && topic.partitions.every((p) => p.leaderId >= 0)) {
+      return res.topics[0]!.topicId!;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`topic ${name} has no leader`);
 }
 
 /** Every record batch in a partition, fetched from offset 0 and decoded. */
