@@ -1,15 +1,28 @@
 // Copyright 2026 the kanal authors. MIT license.
 /**
- * The kanal command line, with kcat's habits. Commands arrive with the client issues
- * (`metadata`, `produce`, `consume`); for now it says so.
+ * The `kanal` command line, with kcat's habits:
+ *
+ * ```sh
+ * deno run -A cli.ts metadata -b 127.0.0.1:9092      # or: bun cli.ts -L -b 127.0.0.1:9092
+ * ```
+ *
+ * This file only lists the commands; each lives in `lib/cli/<name>_command.ts`, and
+ * `lib/cli/run_cli.ts` finds one, parses its flags and maps failures to exit codes.
  *
  * @module
  */
 
-const args: string[] = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
-  (globalThis as { process?: { argv: string[] } }).process?.argv.slice(2) ?? [];
+import { cliRuntime } from "./lib/cli/_runtime.ts";
+import type { Command } from "./lib/cli/command.ts";
+import { metadataCommand } from "./lib/cli/metadata_command.ts";
+import { runCli } from "./lib/cli/run_cli.ts";
+
+// In the order `kanal --help` lists them; produce (-P) and consume (-C) join here.
+const COMMANDS: readonly Command[] = [metadataCommand];
 
 if (import.meta.main) {
-  console.error(`kanal: no commands yet (${args.join(" ") || "no arguments"}); see README.md`);
-  (globalThis as { process?: { exitCode?: number } }).process!.exitCode = 2;
+  const runtime = cliRuntime();
+  // Exit explicitly once output is written: a command's work is done, and nothing left
+  // behind (a timer, a socket a runtime keeps open) should keep the process alive.
+  runtime.exit(await runCli(runtime.args, COMMANDS, runtime));
 }

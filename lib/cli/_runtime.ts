@@ -1,0 +1,91 @@
+// Copyright 2026 the kanal authors. MIT license.
+// The one file of the command line that touches runtime APIs: Deno's, or Node's `process`
+// (which Bun provides too). Everything else in lib/cli/ goes through CliIo.
+/**
+ * The running runtime's arguments, output streams, environment and exit.
+ *
+ * @module
+ */
+
+import type { CliIo } from "./command.ts";
+
+interface DenoLike {
+  args: string[];
+  stdout: { write(p: Uint8Array): Promise<number> };
+  stderr: { write(p: Uint8Array): Promise<number> };
+  env: { get(name: string): string | undefined };
+  exit(code: number): never;
+}
+
+interface NodeStream {
+  write(s: string, cb: (err?: Error | null) => void): boolean;
+  on(event: "error", listener: (err: Error) => void): unknown;
+}
+
+interface ProcessLike {
+  argv: string[];
+  stdout: NodeStream;
+  stderr: NodeStream;
+  env: Record<string, string | undefined>;
+  exit(code: number): never;
+}
+
+/** The command line's view of the runtime: its arguments, its I/O and a way out. */
+export interface CliRuntime extends CliIo {
+  /** The arguments after the script's name. */
+  readonly args: readonly string[];
+  /** Ends the process with `code`; call it once output has been written. */
+  exit(code: number): never;
+}
+
+/** The running runtime, Deno first (it also has a `process`), then Node or Bun. */
+export function cliRuntime(): CliRuntime {
+  const deno = (globalThis as { Deno?: DenoLike }).Deno;
+  if (deno !== undefined) return denoRuntime(deno);
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  if (proc !== undefined) return processRuntime(proc);
+  throw new TypeError(
+    "Cannot run the kanal command line as this runtime has neither Deno nor process",
+  );
+}
+
+function denoRuntime(deno: DenoLike): CliRuntime {
+  const encoder = new TextEncoder();
+  const writeAll = async (w: DenoLike["stdout"], text: string): Promise<void> => {
+    let bytes = encoder.encode(text);
+    try {
+      while (bytes.length > 0) bytes = bytes.subarray(await w.write(bytes));
+    } catch {
+      // A reader that went away (`kanal metadata | head -1`) is not our failure.
+    }
+  };
+  return {
+    args: deno.args,
+    stdout: (text) => writeAll(deno.stdout, text),
+    stderr: (text) => writeAll(deno.stderr, text),
+    env: (name) => {
+      try {
+        return deno.env.get(name);
+      } catch {
+        return undefined; // No --allow-env: as if unset.
+      }
+    },
+    exit: (code) => deno.exit(code),
+  };
+}
+
+function processRuntime(proc: ProcessLike): CliRuntime {
+  // Without a listener a closed pipe's EPIPE would crash the process; the write callbacks
+  // still report it, and a reader that went away is not our failure.
+  proc.stdout.on("error", () => {});
+  proc.stderr.on("error", () => {});
+  const write = (s: NodeStream, text: string): Promise<void> =>
+    new Promise((resolve) => s.write(text, () => resolve()));
+  return {
+    args: proc.argv.slice(2),
+    stdout: (text) => write(proc.stdout, text),
+    stderr: (text) => write(proc.stderr, text),
+    env: (name) => proc.env[name],
+    exit: (code) => proc.exit(code),
+  };
+}
