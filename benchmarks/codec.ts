@@ -50,7 +50,7 @@ const records: RecordInput[] = Array.from({ length: RECORDS_PER_BATCH }, (_, i) 
 }));
 
 const encoder = new RecordBatchEncoder(RECORDS_PER_BATCH * (VALUE_BYTES + 16) + 128);
-let batch = new Uint8Array(0);
+let batch: Uint8Array = new Uint8Array(0);
 const encodeRate = measure("encode 100 B records, with CRC", "records/s", RECORDS_PER_BATCH, () => {
   encoder.reset({ producerId: 1n, producerEpoch: 0, baseSequence: 0 });
   for (let i = 0; i < RECORDS_PER_BATCH; i++) encoder.append(records[i]!);

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Runs every benchmark in benchmarks/ (or the ones named) under Deno and Bun. Benchmarks print
-# their own figures and ratios; record them with date and machine in docs/benchmarks.md.
+# Runs the benchmarks in benchmarks/ (or the ones named). Files starting with "_" are helpers,
+# not benchmarks. Runtime-neutral benchmarks (codec.ts) run under Deno and Bun; the peer
+# comparisons (peers_*.ts) drive other processes and run once, under Deno. Record the figures
+# with date and machine in docs/benchmarks.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(benchmarks/*.ts)
+[ ${#files[@]} -gt 0 ] || files=(benchmarks/[!_]*.ts)
 for f in "${files[@]}"; do
-  [ -f "$f" ] || { echo "bench: no benchmarks yet" >&2; exit 0; }
-  echo "== $f (deno)"; node_modules/.bin/deno run -A "$f"
-  echo "== $f (bun)"; node_modules/.bin/bun "$f"
+  [ -f "$f" ] || continue
+  case "$(basename "$f")" in
+    peers_*)
+      echo "== $f"; node_modules/.bin/deno run -A "$f" ;;
+    *)
+      echo "== $f (deno)"; node_modules/.bin/deno run -A "$f"
+      echo "== $f (bun)"; node_modules/.bin/bun "$f" ;;
+  esac
 done
