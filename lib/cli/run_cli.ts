@@ -75,7 +75,9 @@ export async function runCli(
     // Bad option values: the client's validation names the option and what it allows.
     if (e instanceof TypeError || e instanceof RangeError) {
       await io.stderr(
-        `kanal: ${e.message}\nRun "kanal ${command?.name ?? ""} --help" for the flags.\n`,
+        `kanal: ${e.message}\nRun "kanal${
+          command ? ` ${command.name}` : ""
+        } --help" for the flags.\n`,
       );
       return 2;
     }
