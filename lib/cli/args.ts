@@ -78,7 +78,7 @@ export class ParsedArgs {
     this.positionals = positionals;
   }
 
-  /** The value of flag `name`; when given more than once, the last one (as getopt does). */
+  /** The value of flag `name`, or `undefined` when it was not given. */
   get(name: string): string | undefined {
     return this.#values.get(name)?.at(-1);
   }
