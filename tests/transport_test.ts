@@ -1,7 +1,10 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The socket adapters against the real broker and against local servers that misbehave on
 // purpose: silent, slow to read, quick to hang up, or speaking TLS. Each test runs for the
-// runtime's default transport and for the Node adapter over this runtime's node:net.
+// runtime's default transport and for the Node adapter over this runtime's node:net; with each,
+// kanal's client fetches the cluster's metadata, checked against kcat. The whole file also runs
+// under Node 20 itself, and a small program fetches metadata under this runtime and under Node
+// and must end by itself once the client is closed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
@@ -10,7 +13,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import process from "node:process";
-import { spawn } from "node:child_process";
 import { Reader } from "../lib/protocol/reader.ts";
 import { Writer } from "../lib/protocol/writer.ts";
 import { ConnectionError } from "../lib/net/connection_error.ts";
@@ -19,13 +21,24 @@ import { detectRuntime } from "../lib/net/runtime.ts";
 import { FrameDecoder } from "../lib/net/frame_decoder.ts";
 import { nodeTransport } from "../lib/net/transport_node.ts";
 import type { BrokerSocket, Transport } from "../lib/net/transport.ts";
-import { requireBroker } from "./_kafka.ts";
+import { brokerList, requireBroker } from "./_kafka.ts";
+import { run } from "./_tools.ts";
+import { bundle, ROOT } from "./_bundle.ts";
+import { fetchClusterView } from "./workerd/cluster_view.ts";
+import type { ProgramOutput } from "./node/print_cluster_view.ts";
+import { assertClusterView, createTopic, expectedCluster } from "./workerd/expected_cluster.ts";
 
 const runtime = detectRuntime();
 const transports: [string, () => Promise<Transport>][] = [
   [`the default transport (${runtime})`, () => defaultTransport()],
   ["the Node adapter", () => Promise.resolve(nodeTransport)],
 ];
+
+// One 3-partition topic for every metadata test in this file, made on first use.
+let sharedTopic: Promise<string> | undefined;
+function metadataTopic(): Promise<string> {
+  return sharedTopic ??= createTopic("transport-meta", 3);
+}
 
 /** ApiVersions v3 with request header v2, framed with its size. */
 function apiVersionsV3(correlationId: number): Uint8Array {
@@ -113,6 +126,14 @@ for (const [name, load] of transports) {
     } finally {
       await socket.close();
     }
+  });
+
+  test(`${name} fetches the cluster's metadata through kanal's client, as kcat sees it`, async () => {
+    await requireBroker();
+    const topic = await metadataTopic();
+    const view = await fetchClusterView({ brokers: brokerList(), topic, transport: await load() });
+    assert.equal(view.runtime, runtime);
+    assertClusterView(view, await expectedCluster(topic));
   });
 
   test(`${name} rejects a dial to a closed port with a retriable ConnectionError`, async () => {
@@ -330,7 +351,7 @@ async function makeCertificates(): Promise<{ ca: string; cert: string; key: stri
       "subjectAltName=DNS:kanal.test,DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
     );
     for (const args of steps) {
-      const r = await exec("openssl", args);
+      const r = await run("openssl", args);
       if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
     }
     return {
@@ -408,10 +429,9 @@ for (const [name, load] of transports) {
   });
 }
 
-/** Set in the Node process that the last test starts, so that it does not start another. */
+/** Set in the Node process that the whole-file test starts, so that it starts no other. */
 const IN_NODE = "KANAL_TRANSPORT_TEST_IN_NODE";
-/** The repository, passed on to that process, whose bundled copy of this file lives elsewhere. */
-const ROOT = process.env.KANAL_ROOT ?? new URL("..", import.meta.url).pathname;
+const NODE = "/usr/bin/node";
 
 test("this whole file passes under Node itself, where the default transport is Node's", {
   skip: process.env[IN_NODE] === "1",
@@ -421,56 +441,64 @@ test("this whole file passes under Node itself, where the default transport is N
   // stay external) and Node's own test runner runs it.
   const dir = mkdtempSync(join(tmpdir(), "kanal-node-"));
   try {
-    const built = await exec(join(ROOT, "node_modules/.bin/bun"), [
-      "build",
-      "--target=node",
-      "--format=esm",
-      `--outfile=${join(dir, "transport_test.mjs")}`,
-      join(ROOT, "tests/transport_test.ts"),
-    ]);
-    assert.equal(built.code, 0, built.stderr);
-    const r = await exec("/usr/bin/node", ["--test", join(dir, "transport_test.mjs")], {
-      [IN_NODE]: "1",
-      KANAL_ROOT: ROOT,
+    const file = join(dir, "transport_test.mjs");
+    await bundle("tests/transport_test.ts", file, { target: "node" });
+    // A run that does not end (a socket or timer left open) fails here after the timeout.
+    const r = await run(NODE, ["--test", file], {
+      env: { [IN_NODE]: "1", KANAL_ROOT: ROOT },
+      timeoutMs: 60_000,
     });
     const out = new TextDecoder().decode(r.stdout);
     assert.equal(r.code, 0, out);
     assert.match(out, /^# fail 0$/m);
     const passed = Number(/^# pass (\d+)$/m.exec(out)?.[1]);
-    assert.ok(passed >= 26, `${passed} tests passed under Node:\n${out}`);
-    assert.ok(out.includes("the default transport (node)"), "Node's runtime was detected");
+    assert.ok(passed >= 30, `${passed} tests passed under Node:\n${out}`);
+    for (const t of ["the default transport (node)", "the Node adapter"]) {
+      const ok = `ok \\d+ - ${t.replace(/[()]/g, "\\$&")} fetches the cluster's metadata`;
+      assert.match(out, new RegExp(`^${ok}`, "m"), out);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-/**
- * Runs a command with extra environment variables and no stdin. (_tools.ts's run() writes to
- * stdin, which fails with an uncaught EPIPE under Node when the command exits without reading.)
- */
-function exec(
-  cmd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: Uint8Array; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...env },
-    });
-    const out: Uint8Array[] = [];
-    let stderr = "";
-    child.stdout!.on("data", (c: Uint8Array) => out.push(new Uint8Array(c)));
-    child.stderr!.on("data", (c: Uint8Array) => stderr += new TextDecoder().decode(c));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      const all = new Uint8Array(out.reduce((a, c) => a + c.length, 0));
-      let at = 0;
-      for (const c of out) {
-        all.set(c, at);
-        at += c.length;
+// The program under this test's runtime and under Node: each fetches metadata with its own
+// default transport and must end by itself after close(). A leftover socket or timer (the
+// metadata updater's is 5 minutes) would keep it running past the timeout.
+for (const target of [runtime, "node"] as const) {
+  const name = `a ${target} program fetches metadata and ends by itself once the client closes`;
+  test(name, { skip: process.env[IN_NODE] === "1" }, async () => {
+    await requireBroker();
+    const topic = await metadataTopic();
+    const program = "tests/node/print_cluster_view.ts";
+    const dir = mkdtempSync(join(tmpdir(), "kanal-program-"));
+    try {
+      let command: [string, string[]];
+      if (target === "node") {
+        await bundle(program, join(dir, "program.mjs"), { target: "node" });
+        command = [NODE, [join(dir, "program.mjs")]];
+      } else if (target === "deno") {
+        command = [join(ROOT, "node_modules/.bin/deno"), ["run", "--allow-net", program]];
+      } else {
+        command = [join(ROOT, "node_modules/.bin/bun"), [program]];
       }
-      resolve({ code, stdout: all, stderr });
-    });
+      const [cmd, args] = command;
+      const r = await run(cmd, [...args, brokerList(), topic], { cwd: ROOT, timeoutMs: 20_000 })
+        .catch((e: Error) => {
+          throw new Error(`the ${target} program did not end within 20 s: ${e.message}`);
+        });
+      assert.equal(r.code, 0, r.stderr);
+      const { view, codecs } = JSON.parse(new TextDecoder().decode(r.stdout)) as ProgramOutput;
+      assert.equal(view.runtime, target);
+      assertClusterView(view, await expectedCluster(topic));
+      // The codecs' dynamic node:zlib import survived bundling and found the module.
+      assert.equal(codecs.nodeZlib, true);
+      for (const c of ["gzip", "snappy", "lz4"] as const) {
+        assert.ok(codecs.roundTrips.includes(c), c);
+      }
+      if (codecs.zstd) assert.ok(codecs.roundTrips.includes("zstd"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }
