@@ -104,6 +104,20 @@ export class RecordBatchEncoder {
     this.#finished = null;
   }
 
+  /**
+   * Sets the idempotent producer's fields of the batch being built, before `finish()`: a
+   * producer learns its sequence numbers (and, after an epoch bump, its epoch) only when it
+   * closes a batch, not when it opens one.
+   */
+  setProducer(producerId: bigint, producerEpoch: number, baseSequence: number): void {
+    if (this.#finished !== null) {
+      throw new TypeError(
+        "Cannot set producer fields as the batch is finished: call reset() first",
+      );
+    }
+    this.#options = { ...this.#options, producerId, producerEpoch, baseSequence };
+  }
+
   /** The number of records appended since `reset()`. */
   get count(): number {
     return this.#count;
@@ -120,16 +134,18 @@ export class RecordBatchEncoder {
    * With `maxBytes`, a record that would take a non-empty batch past that size is not added:
    * the batch is left as it was and -1 comes back, so the producer can close this batch and
    * start the next with the record. The first record of a batch is always added (Kafka takes
-   * one oversized record alone in its batch, or rejects it as too large).
+   * one oversized record alone in its batch, or rejects it as too large). A record without a
+   * timestamp takes `defaultTimestamp` (a producer reads the clock once per run of records and
+   * reports the same value), else the current time.
    *
    * @throws {RangeError} when `offsetDelta` does not increase or a timestamp is not a safe
    * integer.
    */
-  append(record: RecordInput, maxBytes: number = Infinity): number {
+  append(record: RecordInput, maxBytes: number = Infinity, defaultTimestamp?: number): number {
     if (this.#finished !== null) {
       throw new TypeError("Cannot append to record batch as it is finished: call reset() first");
     }
-    const timestamp = record.timestamp ?? Date.now();
+    const timestamp = record.timestamp ?? defaultTimestamp ?? Date.now();
     const offsetDelta = record.offsetDelta ?? this.#lastOffsetDelta + 1;
     if (!Number.isSafeInteger(timestamp)) {
       throw new RangeError(
@@ -317,6 +333,40 @@ export class RecordBatchEncoder {
       this.#pos = pos + n;
     }
   }
+}
+
+/**
+ * Rewrites the idempotent producer's fields of a finished batch in place and recomputes its
+ * CRC: after an epoch bump, batches not yet acknowledged are sent again under the new epoch with
+ * new sequence numbers, and re-encoding their records would cost far more than this.
+ *
+ * @example Restamp a batch
+ * ```ts
+ * import { encodeRecordBatch, restampRecordBatch } from "./record_batch_encoder.ts";
+ * import { decodeRecordBatchesSync } from "./record_batch_decoder.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const batch = await encodeRecordBatch([{ value: "v" }], { producerId: 1n, producerEpoch: 0, baseSequence: 5 });
+ * restampRecordBatch(batch, 1n, 1, 0);
+ * const [decoded] = decodeRecordBatchesSync(batch).batches;
+ * assert.equal(decoded?.producerEpoch, 1);
+ * assert.equal(decoded?.baseSequence, 0);
+ * ```
+ */
+export function restampRecordBatch(
+  batch: Uint8Array,
+  producerId: bigint,
+  producerEpoch: number,
+  baseSequence: number,
+): void {
+  if (batch.length < RECORD_BATCH_HEADER_SIZE || batch[16] !== 2) {
+    throw new TypeError("Cannot restamp as the bytes are not a v2 record batch");
+  }
+  const v = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+  v.setBigInt64(43, producerId);
+  v.setInt16(51, producerEpoch);
+  v.setInt32(53, baseSequence);
+  v.setUint32(17, crc32c(batch.subarray(21)));
 }
 
 /** Bytes a field takes if every string is ASCII. */
