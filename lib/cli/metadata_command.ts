@@ -257,7 +257,8 @@ export const metadataCommand: Command = {
     }
     const options = clientOptionsFromArgs(args);
     const requested = args.all("topic").length > 0 ? [...new Set(args.all("topic"))] : null;
-    const client = await Client.connect(options);
+    // Listing must never create a topic, whatever the broker's auto-creation setting.
+    const client = await Client.connect({ allowAutoTopicCreation: false, ...options });
     let meta: ClusterMetadata;
     try {
       // connect() has just fetched every topic; only a topic list needs another round trip.

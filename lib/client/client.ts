@@ -45,18 +45,24 @@ export interface ClientOptions {
   reconnectBackoffMs?: number;
   /** Longest wait before reconnecting. @default {1000} */
   reconnectBackoffMaxMs?: number;
-  /** Whether metadata requests may create missing topics (if the broker allows it). @default {false} */
+  /**
+   * Whether asking for a topic's metadata may create it, if the broker allows it
+   * (`auto.create.topics.enable`), as Java's clients do by default. @default {true}
+   */
   allowAutoTopicCreation?: boolean;
   /** Closes the client when aborted. */
   signal?: AbortSignal;
 }
 
-type Resolved = Required<Omit<ClientOptions, "transport" | "tls" | "signal" | "brokers">> & {
-  brokers: string[];
-  transport?: Transport;
-  tls: TlsOptions | boolean;
-  signal?: AbortSignal;
-};
+/** {@linkcode ClientOptions} with every default filled in. */
+export type ResolvedClientOptions =
+  & Required<Omit<ClientOptions, "transport" | "tls" | "signal" | "brokers">>
+  & {
+    brokers: string[];
+    transport?: Transport;
+    tls: TlsOptions | boolean;
+    signal?: AbortSignal;
+  };
 
 const SCHEMA: OptionSchema = {
   brokers: { type: "array" },
@@ -133,7 +139,7 @@ const STALE_COORDINATOR: ReadonlySet<number> = new Set([
  */
 export class Client implements AsyncDisposable {
   /** The validated options, defaults filled in. */
-  readonly options: Readonly<Resolved>;
+  readonly options: Readonly<ResolvedClientOptions>;
   readonly #registry: StageRegistry = new StageRegistry();
   readonly #cache: MetadataCache = new MetadataCache();
   readonly #brokers: Map<number, Broker> = new Map();
@@ -147,7 +153,7 @@ export class Client implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #fullRefreshSeen = false;
 
-  private constructor(options: Resolved, transport: Transport) {
+  private constructor(options: ResolvedClientOptions, transport: Transport) {
     this.options = options;
     this.#transport = transport;
     this.#bootstrap = options.brokers.map((b, i) => {
@@ -183,19 +189,24 @@ export class Client implements AsyncDisposable {
     const brokers = typeof options?.brokers === "string"
       ? options.brokers.split(",").map((s) => s.trim()).filter(Boolean)
       : options?.brokers;
-    const resolved = validateOptions<Resolved>("Client", SCHEMA, { ...options, brokers } as never, {
-      brokers: [],
-      clientId: "kanal",
-      tls: false,
-      requestTimeoutMs: 30_000,
-      connectTimeoutMs: 10_000,
-      maxInFlight: 5,
-      metadataMaxAgeMs: 300_000,
-      retryBackoffMs: 100,
-      reconnectBackoffMs: 50,
-      reconnectBackoffMaxMs: 1000,
-      allowAutoTopicCreation: false,
-    });
+    const resolved = validateOptions<ResolvedClientOptions>(
+      "Client",
+      SCHEMA,
+      { ...options, brokers } as never,
+      {
+        brokers: [],
+        clientId: "kanal",
+        tls: false,
+        requestTimeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
+        maxInFlight: 5,
+        metadataMaxAgeMs: 300_000,
+        retryBackoffMs: 100,
+        reconnectBackoffMs: 50,
+        reconnectBackoffMaxMs: 1000,
+        allowAutoTopicCreation: true,
+      },
+    );
     if (resolved.brokers.length === 0) {
       throw new RangeError(
         'Cannot use Client option "brokers" as it must name at least one broker',

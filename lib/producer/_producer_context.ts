@@ -1,0 +1,267 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * What a producer's stages share: the client, the options, the idempotent identity, the buffer
+ * budget, the stage maps, and the coordination of epoch bumps. Private to lib/producer.
+ *
+ * @module
+ */
+
+import type { Client } from "../client/client.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { API_TABLE } from "../protocol/messages/api_table.ts";
+import { RecordBatchEncoder } from "../protocol/record_batch_encoder.ts";
+import type { ResolvedProducerOptions } from "./producer_options.ts";
+import type { DeliveryReport } from "./producer_record.ts";
+import type { LeaderDispatcher } from "./leader_dispatcher.ts";
+import type { PartitionDispatcher } from "./partition_dispatcher.ts";
+import type { MessageAggregator } from "./message_aggregator.ts";
+import type { Flusher } from "./flusher.ts";
+import type { RetryHandler } from "./retry_handler.ts";
+import type { Partitioner } from "./partitioner.ts";
+
+const MAX_EPOCH = 32767;
+const KEPT_FAILURES = 1000;
+
+/** A broker's pair of stages: its aggregator piped into its flusher. */
+export interface BrokerStages {
+  readonly aggregator: MessageAggregator;
+  readonly flusher: Flusher;
+  readonly done: Promise<void>;
+}
+
+/** Factories the context uses to make stages on demand (set by the producer). */
+export interface StageFactory {
+  partitionDispatcher(topic: string): PartitionDispatcher;
+  leaderDispatcher(topic: string, partition: number): LeaderDispatcher;
+  brokerStages(broker: number): BrokerStages;
+}
+
+/** Shared producer state. */
+export class ProducerContext {
+  readonly client: Client;
+  readonly options: ResolvedProducerOptions;
+  readonly partitioner: Partitioner;
+  readonly partitionDispatchers: Map<string, PartitionDispatcher> = new Map();
+  readonly leaderDispatchers: Map<string, LeaderDispatcher> = new Map();
+  readonly brokers: Map<number, BrokerStages> = new Map();
+  retryHandler!: RetryHandler;
+  factory!: StageFactory;
+
+  /** The idempotent producer id and epoch; -1 when not idempotent. */
+  producerId = -1n;
+  producerEpoch = -1;
+  #identity: Promise<void> | undefined;
+
+  /** Buffer budget: records and bytes accepted and not yet delivered. */
+  bufferedRecords = 0;
+  bufferedBytes = 0;
+  peakBufferedRecords = 0;
+  #spaceWaiters: Array<{ records: number; bytes: number; resolve: () => void }> = [];
+
+  /** Batches in flight over every broker; an epoch bump waits for this to reach 0. */
+  inFlightBatches = 0;
+  /** Set while an epoch bump waits for in-flight batches to settle. */
+  bumpPending = false;
+  #bumping: Promise<void> | undefined;
+
+  /** Failures of `writable` writes, kept for the next flush or close when no onError is set. */
+  failures: DeliveryReport[] = [];
+  failureCount = 0;
+
+  /** Above 0 while a flush or close wants everything sent without lingering. */
+  flushing = 0;
+  /** No new writes: set by close(). What is buffered is still delivered. */
+  closed = false;
+  /** Nothing more is sent or retried: set when the producer's signal aborts. */
+  aborted: Error | null = null;
+  #idleWaiters: Array<() => void> = [];
+  #encoders: RecordBatchEncoder[] = [];
+
+  constructor(client: Client, options: ResolvedProducerOptions, partitioner: Partitioner) {
+    this.client = client;
+    this.options = options;
+    this.partitioner = partitioner;
+  }
+
+  /** Gets a producer id once (idempotent producers); resolves at once otherwise. */
+  ready(): Promise<void> {
+    if (!this.options.idempotent) return Promise.resolve();
+    this.#identity ??= this.#initProducerId().catch((e) => {
+      this.#identity = undefined; // let the next write try again
+      throw e;
+    });
+    return this.#identity;
+  }
+
+  async #initProducerId(): Promise<void> {
+    const deadline = Date.now() + this.options.maxBlockMs;
+    for (;;) {
+      const res = await this.client.request("any", API_TABLE[22], {
+        transactionalId: null,
+        transactionTimeoutMs: 2147483647,
+        producerId: -1n,
+        producerEpoch: -1,
+      });
+      if (res.errorCode === 0) {
+        this.producerId = res.producerId ?? -1n;
+        this.producerEpoch = res.producerEpoch;
+        return;
+      }
+      const err = new KafkaError(res.errorCode, { api: "InitProducerId" });
+      if (!err.retriable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, this.options.retryBackoffMs));
+    }
+  }
+
+  /**
+   * Takes buffer space for records; resolves when it fits. Takes are granted in order, and a
+   * take larger than the whole budget is granted alone, when the buffer is empty.
+   */
+  reserve(records: number, bytes: number): Promise<void> | undefined {
+    if (this.#spaceWaiters.length === 0 && this.#fits(records, bytes)) {
+      this.#take(records, bytes);
+      return undefined;
+    }
+    return new Promise((resolve) => this.#spaceWaiters.push({ records, bytes, resolve }));
+  }
+
+  /** Gives buffer space back and lets waiting writes in, in order. */
+  release(records: number, bytes: number): void {
+    this.bufferedRecords -= records;
+    this.bufferedBytes -= bytes;
+    let next;
+    while ((next = this.#spaceWaiters[0]) !== undefined && this.#fits(next.records, next.bytes)) {
+      this.#spaceWaiters.shift();
+      this.#take(next.records, next.bytes);
+      next.resolve();
+    }
+    if (this.bufferedRecords === 0) { for (const w of this.#idleWaiters.splice(0)) w(); }
+  }
+
+  #fits(records: number, bytes: number): boolean {
+    const o = this.options;
+    return this.bufferedRecords === 0 ||
+      (this.bufferedRecords + records <= o.maxBufferedRecords &&
+        this.bufferedBytes + bytes <= o.maxBufferedBytes);
+  }
+
+  #take(records: number, bytes: number): void {
+    this.bufferedRecords += records;
+    this.bufferedBytes += bytes;
+    if (this.bufferedRecords > this.peakBufferedRecords) {
+      this.peakBufferedRecords = this.bufferedRecords;
+    }
+  }
+
+  /** Resolves when every accepted record has been delivered or failed. */
+  idle(): Promise<void> {
+    if (this.bufferedRecords === 0) return Promise.resolve();
+    return new Promise((r) => this.#idleWaiters.push(r));
+  }
+
+  /** Records a failure of a record that has no report of its own. */
+  fail(report: DeliveryReport): void {
+    this.failureCount++;
+    if (this.options.onError) {
+      try {
+        this.options.onError(report);
+      } catch {
+        // A throwing handler must not break delivery of the other records.
+      }
+      return;
+    }
+    if (this.failures.length < KEPT_FAILURES) this.failures.push(report);
+  }
+
+  /** An encoder from the pool. */
+  encoder(): RecordBatchEncoder {
+    return this.#encoders.pop() ??
+      new RecordBatchEncoder(Math.min(this.options.batchBytes + 1024, 64 * 1024));
+  }
+
+  /** Returns an encoder to the pool once its batch is acknowledged or failed. */
+  recycle(encoder: RecordBatchEncoder): void {
+    if (this.#encoders.length < 64) this.#encoders.push(encoder);
+  }
+
+  /** The leader dispatcher of a partition, made on first use. */
+  leaderDispatcher(topic: string, partition: number): LeaderDispatcher {
+    const key = `${topic}\u0000${partition}`;
+    let ld = this.leaderDispatchers.get(key);
+    if (ld === undefined) {
+      ld = this.factory.leaderDispatcher(topic, partition);
+      this.leaderDispatchers.set(key, ld);
+    }
+    return ld;
+  }
+
+  /** The partition dispatcher of a topic, made on first use. */
+  partitionDispatcher(topic: string): PartitionDispatcher {
+    let pd = this.partitionDispatchers.get(topic);
+    if (pd === undefined) {
+      pd = this.factory.partitionDispatcher(topic);
+      this.partitionDispatchers.set(topic, pd);
+    }
+    return pd;
+  }
+
+  /** Wakes the aggregator of `broker` (making its stages on first use). */
+  wake(broker: number): void {
+    if (broker < 0 || this.closed && this.bufferedRecords === 0) return;
+    let stages = this.brokers.get(broker);
+    if (stages === undefined) {
+      stages = this.factory.brokerStages(broker);
+      this.brokers.set(broker, stages);
+    }
+    stages.aggregator.wake();
+  }
+
+  /** Wakes every aggregator, e.g. after a flush request or an epoch bump. */
+  wakeAll(): void {
+    for (const s of this.brokers.values()) s.aggregator.wake();
+    for (const ld of this.leaderDispatchers.values()) ld.kick();
+  }
+
+  /**
+   * Asks for an epoch bump: sending stops until every batch in flight has settled, then the
+   * epoch goes up by one (or a new producer id is fetched at the top of the range) and every
+   * unacknowledged batch is given new sequence numbers from 0.
+   */
+  requestEpochBump(): void {
+    if (!this.options.idempotent || this.bumpPending) return;
+    this.bumpPending = true;
+    this.maybeBump();
+  }
+
+  /** Starts a pending bump once nothing is in flight. */
+  maybeBump(): void {
+    if (!this.bumpPending || this.inFlightBatches > 0 || this.#bumping) return;
+    this.#bumping = this.#bump().finally(() => {
+      this.#bumping = undefined;
+      this.bumpPending = false;
+      this.wakeAll();
+    });
+  }
+
+  async #bump(): Promise<void> {
+    if (this.producerEpoch >= MAX_EPOCH) {
+      this.#identity = undefined;
+      await this.ready().catch(() => {});
+    } else {
+      this.producerEpoch++;
+    }
+    for (const ld of this.leaderDispatchers.values()) {
+      await ld.resequence(this.producerId, this.producerEpoch);
+    }
+  }
+
+  /** The error records fail with when the producer is closed under them. */
+  static closedError(): KafkaError {
+    return new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, { api: "Produce" }, {
+      retriable: false,
+      message: "The producer was closed before the record was delivered",
+    });
+  }
+}

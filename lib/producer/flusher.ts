@@ -1,0 +1,190 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's flusher: one per broker, sends produce requests and reads their answers.
+ *
+ * @module
+ */
+
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { API_TABLE } from "../protocol/messages/api_table.ts";
+import type {
+  ProduceRequestTopicProduceData,
+  ProduceResponse,
+} from "../protocol/messages/produce.ts";
+import type { StageHandle } from "../net/stage_registry.ts";
+import type { ProducerContext } from "./_producer_context.ts";
+import { acksValue } from "./producer_options.ts";
+import type { ProducePlan } from "./message_aggregator.ts";
+
+/**
+ * The sink of one broker's messageAggregator. Each write sends one produce request on the
+ * broker's produce connection and resolves as soon as it is sent, not answered, so up to
+ * `maxInFlight` requests are outstanding; past that a write waits, which stops the aggregator
+ * pulling (the in-flight limit is this stage's backpressure).
+ *
+ * Answers are handled as they come: each partition's batch is acknowledged to its
+ * leaderDispatcher, or its failure goes to the retryHandler. A failed request (connection lost,
+ * timeout) fails every batch in it, retriably.
+ *
+ * @example Made by the producer, one per broker
+ * ```ts ignore
+ * producer.stages().filter((s) => s.name === "flusher");
+ * ```
+ */
+export class Flusher extends WritableStream<ProducePlan> {
+  /** The broker's node id. */
+  readonly broker: number;
+  /** Its entry in the stage dump. */
+  readonly stage: StageHandle;
+  readonly #ctx: ProducerContext;
+  #inFlight = 0;
+  #slot: (() => void) | undefined;
+  #drained: (() => void) | undefined;
+
+  /** Makes the stage for `broker`. */
+  constructor(ctx: ProducerContext, broker: number, stage: StageHandle) {
+    super({
+      write: (plan) => this.#send(plan),
+      close: () => this.#drain(),
+    }, { highWaterMark: 1 });
+    this.#ctx = ctx;
+    this.broker = broker;
+    this.stage = stage;
+    stage.counters.inFlight = 0;
+    stage.counters.requests = 0;
+    stage.set("waiting for input");
+  }
+
+  async #send(plan: ProducePlan): Promise<void> {
+    const ctx = this.#ctx;
+    const o = ctx.options;
+    if (this.#inFlight >= o.maxInFlight) {
+      this.stage.set("backpressured");
+      await new Promise<void>((r) => this.#slot = r);
+    }
+    // Compressed batches may still be finishing (an asynchronous codec).
+    const topics = new Map<string, ProduceRequestTopicProduceData>();
+    try {
+      for (const b of plan.batches) {
+        const records = await b.bytes!;
+        let t = topics.get(b.topic);
+        if (t === undefined) topics.set(b.topic, t = { name: b.topic, partitionData: [] });
+        t.partitionData.push({ index: b.partition, records });
+      }
+    } catch (e) {
+      this.#failAll(plan, e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    const acks = acksValue(o.acks);
+    this.#inFlight++;
+    this.stage.counters.inFlight = this.#inFlight;
+    this.stage.add("requests", 1);
+    this.stage.set("request in flight");
+    let sent: Promise<ProduceResponse | undefined>;
+    try {
+      const conn = await ctx.client.connection(this.broker, "produce");
+      sent = conn.request(API_TABLE[0], {
+        transactionalId: null,
+        acks,
+        timeoutMs: o.requestTimeoutMs,
+        topicData: [...topics.values()],
+      }, { expectResponse: acks !== 0, timeoutMs: o.requestTimeoutMs + 5000 });
+    } catch (e) {
+      sent = Promise.reject(e);
+    }
+    sent.then(
+      (res) => this.#answered(plan, res),
+      (e) => this.#failAll(plan, e instanceof Error ? e : new Error(String(e))),
+    ).finally(() => {
+      this.#inFlight--;
+      this.stage.counters.inFlight = this.#inFlight;
+      if (this.#inFlight === 0) {
+        this.stage.set("waiting for input");
+        this.#drained?.();
+      }
+      const slot = this.#slot;
+      this.#slot = undefined;
+      slot?.();
+    });
+  }
+
+  #answered(plan: ProducePlan, res: ProduceResponse | undefined): void {
+    const ctx = this.#ctx;
+    if (res === undefined) {
+      // acks none: sent is all there is; offsets are unknown.
+      for (let i = 0; i < plan.batches.length; i++) {
+        plan.leaders[i]!.acked(plan.batches[i]!, -1, -1);
+      }
+      return;
+    }
+    const answers = new Map<
+      string,
+      Map<number, (typeof res.responses)[number]["partitionResponses"][number]>
+    >();
+    for (const t of res.responses) {
+      const m = new Map<number, (typeof t.partitionResponses)[number]>();
+      for (const p of t.partitionResponses) m.set(p.index, p);
+      answers.set(t.name, m);
+    }
+    for (let i = 0; i < plan.batches.length; i++) {
+      const batch = plan.batches[i]!;
+      const ld = plan.leaders[i]!;
+      const p = answers.get(batch.topic)?.get(batch.partition);
+      if (p === undefined) {
+        ctx.retryHandler.push(
+          batch,
+          ld,
+          new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, {
+            api: "Produce",
+            topic: batch.topic,
+            partition: batch.partition,
+          }, { retriable: true, message: "The broker's answer left this partition out" }),
+        );
+        continue;
+      }
+      if (p.errorCode === 0) {
+        ld.acked(batch, Number(p.baseOffset), Number(p.logAppendTimeMs ?? -1n));
+        continue;
+      }
+      // A NOT_LEADER answer may name the new leader and its endpoint (KIP-951): use it
+      // rather than waiting for a metadata refresh.
+      const leader = p.currentLeader;
+      if (leader && (leader.leaderId ?? -1) >= 0) {
+        ctx.client.hintLeader(
+          batch.topic,
+          batch.partition,
+          leader.leaderId!,
+          leader.leaderEpoch ?? -1,
+          res.nodeEndpoints,
+        );
+      } else {
+        ctx.client.onPartitionError(p.errorCode, batch.topic);
+      }
+      ctx.retryHandler.push(
+        batch,
+        ld,
+        new KafkaError(p.errorCode, {
+          api: "Produce",
+          broker: this.broker,
+          topic: batch.topic,
+          partition: batch.partition,
+          detail: p.errorMessage ?? p.recordErrors?.[0]?.batchIndexErrorMessage ?? null,
+        }),
+      );
+    }
+  }
+
+  #failAll(plan: ProducePlan, error: Error): void {
+    for (let i = 0; i < plan.batches.length; i++) {
+      this.#ctx.retryHandler.push(plan.batches[i]!, plan.leaders[i]!, error);
+    }
+  }
+
+  /** Waits for every request in flight to be answered. */
+  #drain(): Promise<void> | void {
+    if (this.#inFlight === 0) return;
+    return new Promise((r) => this.#drained = r);
+  }
+}

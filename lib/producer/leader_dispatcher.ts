@@ -1,0 +1,400 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's partitionProducer (once called leaderDispatcher): one per partition, the owner of
+ * its ordering.
+ *
+ * @module
+ */
+
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import type { StageHandle } from "../net/stage_registry.ts";
+import { ProducerBatch } from "./_producer_batch.ts";
+import type { ProducerContext } from "./_producer_context.ts";
+import type { RecordRun } from "./_record_run.ts";
+
+const SEQUENCE_WRAP = 2 ** 31;
+
+/**
+ * Everything one partition has on its way out: the open batch records are written into, the
+ * closed batches waiting to be sent (in sequence order), what is in flight, and what failed
+ * and waits to be sent again. It finds the partition's leader and tells that broker's
+ * messageAggregator when it has something; the aggregator takes batches with
+ * {@linkcode LeaderDispatcher.takeReady}.
+ *
+ * Ordering: batches leave strictly in order; after a retriable failure nothing new is sent
+ * until every batch in flight has answered, then the failed batches go again, first, in
+ * sequence order. An idempotent producer keeps up to `maxInFlight` batches in flight (the
+ * broker orders them by sequence); otherwise one, so a retry can never overtake.
+ *
+ * @example Made by the producer, one per partition
+ * ```ts ignore
+ * producer.stages().filter((s) => s.name === "leaderDispatcher");
+ * ```
+ */
+export class LeaderDispatcher extends WritableStream<RecordRun> {
+  /** The topic. */
+  readonly topic: string;
+  /** The partition. */
+  readonly partition: number;
+  /** Its entry in the stage dump. */
+  readonly stage: StageHandle;
+  readonly #ctx: ProducerContext;
+  readonly #inbox: WritableStreamDefaultWriter<RecordRun>;
+  readonly #maxInFlight: number;
+  #open: ProducerBatch | null = null;
+  #queue: ProducerBatch[] = [];
+  #failed: ProducerBatch[] = [];
+  /** Batches in flight, in the order sent. */
+  #inFlight: ProducerBatch[] = [];
+  #inFlightBroker = -1;
+  #retryAt = 0;
+  #nextSequence = 0;
+  #findingLeader = false;
+
+  /** Makes the stage for one partition. */
+  constructor(ctx: ProducerContext, topic: string, partition: number, stage: StageHandle) {
+    super({ write: (run) => this.#append(run) });
+    this.#ctx = ctx;
+    this.topic = topic;
+    this.partition = partition;
+    this.stage = stage;
+    this.#maxInFlight = ctx.options.idempotent ? ctx.options.maxInFlight : 1;
+    stage.set("waiting for input");
+    stage.counters.batches = 0;
+    this.#inbox = this.getWriter();
+  }
+
+  /** Queues a run of this partition's records, appended in the order pushed. */
+  push(run: RecordRun): void {
+    this.#inbox.write(run).catch(() => {});
+  }
+
+  /** Whether anything is buffered here. */
+  get busy(): boolean {
+    return this.#open !== null || this.#queue.length > 0 || this.#failed.length > 0 ||
+      this.#inFlight.length > 0;
+  }
+
+  /** The partition's leader now, or -1. */
+  leader(): number {
+    const t = this.#ctx.client.metadata.topics.get(this.topic);
+    const p = t?.partitions[this.partition];
+    return p !== undefined && p.partition === this.partition ? p.leader : -1;
+  }
+
+  /** Wakes the leader's aggregator if there is something to send, finding the leader first. */
+  kick(): void {
+    if (!this.busy) return;
+    const leader = this.leader();
+    if (leader >= 0) this.#ctx.wake(leader);
+    else this.#findLeader();
+  }
+
+  #append(run: RecordRun): void {
+    const ctx = this.#ctx;
+    const o = ctx.options;
+    const now = Date.now();
+    const records = run.records;
+    if (ctx.aborted !== null) {
+      for (let i = 0; i < records.length; i++) {
+        run.deliveries[i]!.failed(
+          run.indices[i]!,
+          this.topic,
+          this.partition,
+          records[i]!.timestamp ?? now,
+          ctx.aborted,
+        );
+        ctx.release(1, run.sizes[i]!);
+      }
+      return;
+    }
+    let urgent = false;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      let batch = this.#open;
+      if (batch === null) batch = this.#openBatch(now);
+      let size = batch.encoder.append(r, o.batchBytes, now);
+      if (size < 0) {
+        this.#closeOpen();
+        batch = this.#openBatch(now);
+        size = batch.encoder.append(r, o.batchBytes, now);
+      }
+      const delivery = run.deliveries[i]!;
+      if (batch.encoder.count === 1 && size > o.maxRecordBytes) {
+        // Alone in its batch and still too large: it fails by itself.
+        batch.encoder.reset({ compression: o.compression });
+        delivery.failed(
+          run.indices[i]!,
+          this.topic,
+          this.partition,
+          r.timestamp ?? now,
+          new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, {
+            topic: this.topic,
+            partition: this.partition,
+          }, {
+            message: `The record is ${size - 61} bytes, over maxRecordBytes (${o.maxRecordBytes})`,
+          }),
+        );
+        ctx.release(1, run.sizes[i]!);
+        continue;
+      }
+      batch.deliveries.push(delivery);
+      batch.indices.push(run.indices[i]!);
+      batch.timestamps.push(r.timestamp ?? now);
+      batch.chargedBytes += run.sizes[i]!;
+      if (delivery.urgent) urgent = true;
+      if (size >= o.batchBytes || batch.encoder.count >= o.batchRecords) this.#closeOpen();
+    }
+    if (this.#open !== null && this.#open.count === 0) {
+      ctx.recycle(this.#open.encoder);
+      this.#open = null;
+    }
+    if (urgent && this.#open !== null) this.#open.urgent = true;
+    this.stage.add("records", records.length);
+    this.kick();
+    this.#updateStage();
+  }
+
+  #openBatch(now: number): ProducerBatch {
+    const enc = this.#ctx.encoder();
+    enc.reset({ compression: this.#ctx.options.compression });
+    return this.#open = new ProducerBatch(this.topic, this.partition, enc, now);
+  }
+
+  /** Closes the open batch: it gets its sequence numbers and its bytes, and joins the queue. */
+  #closeOpen(): void {
+    const batch = this.#open;
+    if (batch === null) return;
+    this.#open = null;
+    if (batch.count === 0) {
+      this.#ctx.recycle(batch.encoder);
+      return;
+    }
+    const ctx = this.#ctx;
+    if (ctx.options.idempotent) {
+      batch.baseSequence = this.#nextSequence;
+      this.#nextSequence = (this.#nextSequence + batch.count) % SEQUENCE_WRAP;
+      batch.encoder.setProducer(ctx.producerId, ctx.producerEpoch, batch.baseSequence);
+    }
+    batch.bytes = batch.encoder.finish();
+    this.#queue.push(batch);
+    this.stage.add("batches", 1);
+  }
+
+  /**
+   * The next batch to send to `broker`, if this partition has one ready and may send it now:
+   * its leader is `broker`, nothing is waiting to be retried, the in-flight limit has room, and
+   * the batch is full, has lingered long enough, or is wanted at once. Counts it in flight.
+   */
+  takeReady(broker: number, now: number): ProducerBatch | null {
+    const ctx = this.#ctx;
+    if (ctx.bumpPending || this.#failed.length > 0 || now < this.#retryAt) return null;
+    if (this.#inFlight.length >= this.#maxInFlight) return null;
+    if (this.#inFlight.length > 0 && this.#inFlightBroker !== broker) return null;
+    if (this.leader() !== broker) return null;
+    if (this.#queue.length === 0) {
+      const open = this.#open;
+      if (open === null) return null;
+      if (!open.urgent && ctx.flushing === 0 && now - open.createdAt < ctx.options.lingerMs) {
+        return null;
+      }
+      this.#closeOpen();
+    }
+    const batch = this.#queue.shift()!;
+    batch.attempts++;
+    this.#inFlight.push(batch);
+    this.#inFlightBroker = broker;
+    ctx.inFlightBatches++;
+    this.#updateStage();
+    return batch;
+  }
+
+  /** When the open batch's linger ends, or Infinity; for the aggregator's timer. */
+  nextDeadline(): number {
+    if (this.#retryAt > Date.now() && (this.#queue.length > 0 || this.#failed.length > 0)) {
+      return this.#retryAt;
+    }
+    return this.#open !== null && this.#queue.length === 0
+      ? this.#open.createdAt + this.#ctx.options.lingerMs
+      : Infinity;
+  }
+
+  /** The broker acknowledged `batch`. */
+  acked(batch: ProducerBatch, baseOffset: number, logAppendTime: number): void {
+    this.#settle(batch);
+    batch.succeed(baseOffset, logAppendTime);
+    this.#finish(batch);
+    this.#afterSettle();
+  }
+
+  /**
+   * `batch` failed. Retriable errors within the retry and time limits send it again after
+   * everything in flight has answered; anything else fails its records. An idempotent
+   * producer bumps its epoch after a batch fails for good (its sequence numbers are lost) or
+   * when the broker reports a real gap (OUT_OF_ORDER_SEQUENCE_NUMBER on the oldest batch).
+   */
+  failed(batch: ProducerBatch, error: Error): void {
+    const ctx = this.#ctx;
+    const o = ctx.options;
+    const oldest = this.#oldestUnacked() === batch;
+    this.#settle(batch);
+    batch.lastError = error;
+    const code = error instanceof KafkaError ? error.code : -1;
+    let retriable = error instanceof KafkaError && error.retriable;
+    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && o.idempotent) {
+      // Behind an earlier failure it is only a consequence; on the oldest batch, a real gap.
+      retriable = true;
+      if (oldest) ctx.requestEpochBump();
+    }
+    if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+      // Written before; the broker no longer remembers the offset.
+      batch.succeed(-1, -1);
+      this.#finish(batch);
+      this.#afterSettle();
+      return;
+    }
+    const expired = Date.now() - batch.createdAt >= o.deliveryTimeoutMs;
+    if (retriable && !expired && batch.attempts <= o.retries && ctx.aborted === null) {
+      this.#failed.push(batch);
+      this.stage.add("retries", 1);
+    } else {
+      batch.fail(
+        expired && retriable
+          ? new KafkaError(ErrorCode.REQUEST_TIMED_OUT, {
+            topic: this.topic,
+            partition: this.partition,
+          }, {
+            message:
+              `Not delivered within deliveryTimeoutMs (${o.deliveryTimeoutMs} ms): ${error.message}`,
+            cause: error,
+          })
+          : error,
+      );
+      this.#finish(batch);
+      if (o.idempotent) ctx.requestEpochBump();
+    }
+    this.#afterSettle();
+  }
+
+  /** Gives every unacknowledged batch new sequence numbers from 0, after an epoch bump. */
+  async resequence(producerId: bigint, epoch: number): Promise<void> {
+    this.#failed.sort((a, b) => a.baseSequence - b.baseSequence);
+    this.#queue = [...this.#failed, ...this.#queue];
+    this.#failed = [];
+    let seq = 0;
+    for (const b of this.#queue) {
+      await b.restamp(producerId, epoch, seq);
+      seq = (seq + b.count) % SEQUENCE_WRAP;
+    }
+    this.#nextSequence = seq;
+    this.#retryAt = 0;
+  }
+
+  /**
+   * Fails what has waited longer than the delivery timeout and is not in flight. Returns
+   * whether a closed batch (one with sequence numbers) expired.
+   */
+  expire(now: number, error?: Error): boolean {
+    const limit = this.#ctx.options.deliveryTimeoutMs;
+    const timeout = (b: ProducerBatch) =>
+      error ??
+        new KafkaError(ErrorCode.REQUEST_TIMED_OUT, {
+          topic: this.topic,
+          partition: this.partition,
+        }, {
+          message: `Not delivered within deliveryTimeoutMs (${limit} ms)` +
+            (b.lastError
+              ? `: ${b.lastError.message}`
+              : this.leader() < 0
+              ? ": the partition has no leader"
+              : ""),
+        });
+    let sequenced = false;
+    const keep = (list: ProducerBatch[]) =>
+      list.filter((b) => {
+        if (error === undefined && now - b.createdAt < limit) return true;
+        b.fail(timeout(b));
+        this.#finish(b);
+        if (b.baseSequence >= 0) sequenced = true;
+        return false;
+      });
+    this.#failed = keep(this.#failed);
+    this.#queue = keep(this.#queue);
+    const open = this.#open;
+    if (open !== null && (error !== undefined || now - open.createdAt >= limit)) {
+      this.#open = null;
+      open.fail(timeout(open));
+      this.#finish(open);
+    }
+    this.#updateStage();
+    return sequenced;
+  }
+
+  /** Stops the stage. */
+  stop(): Promise<void> {
+    this.stage.close();
+    return this.#inbox.close().catch(() => {});
+  }
+
+  #oldestUnacked(): ProducerBatch | undefined {
+    let oldest: ProducerBatch | undefined;
+    for (const b of [...this.#inFlight, ...this.#failed]) {
+      if (oldest === undefined || b.baseSequence < oldest.baseSequence) oldest = b;
+    }
+    return oldest;
+  }
+
+  #settle(batch: ProducerBatch): void {
+    const i = this.#inFlight.indexOf(batch);
+    if (i >= 0) {
+      this.#inFlight.splice(i, 1);
+      this.#ctx.inFlightBatches--;
+    }
+  }
+
+  #finish(batch: ProducerBatch): void {
+    this.#ctx.release(batch.count, batch.chargedBytes);
+    this.#ctx.recycle(batch.encoder);
+  }
+
+  #afterSettle(): void {
+    const ctx = this.#ctx;
+    if (this.#inFlight.length === 0 && this.#failed.length > 0) {
+      // Everything in flight has answered: the failed batches go first, in order, after a pause.
+      this.#failed.sort((a, b) => a.baseSequence - b.baseSequence);
+      this.#queue = [...this.#failed, ...this.#queue];
+      this.#failed = [];
+      this.#retryAt = Date.now() + ctx.options.retryBackoffMs;
+      ctx.client.refreshMetadata([this.topic]).catch(() => {});
+      setTimeout(() => this.kick(), ctx.options.retryBackoffMs);
+    }
+    ctx.maybeBump();
+    this.#updateStage();
+    this.kick();
+  }
+
+  #findLeader(): void {
+    if (this.#findingLeader || this.#ctx.closed && !this.busy) return;
+    this.#findingLeader = true;
+    this.stage.set("retrying");
+    const ctx = this.#ctx;
+    ctx.client.refreshMetadata([this.topic]).catch(() => {}).then(async () => {
+      if (this.leader() < 0) await new Promise((r) => setTimeout(r, ctx.options.retryBackoffMs));
+    }).finally(() => {
+      this.#findingLeader = false;
+      if (this.busy) this.kick();
+    });
+  }
+
+  #updateStage(): void {
+    const s = this.stage;
+    s.counters.inFlight = this.#inFlight.length;
+    s.counters.queued = this.#queue.length + (this.#open ? 1 : 0);
+    if (this.#failed.length > 0 || Date.now() < this.#retryAt) s.set("retrying");
+    else if (this.#inFlight.length > 0) s.set("request in flight");
+    else if (this.#queue.length > 0) s.set("backpressured"); // ready, its broker is busy
+    else s.set("waiting for input"); // empty, or an open batch lingering
+  }
+}

@@ -1,0 +1,158 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's topicProducer: one per topic, picks each record's partition.
+ *
+ * @module
+ */
+
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import type { TopicInfo } from "../client/metadata_cache.ts";
+import type { StageHandle } from "../net/stage_registry.ts";
+import type { ProducerContext } from "./_producer_context.ts";
+import { emptyRun, type RecordRun } from "./_record_run.ts";
+
+/**
+ * Takes one topic's records, waits for the topic's metadata when it is not yet known, picks a
+ * partition for each record (its own `partition`, else the partitioner's choice) and hands each
+ * partition's share to that partition's leaderDispatcher. Writes are handled in order, so a
+ * topic whose metadata is slow to come holds back only its own records.
+ *
+ * A topic that does not appear within `maxBlockMs` fails its records with
+ * UNKNOWN_TOPIC_OR_PARTITION; a record naming a partition the topic lacks fails alone.
+ *
+ * @example Made by the producer, one per topic
+ * ```ts ignore
+ * producer.stages().filter((s) => s.name === "partitionDispatcher");
+ * ```
+ */
+export class PartitionDispatcher extends WritableStream<RecordRun> {
+  /** The topic. */
+  readonly topic: string;
+  /** Its entry in the stage dump. */
+  readonly stage: StageHandle;
+  readonly #ctx: ProducerContext;
+  readonly #inbox: WritableStreamDefaultWriter<RecordRun>;
+  #availableOf: TopicInfo | undefined;
+  #available: readonly number[] = [];
+
+  /** Makes the stage for `topic`. */
+  constructor(ctx: ProducerContext, topic: string, stage: StageHandle) {
+    super({ write: (run) => this.#dispatch(run) });
+    this.#ctx = ctx;
+    this.topic = topic;
+    this.stage = stage;
+    stage.set("waiting for input");
+    this.#inbox = this.getWriter();
+  }
+
+  /** Queues a run of this topic's records; runs are dispatched in the order pushed. */
+  push(run: RecordRun): void {
+    // Errors are reported per record inside #dispatch; the stream itself never errors.
+    this.#inbox.write(run).catch(() => {});
+  }
+
+  /** Stops taking runs. */
+  stop(): Promise<void> {
+    this.stage.close();
+    return this.#inbox.close().catch(() => {});
+  }
+
+  async #dispatch(run: RecordRun): Promise<void> {
+    const ctx = this.#ctx;
+    let topic = this.#known();
+    if (topic === undefined) {
+      this.stage.set("retrying");
+      topic = await this.#awaitTopic();
+      if (topic === undefined) {
+        const error = new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: this.topic }, {
+          message: `Topic not in the cluster's metadata after ${ctx.options.maxBlockMs} ms`,
+        });
+        for (let i = 0; i < run.records.length; i++) this.#failRecord(run, i, error);
+        this.stage.set("waiting for input");
+        return;
+      }
+    }
+    const count = topic.partitions.length;
+    const available = this.#availableFor(topic);
+    const partitioner = ctx.partitioner;
+    const runs = new Map<number, RecordRun>();
+    for (let i = 0; i < run.records.length; i++) {
+      const r = run.records[i]!;
+      let p = r.partition;
+      if (p === undefined) {
+        p = partitioner.partition(this.topic, r.key ?? null, count, available, run.sizes[i]!);
+      } else if (p >= count) {
+        this.#failRecord(
+          run,
+          i,
+          new KafkaError(
+            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            { topic: this.topic, partition: p },
+            {
+              message: `Topic has ${count} partitions, so partition ${p} does not exist`,
+            },
+          ),
+        );
+        continue;
+      }
+      let out = runs.get(p);
+      if (out === undefined) runs.set(p, out = emptyRun());
+      out.records.push(r);
+      out.deliveries.push(run.deliveries[i]!);
+      out.indices.push(run.indices[i]!);
+      out.sizes.push(run.sizes[i]!);
+    }
+    for (const [p, out] of runs) ctx.leaderDispatcher(this.topic, p).push(out);
+    this.stage.add("records", run.records.length);
+    this.stage.set("waiting for input");
+  }
+
+  /**
+   * The partitions with a leader, as one array per metadata snapshot: the sticky partitioner
+   * re-checks its choice only when it is handed a new array.
+   */
+  #availableFor(topic: TopicInfo): readonly number[] {
+    if (this.#availableOf !== topic) {
+      this.#availableOf = topic;
+      this.#available = topic.partitions.filter((p) => p.leader >= 0).map((p) => p.partition);
+    }
+    return this.#available;
+  }
+
+  #known(): TopicInfo | undefined {
+    const t = this.#ctx.client.metadata.topics.get(this.topic);
+    return t !== undefined && t.errorCode === 0 && t.partitions.length > 0 ? t : undefined;
+  }
+
+  /** Refreshes metadata until the topic appears or `maxBlockMs` passes. */
+  async #awaitTopic(): Promise<TopicInfo | undefined> {
+    const ctx = this.#ctx;
+    const deadline = Date.now() + ctx.options.maxBlockMs;
+    for (let attempt = 0; ctx.aborted === null; attempt++) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await ctx.client.refreshMetadata([this.topic], { timeoutMs: left }).catch(() => {});
+      const t = this.#known();
+      if (t !== undefined) return t;
+      const wait = Math.min(
+        ctx.options.retryBackoffMs * 2 ** Math.min(attempt, 5),
+        deadline - Date.now(),
+      );
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    return undefined;
+  }
+
+  #failRecord(run: RecordRun, i: number, error: Error): void {
+    run.deliveries[i]!.failed(
+      run.indices[i]!,
+      this.topic,
+      run.records[i]!.partition ?? -1,
+      run.records[i]!.timestamp ?? -1,
+      error,
+    );
+    this.#ctx.release(1, run.sizes[i]!);
+  }
+}

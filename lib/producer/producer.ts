@@ -1,0 +1,281 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * The producer: Sarama's AsyncProducer and SyncProducer as a pipeline of stream stages.
+ *
+ * @module
+ */
+
+import type { Client } from "../client/client.ts";
+import type { StageSnapshot } from "../net/stage_registry.ts";
+import { formatStages } from "../net/stage_registry.ts";
+import { ProducerContext } from "./_producer_context.ts";
+import { defaultPartitioner } from "./default_partitioner.ts";
+import { Flusher } from "./flusher.ts";
+import { LeaderDispatcher } from "./leader_dispatcher.ts";
+import { MessageAggregator } from "./message_aggregator.ts";
+import { PartitionDispatcher } from "./partition_dispatcher.ts";
+import { ProduceError } from "./produce_error.ts";
+import { type ProducerOptions, resolveProducerOptions } from "./producer_options.ts";
+import type { DeliveryReport, ProducerRecord } from "./producer_record.ts";
+import { RetryHandler } from "./retry_handler.ts";
+import { TopicDispatcher } from "./topic_dispatcher.ts";
+
+const STAGE_NAMES: ReadonlySet<string> = new Set([
+  "topicDispatcher",
+  "partitionDispatcher",
+  "leaderDispatcher",
+  "messageAggregator",
+  "flusher",
+  "retryHandler",
+]);
+
+let producers = 0;
+
+/**
+ * Produces records to Kafka through Sarama's stages as web streams:
+ * topicDispatcher → partitionDispatcher (per topic) → leaderDispatcher (per partition) →
+ * messageAggregator (per broker) → flusher (per broker), with one retryHandler. Records move
+ * between stages in runs and batches, never one chunk per record.
+ *
+ * Three ways in:
+ * - `producer.writable`: a `WritableStream` of records or arrays of records. A write resolves
+ *   once its records are buffered; when `maxBufferedRecords` or `maxBufferedBytes` is reached,
+ *   writes wait (backpressure). Failures go to `onError`, or are thrown by the next `flush()` or
+ *   `close()` as a {@linkcode ProduceError}.
+ * - `producer.transform()`: records in, one array of {@linkcode DeliveryReport}s out per chunk,
+ *   in order, for `pipeThrough`.
+ * - `await producer.send(record)`: the record's report (it throws the error if the record
+ *   failed); `send(records)` resolves with every report. `send` does not wait for `lingerMs`.
+ *
+ * Delivery is idempotent by default (acks `all`, a producer id and per-partition sequence
+ * numbers), so retries never duplicate or reorder a partition's records. `close()`, the
+ * `signal` option and `await using` deliver what is buffered and stop every stage.
+ *
+ * @example Send a record and read its offset
+ * ```ts ignore
+ * import { Client } from "../client/client.ts";
+ * import { Producer } from "./producer.ts";
+ *
+ * await using client = await Client.connect({ brokers: "127.0.0.1:9092" });
+ * await using producer = new Producer(client);
+ * const report = await producer.send({ topic: "orders", key: "o-1", value: "{\"total\":42}" });
+ * console.log(report.partition, report.offset);
+ * ```
+ */
+export class Producer implements AsyncDisposable {
+  /** Records in: the producer's topicDispatcher stage. */
+  readonly writable: WritableStream<ProducerRecord | readonly ProducerRecord[]>;
+  readonly #head: TopicDispatcher;
+  readonly #ctx: ProducerContext;
+  readonly #id: number;
+  readonly #sweep: ReturnType<typeof setInterval>;
+  #closing: Promise<void> | undefined;
+  #aborted = false;
+
+  /**
+   * Makes a producer on `client`.
+   *
+   * @throws {TypeError} or {RangeError} for bad options, naming the option.
+   */
+  constructor(client: Client, options: ProducerOptions = {}) {
+    const o = resolveProducerOptions(options);
+    this.#id = ++producers;
+    const ctx = new ProducerContext(client, o, o.partitioner ?? defaultPartitioner());
+    this.#ctx = ctx;
+    const registry = client.registry;
+    const role = `producer ${this.#id}`;
+    ctx.retryHandler = new RetryHandler(registry.register("retryHandler", role));
+    ctx.factory = {
+      partitionDispatcher: (topic) =>
+        new PartitionDispatcher(
+          ctx,
+          topic,
+          registry.register("partitionDispatcher", `${role}, topic ${topic}`),
+        ),
+      leaderDispatcher: (topic, partition) =>
+        new LeaderDispatcher(
+          ctx,
+          topic,
+          partition,
+          registry.register("leaderDispatcher", `${role}, ${topic}/${partition}`),
+        ),
+      brokerStages: (broker) => {
+        const aggregator = new MessageAggregator(
+          ctx,
+          broker,
+          registry.register("messageAggregator", `${role}, broker ${broker}`),
+        );
+        const flusher = new Flusher(
+          ctx,
+          broker,
+          registry.register("flusher", `${role}, broker ${broker}`),
+        );
+        const done = aggregator.pipeTo(flusher).catch(() => {});
+        return { aggregator, flusher, done };
+      },
+    };
+    this.#head = new TopicDispatcher(ctx, registry.register("topicDispatcher", role));
+    this.writable = this.#head;
+    // Fail what has waited past the delivery timeout (a partition with no leader, say).
+    this.#sweep = setInterval(() => {
+      const now = Date.now();
+      let sequenced = false;
+      for (const ld of ctx.leaderDispatchers.values()) if (ld.expire(now)) sequenced = true;
+      if (sequenced) ctx.requestEpochBump();
+    }, 1000);
+    o.signal?.addEventListener("abort", () => this.#abort(o.signal!.reason), { once: true });
+    client.signal.addEventListener("abort", () => this.#abort(client.signal.reason), {
+      once: true,
+    });
+  }
+
+  /**
+   * Sends one record and resolves with its report once it is delivered, without waiting for
+   * `lingerMs`.
+   *
+   * @throws the record's error (usually a {@linkcode KafkaError}) if it was not delivered.
+   */
+  send(record: ProducerRecord<unknown, unknown>): Promise<DeliveryReport>;
+  /** Sends records and resolves with one report per record, in order; failures carry `error`. */
+  send(records: readonly ProducerRecord<unknown, unknown>[]): Promise<DeliveryReport[]>;
+  async send(
+    input: ProducerRecord<unknown, unknown> | readonly ProducerRecord<unknown, unknown>[],
+  ): Promise<DeliveryReport | DeliveryReport[]> {
+    const one = !Array.isArray(input);
+    const records = one
+      ? [input as ProducerRecord<unknown, unknown>]
+      : input as ProducerRecord<unknown, unknown>[];
+    const { delivered } = await this.#head.submit(records, true, true);
+    const reports = (await delivered)!;
+    if (!one) return reports;
+    const r = reports[0]!;
+    if (r.error) throw r.error;
+    return r;
+  }
+
+  /**
+   * A `TransformStream` from records (or arrays of records) to delivery reports: one array of
+   * reports per chunk, in chunk order, each once all its records are delivered or failed.
+   */
+  transform(): TransformStream<ProducerRecord | readonly ProducerRecord[], DeliveryReport[]> {
+    let chain: Promise<void> = Promise.resolve();
+    const head = this.#head;
+    return new TransformStream({
+      async transform(chunk, controller) {
+        const records = Array.isArray(chunk) ? chunk : [chunk as ProducerRecord];
+        const { delivered } = await head.submit(records, true, false);
+        chain = chain.then(() => delivered.then((r) => controller.enqueue(r!)));
+        // Bound the reports waiting to be read: a reader that stops reading stops the input.
+        if ((controller.desiredSize ?? 0) < -16) await chain;
+      },
+      flush() {
+        return chain;
+      },
+    });
+  }
+
+  /**
+   * Sends everything buffered without waiting for `lingerMs` and resolves once it is delivered.
+   *
+   * @throws {ProduceError} when records written through `writable` failed since the last flush
+   * (and no `onError` handler took them).
+   */
+  async flush(): Promise<void> {
+    const ctx = this.#ctx;
+    ctx.flushing++;
+    try {
+      ctx.wakeAll();
+      await ctx.idle();
+    } finally {
+      ctx.flushing--;
+    }
+    this.#throwFailures();
+  }
+
+  /** Records and bytes accepted and not yet delivered. */
+  get buffered(): { records: number; bytes: number; peakRecords: number } {
+    const c = this.#ctx;
+    return {
+      records: c.bufferedRecords,
+      bytes: c.bufferedBytes,
+      peakRecords: c.peakBufferedRecords,
+    };
+  }
+
+  /** This producer's live stages. */
+  stages(): StageSnapshot[] {
+    const role = `producer ${this.#id}`;
+    return this.#ctx.client.stages().filter((s) =>
+      STAGE_NAMES.has(s.name) && (s.role === role || s.role.startsWith(`${role},`))
+    );
+  }
+
+  /** This producer's live stages as a table. */
+  dumpStages(): string {
+    return formatStages(this.stages());
+  }
+
+  /**
+   * Delivers what is buffered (or fails it, after `deliveryTimeoutMs`), then stops every stage.
+   * Writes after `close()` throw.
+   *
+   * @throws {ProduceError} when records written through `writable` failed and no `onError`
+   * handler took them.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** Closes the producer, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    const ctx = this.#ctx;
+    ctx.flushing++;
+    ctx.wakeAll();
+    // New writes are refused from here; what is buffered is delivered first.
+    const idle = ctx.idle();
+    ctx.closed = true;
+    await idle;
+    clearInterval(this.#sweep);
+    for (const s of ctx.brokers.values()) {
+      await s.aggregator.cancel().catch(() => {});
+    }
+    await Promise.all([...ctx.brokers.values()].map(async (s) => {
+      await s.done;
+      await s.flusher.close().catch(() => {});
+      s.flusher.stage.close();
+    }));
+    await Promise.all([...ctx.partitionDispatchers.values()].map((pd) => pd.stop()));
+    await Promise.all([...ctx.leaderDispatchers.values()].map((ld) => ld.stop()));
+    await ctx.retryHandler.stop();
+    this.#head.stage.close();
+    await this.#head.close().catch(() => {});
+    if (!this.#aborted) this.#throwFailures();
+  }
+
+  /** Fails everything not yet sent and closes. */
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const ctx = this.#ctx;
+    ctx.closed = true;
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    ctx.aborted = error;
+    for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), error);
+    this.close().catch(() => {});
+  }
+
+  #throwFailures(): void {
+    const ctx = this.#ctx;
+    if (ctx.failureCount === 0) return;
+    const err = new ProduceError(ctx.failures, ctx.failureCount);
+    ctx.failures = [];
+    ctx.failureCount = 0;
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's retryHandler: one per producer, takes failed batches back to their partitions.
+ *
+ * @module
+ */
+
+import type { StageHandle } from "../net/stage_registry.ts";
+import type { ProducerBatch } from "./_producer_batch.ts";
+import type { LeaderDispatcher } from "./leader_dispatcher.ts";
+
+/** A batch that failed, with the dispatcher it goes back to. */
+export interface FailedBatch {
+  readonly batch: ProducerBatch;
+  readonly leader: LeaderDispatcher;
+  readonly error: Error;
+}
+
+/**
+ * Takes failed batches from the flushers and hands each back to its partition's
+ * leaderDispatcher, which decides whether it goes again (and makes sure it goes before anything
+ * newer) or fails for good.
+ *
+ * It breaks the cycle flusher → retryHandler → leaderDispatcher → messageAggregator → flusher
+ * without a backpressured pipe that could deadlock: pushes never wait. It is still bounded,
+ * since a retried batch stays charged to the producer's buffer budget (`maxBufferedRecords`,
+ * `maxBufferedBytes`) until it is delivered or failed, and new records wait for that budget.
+ *
+ * @example Made by the producer, one per producer
+ * ```ts ignore
+ * producer.stages().find((s) => s.name === "retryHandler");
+ * ```
+ */
+export class RetryHandler extends WritableStream<FailedBatch> {
+  /** Its entry in the stage dump. */
+  readonly stage: StageHandle;
+  readonly #inbox: WritableStreamDefaultWriter<FailedBatch>;
+
+  /** Makes the stage. */
+  constructor(stage: StageHandle) {
+    super({
+      write: ({ batch, leader, error }) => {
+        this.stage.add("batches", 1);
+        this.stage.add("records", batch.count);
+        leader.failed(batch, error);
+        this.stage.set("idle");
+      },
+    });
+    this.stage = stage;
+    stage.counters.batches = 0;
+    stage.counters.records = 0;
+    stage.set("idle");
+    this.#inbox = this.getWriter();
+  }
+
+  /** Queues a failed batch; never waits. */
+  push(batch: ProducerBatch, leader: LeaderDispatcher, error: Error): void {
+    this.stage.set("retrying");
+    this.#inbox.write({ batch, leader, error }).catch(() => {});
+  }
+
+  /** Stops the stage once what is queued is handled. */
+  stop(): Promise<void> {
+    this.stage.close();
+    return this.#inbox.close().catch(() => {});
+  }
+}

@@ -1,0 +1,237 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's dispatcher: the producer's entry stage.
+ *
+ * @module
+ */
+
+import type { RecordHeaderInput } from "../protocol/record.ts";
+import type { StageHandle } from "../net/stage_registry.ts";
+import { Delivery } from "./_delivery.ts";
+import type { ProducerContext } from "./_producer_context.ts";
+import type { NormalizedRecord, RecordRun } from "./_record_run.ts";
+import type { DeliveryReport, ProducerRecord } from "./producer_record.ts";
+
+/** Per-record overhead charged to the buffer besides key, value and headers. */
+const RECORD_OVERHEAD = 24;
+
+/**
+ * Takes records in: checks and serializes them, charges them to the buffer budget (waiting
+ * when it is full: the producer's backpressure), and hands each topic's share to that topic's
+ * partitionDispatcher. One per producer; it is `producer.writable`, and `send()` and
+ * `transform()` submit through it too.
+ *
+ * A write resolves once its records are buffered, not delivered. A bad record (no topic, a
+ * value that is not bytes, a string or null without a serializer) makes the whole write throw a
+ * `TypeError` before any of it is accepted.
+ *
+ * @example Write records through the stream
+ * ```ts ignore
+ * const writer = producer.writable.getWriter();
+ * await writer.write([{ topic: "t", value: "a" }, { topic: "t", value: "b" }]);
+ * ```
+ */
+export class TopicDispatcher extends WritableStream<ProducerRecord | readonly ProducerRecord[]> {
+  /** Its entry in the stage dump. */
+  readonly stage: StageHandle;
+  readonly #ctx: ProducerContext;
+
+  /** Makes the stage; `stage` is its dump entry. */
+  constructor(ctx: ProducerContext, stage: StageHandle) {
+    super({
+      write: async (chunk) => {
+        await this.submit(Array.isArray(chunk) ? chunk : [chunk as ProducerRecord], false, false);
+      },
+    });
+    this.#ctx = ctx;
+    this.stage = stage;
+    stage.set("waiting for input");
+    stage.counters.records = 0;
+  }
+
+  /**
+   * Accepts records into the producer and resolves once they are all buffered. With
+   * `wantReports`, the returned promise's `delivered` resolves with one report per record, in
+   * order, once every record is delivered or failed.
+   */
+  async submit(
+    records: readonly ProducerRecord<unknown, unknown>[],
+    wantReports: boolean,
+    urgent: boolean,
+  ): Promise<{ delivered: Promise<DeliveryReport[] | null> }> {
+    const ctx = this.#ctx;
+    if (ctx.closed) {
+      throw new TypeError("Cannot produce as the producer is closed");
+    }
+    const normalized = new Array<NormalizedRecord>(records.length);
+    const sizes = new Array<number>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = normalize(records[i]!, ctx);
+      normalized[i] = r;
+      sizes[i] = estimate(r);
+    }
+    let resolveDone!: (r: DeliveryReport[] | null) => void;
+    const delivered = new Promise<DeliveryReport[] | null>((r) => resolveDone = r);
+    const delivery = new Delivery(
+      records.length,
+      wantReports,
+      urgent,
+      (report) => ctx.fail(report),
+      resolveDone,
+    );
+    if (records.length === 0) return { delivered };
+    await ctx.ready();
+    // Accept in pieces of at most a quarter of the budget, so a large write flows in as
+    // earlier records are delivered instead of waiting for the buffer to empty.
+    const o = ctx.options;
+    const pieceRecords = Math.max(1, Math.floor(o.maxBufferedRecords / 4));
+    const pieceBytes = Math.max(1, Math.floor(o.maxBufferedBytes / 4));
+    for (let i = 0; i < normalized.length;) {
+      let j = i;
+      let bytes = 0;
+      while (
+        j < normalized.length && j - i < pieceRecords &&
+        (j === i || bytes + sizes[j]! <= pieceBytes)
+      ) {
+        bytes += sizes[j]!;
+        j++;
+      }
+      const wait = ctx.reserve(j - i, bytes);
+      if (wait !== undefined) {
+        this.stage.set("backpressured");
+        await wait;
+      }
+      if (ctx.aborted !== null) {
+        // Aborted while waiting: fail what was not accepted.
+        ctx.release(j - i, bytes);
+        for (let k = i; k < normalized.length; k++) {
+          delivery.failed(k, normalized[k]!.topic, -1, normalized[k]!.timestamp ?? -1, ctx.aborted);
+        }
+        return { delivered };
+      }
+      this.#route(normalized, sizes, delivery, i, j);
+      i = j;
+    }
+    this.stage.add("records", records.length);
+    this.stage.set("waiting for input");
+    return { delivered };
+  }
+
+  #route(
+    records: NormalizedRecord[],
+    sizes: number[],
+    delivery: Delivery,
+    from: number,
+    to: number,
+  ): void {
+    // Most writes are for one topic: keep them as one run without a map.
+    const first = records[from]!.topic;
+    let oneTopic = true;
+    for (let i = from + 1; i < to && oneTopic; i++) oneTopic = records[i]!.topic === first;
+    if (oneTopic) {
+      const run: RecordRun = {
+        records: records.slice(from, to),
+        deliveries: new Array(to - from).fill(delivery),
+        indices: Array.from({ length: to - from }, (_, k) => from + k),
+        sizes: sizes.slice(from, to),
+      };
+      this.#ctx.partitionDispatcher(first).push(run);
+      return;
+    }
+    const byTopic = new Map<string, RecordRun>();
+    for (let i = from; i < to; i++) {
+      const r = records[i]!;
+      let run = byTopic.get(r.topic);
+      if (run === undefined) {
+        run = { records: [], deliveries: [], indices: [], sizes: [] };
+        byTopic.set(r.topic, run);
+      }
+      run.records.push(r);
+      run.deliveries.push(delivery);
+      run.indices.push(i);
+      run.sizes.push(sizes[i]!);
+    }
+    for (const [topic, run] of byTopic) this.#ctx.partitionDispatcher(topic).push(run);
+  }
+}
+
+function isField(v: unknown): v is Uint8Array | string | null {
+  return v === null || typeof v === "string" || v instanceof Uint8Array;
+}
+
+/** Checks a record and returns it in the form the stages take, copying only when needed. */
+function normalize(r: ProducerRecord<unknown, unknown>, ctx: ProducerContext): NormalizedRecord {
+  if (r === null || typeof r !== "object") {
+    throw new TypeError(
+      `Cannot produce record as it is not an object: current value is ${String(r)}`,
+    );
+  }
+  if (typeof r.topic !== "string" || r.topic.length === 0) {
+    throw new TypeError(
+      `Cannot produce record as its topic must be a non-empty string: current value is ${
+        JSON.stringify(r.topic)
+      }`,
+    );
+  }
+  const o = ctx.options;
+  // An absent key stays undefined (the encoder reads it as null) so the record is not copied.
+  let key = r.key;
+  let value = r.value === undefined ? null : r.value;
+  if (o.keySerializer) key = o.keySerializer(key ?? null, r.topic);
+  if (o.valueSerializer) value = o.valueSerializer(value, r.topic);
+  if (key !== undefined && !isField(key)) {
+    throw new TypeError(
+      `Cannot produce record to "${r.topic}" as its key must be bytes, a string or null (or set keySerializer)`,
+    );
+  }
+  if (!isField(value)) {
+    throw new TypeError(
+      `Cannot produce record to "${r.topic}" as its value must be bytes, a string or null (or set valueSerializer)`,
+    );
+  }
+  let headers = r.headers as readonly RecordHeaderInput[] | Record<string, unknown> | undefined;
+  if (headers !== undefined && !Array.isArray(headers)) {
+    headers = Object.entries(headers).map(([k, v]) => {
+      if (!isField(v)) {
+        throw new TypeError(
+          `Cannot produce record to "${r.topic}" as header "${k}" must be bytes, a string or null`,
+        );
+      }
+      return { key: k, value: v };
+    });
+  }
+  const ts = r.timestamp instanceof Date ? r.timestamp.getTime() : r.timestamp;
+  if (ts !== undefined && !Number.isSafeInteger(ts)) {
+    throw new TypeError(
+      `Cannot produce record to "${r.topic}" as its timestamp must be a whole number of ms: current value is ${ts}`,
+    );
+  }
+  const p = r.partition;
+  if (p !== undefined && !(Number.isInteger(p) && p >= 0)) {
+    throw new TypeError(
+      `Cannot produce record to "${r.topic}" as its partition must be a whole number from 0: current value is ${p}`,
+    );
+  }
+  if (key === r.key && value === r.value && headers === r.headers && ts === r.timestamp) {
+    return r as NormalizedRecord;
+  }
+  return {
+    topic: r.topic,
+    key: key as Uint8Array | string | null | undefined,
+    value,
+    headers: headers as readonly RecordHeaderInput[] | undefined,
+    timestamp: ts,
+    partition: p,
+  };
+}
+
+/** The bytes a record is charged: key, value and headers, without encoding anything. */
+function estimate(r: NormalizedRecord): number {
+  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  const h = r.headers;
+  if (h !== undefined) {
+    for (let i = 0; i < h.length; i++) n += h[i]!.key.length + (h[i]!.value?.length ?? 0) + 4;
+  }
+  return n;
+}
