@@ -9,7 +9,7 @@
  * @module
  */
 
-import { MalformedDataError } from "./kafka_error.ts";
+import { KafkaError, MalformedDataError } from "./kafka_error.ts";
 import { Reader } from "./reader.ts";
 import type { Writer } from "./writer.ts";
 import type { ApiCodec } from "./messages/api_table.ts";
@@ -139,9 +139,17 @@ export interface DecodedRequest {
 export function readRequestFrame(frame: Uint8Array): DecodedRequest {
   if (frame.length < 4) throw new MalformedDataError(`request frame of ${frame.length} bytes`);
   const key = (frame[0]! << 8) | frame[1]!;
-  const version = (frame[2]! << 8) | frame[3]!;
+  const version = ((frame[2]! << 24) | (frame[3]! << 16)) >> 16; // int16, signed
   const api = API_LIST.find((a) => a.info.key === key);
   if (api === undefined) throw new MalformedDataError(`request for unknown API key ${key}`);
+  if (version < api.info.minVersion || version > api.info.maxVersion) {
+    // What a broker answers; the caller may reply with an ApiVersions-style error.
+    throw new KafkaError(35, { api: api.info.name }, {
+      retriable: false,
+      message:
+        `${api.info.name} v${version} is outside the versions known here (${api.info.minVersion}-${api.info.maxVersion})`,
+    });
+  }
   const r = new Reader(frame);
   const header = decodeRequestHeader(r, api.info.requestHeaderVersion(version));
   const body = api.decodeRequest(r, version);
