@@ -1,89 +1,74 @@
 // Copyright 2026 the kanal authors. MIT license.
 /**
- * A worker for tests/workerd_transport_test.ts: on each request it dials the broker named by
- * the `KAFKA_BROKERS` binding with the workerd transport, does an ApiVersions round trip
- * through FrameDecoder and answers with what came back, as JSON. `?port=N` dials that port on
- * the same host instead, to see how a failed dial looks from inside workerd.
+ * A worker for tests/workerd_transport_test.ts, bundled into one module with everything it
+ * imports. `GET /?brokers=B&topic=T` connects kanal's client to `B` from inside the request,
+ * fetches the cluster's metadata and `T`'s partitions, closes the client, checks the codecs
+ * and answers with a {@linkcode WorkerAnswer} as JSON. `&transport=workerd` passes the workerd
+ * transport explicitly; by default the client picks the runtime's own. `GET /ready` answers
+ * 204 at once, for the test to see that workerd listens.
  *
  * @module
  */
 
 import { workerdTransport } from "../../lib/net/transport_workerd.ts";
-import { FrameDecoder } from "../../lib/net/frame_decoder.ts";
-import { Reader } from "../../lib/protocol/reader.ts";
-import { Writer } from "../../lib/protocol/writer.ts";
 import { KafkaError } from "../../lib/protocol/kafka_error.ts";
+import { type ClusterView, fetchClusterView } from "./cluster_view.ts";
+import { checkCodecs, type CodecCheck } from "./codec_check.ts";
 
-/** What the worker reports. */
-export interface RoundTrip {
-  correlationId?: number;
-  errorCode?: number;
-  apiKeys?: number[];
-  closed?: boolean;
+/** What the worker answers. */
+export interface WorkerAnswer {
+  view?: ClusterView;
+  codecs?: CodecCheck;
   error?: { name: string; errorName?: string; retriable?: boolean; message: string };
+  /** Promise rejections still unhandled in this isolate, since the last answer. */
+  unhandled: string[];
 }
 
-function apiVersionsV3(correlationId: number): Uint8Array {
-  const w = new Writer();
-  const size = w.reserve(4);
-  w.int16(18);
-  w.int16(3);
-  w.int32(correlationId);
-  w.nullableString("kanal-workerd");
-  w.uvarint(0);
-  w.compactString("kanal");
-  w.compactString("0.1.0");
-  w.uvarint(0);
-  w.setInt32At(size, w.length - 4);
-  return w.toBytes();
+// A connection or stage that fails in the background after close() would show up here. A read
+// pending on a workerd socket when it closes is reported unhandled and then handled, though
+// the reader catches it at once; only rejections that stay unhandled count.
+const unhandled = new Map<Promise<unknown>, string>();
+addEventListener("unhandledrejection", (e) => {
+  unhandled.set(e.promise, String(e.reason));
+});
+addEventListener("rejectionhandled", (e) => {
+  unhandled.delete(e.promise);
+});
+
+function takeUnhandled(): string[] {
+  const reasons = [...unhandled.values()];
+  unhandled.clear();
+  return reasons;
 }
 
-async function roundTrip(host: string, port: number): Promise<RoundTrip> {
-  const socket = await workerdTransport({ host, port });
+async function answer(url: URL): Promise<WorkerAnswer> {
+  const brokers = url.searchParams.get("brokers") ?? "";
+  const topic = url.searchParams.get("topic") ?? "";
+  const transport = url.searchParams.get("transport") === "workerd" ? workerdTransport : undefined;
   try {
-    const writer = socket.writable.getWriter();
-    await writer.write(apiVersionsV3(31337));
-    writer.releaseLock();
-    const { value } = await socket.readable.pipeThrough(new FrameDecoder()).getReader().read();
-    if (!value) throw new Error("the broker closed without answering");
-    const r = new Reader(value);
-    const correlationId = r.int32();
-    const errorCode = r.int16();
-    const apiKeys: number[] = [];
-    const n = r.compactArrayLength(7);
-    for (let i = 0; i < n; i++) {
-      apiKeys.push(r.int16());
-      r.int16();
-      r.int16();
-      r.uvarint();
-    }
-    return { correlationId, errorCode, apiKeys };
-  } finally {
-    await socket.close();
+    const view = await fetchClusterView({ brokers, topic, transport });
+    const codecs = await checkCodecs();
+    // Give whatever close() left behind a moment to fail before reporting.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { view, codecs, unhandled: takeUnhandled() };
+  } catch (e) {
+    const err = e as Error;
+    return {
+      error: {
+        name: err.name,
+        errorName: e instanceof KafkaError ? e.errorName : undefined,
+        retriable: e instanceof KafkaError ? e.retriable : undefined,
+        message: err.message,
+      },
+      unhandled: takeUnhandled(),
+    };
   }
 }
 
 export default {
-  async fetch(request: Request, env: { KAFKA_BROKERS: string | null }): Promise<Response> {
-    const first = (env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",")[0]!.trim();
-    const i = first.lastIndexOf(":");
-    const host = first.slice(0, i);
-    const port = Number(new URL(request.url).searchParams.get("port") ?? first.slice(i + 1));
-    let result: RoundTrip;
-    try {
-      result = await roundTrip(host, port);
-      result.closed = true;
-    } catch (e) {
-      const err = e as Error;
-      result = {
-        error: {
-          name: err.name,
-          errorName: e instanceof KafkaError ? e.errorName : undefined,
-          retriable: e instanceof KafkaError ? e.retriable : undefined,
-          message: err.message,
-        },
-      };
-    }
-    return Response.json(result);
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/ready") return new Response(null, { status: 204 });
+    return Response.json(await answer(url));
   },
 };
