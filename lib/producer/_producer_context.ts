@@ -28,6 +28,9 @@ const KEPT_FAILURES = 1000;
 export interface BrokerStages {
   readonly aggregator: MessageAggregator;
   readonly flusher: Flusher;
+  /** Ends the pipe from aggregator to flusher (cancelling the aggregator). */
+  readonly stop: AbortController;
+  /** Settles when the pipe has ended. */
   readonly done: Promise<void>;
 }
 
@@ -163,7 +166,6 @@ export class ProducerContext {
 
   /** Records a failure of a record that has no report of its own. */
   fail(report: DeliveryReport): void {
-    this.failureCount++;
     if (this.options.onError) {
       try {
         this.options.onError(report);
@@ -172,6 +174,7 @@ export class ProducerContext {
       }
       return;
     }
+    this.failureCount++;
     if (this.failures.length < KEPT_FAILURES) this.failures.push(report);
   }
 

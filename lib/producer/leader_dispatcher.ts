@@ -10,6 +10,7 @@
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
+import { RECORD_BATCH_HEADER_SIZE } from "../protocol/record_batch.ts";
 import { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { RecordRun } from "./_record_run.ts";
@@ -115,14 +116,17 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       const r = records[i]!;
       let batch = this.#open;
       if (batch === null) batch = this.#openBatch(now);
-      let size = batch.encoder.append(r, o.batchBytes, now);
+      // One append sizes the record: it is refused (and the batch left as it was) when it
+      // would pass the batch size or is itself over maxRecordBytes; then it goes alone.
+      const before = batch.encoder.sizeInBytes;
+      let size = batch.encoder.append(r, Math.min(o.batchBytes, before + o.maxRecordBytes), now);
       if (size < 0) {
         this.#closeOpen();
         batch = this.#openBatch(now);
-        size = batch.encoder.append(r, o.batchBytes, now);
+        size = batch.encoder.append(r, Infinity, now);
       }
       const delivery = run.deliveries[i]!;
-      if (batch.encoder.count === 1 && size > o.maxRecordBytes) {
+      if (batch.encoder.count === 1 && size - RECORD_BATCH_HEADER_SIZE > o.maxRecordBytes) {
         // Alone in its batch and still too large: it fails by itself.
         batch.encoder.reset({ compression: o.compression });
         delivery.failed(
@@ -134,7 +138,9 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
             topic: this.topic,
             partition: this.partition,
           }, {
-            message: `The record is ${size - 61} bytes, over maxRecordBytes (${o.maxRecordBytes})`,
+            message: `The record is ${
+              size - RECORD_BATCH_HEADER_SIZE
+            } bytes, over maxRecordBytes (${o.maxRecordBytes})`,
           }),
         );
         ctx.release(1, run.sizes[i]!);

@@ -111,8 +111,11 @@ export class Producer implements AsyncDisposable {
           broker,
           registry.register("flusher", `${role}, broker ${broker}`),
         );
-        const done = aggregator.pipeTo(flusher).catch(() => {});
-        return { aggregator, flusher, done };
+        const stop = new AbortController();
+        // preventAbort: on shutdown the flusher is closed by hand, after its answers are in.
+        const done = aggregator.pipeTo(flusher, { signal: stop.signal, preventAbort: true })
+          .catch(() => {});
+        return { aggregator, flusher, stop, done };
       },
     };
     this.#head = new TopicDispatcher(ctx, registry.register("topicDispatcher", role));
@@ -242,10 +245,8 @@ export class Producer implements AsyncDisposable {
     ctx.closed = true;
     await idle;
     clearInterval(this.#sweep);
-    for (const s of ctx.brokers.values()) {
-      await s.aggregator.cancel().catch(() => {});
-    }
     await Promise.all([...ctx.brokers.values()].map(async (s) => {
+      s.stop.abort();
       await s.done;
       await s.flusher.close().catch(() => {});
       s.flusher.stage.close();
