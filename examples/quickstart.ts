@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 /**
- * kanal's quickstart: connect to a broker, show the API versions it speaks and the versions kanal
- * picked, and its cluster id.
+ * kanal's quickstart: connect to a cluster, show what it is and the API versions kanal picked,
+ * then produce a few records and print where they landed.
  *
  *   KAFKA_BROKERS=127.0.0.1:9092 deno run --allow-net --allow-env examples/quickstart.ts
  *   KAFKA_BROKERS=127.0.0.1:9092 bun examples/quickstart.ts
@@ -11,26 +11,24 @@
  * @module
  */
 
-import { API_TABLE, BrokerConnection, CLIENT_APIS, defaultTransport } from "../mod.ts";
+import { Client, CLIENT_APIS, Producer } from "../mod.ts";
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
-const first = (env?.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",")[0]!.trim();
-const colon = first.lastIndexOf(":");
-const host = first.slice(0, colon);
-const port = Number(first.slice(colon + 1));
+const brokers = env?.KAFKA_BROKERS ?? "127.0.0.1:9092";
 
-await using conn = await BrokerConnection.connect({
-  host,
-  port,
-  transport: await defaultTransport(),
-});
-
-const meta = await conn.request(API_TABLE[3], { topics: [] });
+// The client bootstraps from the list and keeps the cluster's metadata fresh.
+await using client = await Client.connect({ brokers });
+const meta = client.metadata;
 console.log(`cluster id:   ${meta.clusterId}`);
 console.log(`controller:   broker ${meta.controllerId}`);
 console.log(
-  `brokers:      ${meta.brokers.map((b) => `${b.nodeId}@${b.host}:${b.port}`).join(", ")}`,
+  `brokers:      ${
+    [...meta.brokers.values()].map((b) => `${b.nodeId}@${b.host}:${b.port}`).join(", ")
+  }`,
 );
+
+// The versions kanal negotiated with one broker: the highest both sides speak.
+const conn = await client.connection("any");
 console.log();
 console.log("API                            broker  kanal  using");
 for (const api of CLIENT_APIS) {
@@ -40,5 +38,22 @@ for (const api of CLIENT_APIS) {
   console.log(
     `${api.name.padEnd(30)} ${`${range.minVersion}-${range.maxVersion}`.padStart(6)}  ` +
       `${`${api.minVersion}-${api.maxVersion}`.padStart(5)}  ${using}`,
+  );
+}
+
+// Produce: send() resolves with each record's partition and offset once the broker has it.
+await using producer = new Producer(client);
+const topic = "kanal-quickstart";
+const reports = await producer.send([
+  { topic, key: "greeting", value: "hello from kanal" },
+  { topic, key: "greeting", value: "records with the same key share a partition" },
+  { topic, key: null, value: "and keyless ones are spread", headers: { source: "quickstart" } },
+]);
+console.log();
+for (const r of reports) {
+  console.log(
+    r.error
+      ? `failed: ${r.error.message}`
+      : `produced to ${r.topic}/${r.partition} at offset ${r.offset}`,
   );
 }

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
-import { run } from "./_tools.ts";
+import { kcat, run } from "./_tools.ts";
 import { call } from "./_wire.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -28,5 +28,29 @@ for (
     assert.match(out, new RegExp(`^cluster id: +${meta.clusterId}$`, "m"));
     assert.match(out, /^Produce +\d+-\d+ +\d+-\d+ +v\d+$/m);
     assert.match(out, /^Fetch +4-\d+ +\d+-\d+ +v\d+$/m);
+    // The produce step: each printed offset holds the record there, as kcat reads it.
+    const produced = [...out.matchAll(/^produced to kanal-quickstart\/(\d+) at offset (\d+)$/gm)];
+    assert.equal(produced.length, 3, out);
+    const [, partition, offset] = produced[0]!;
+    const got = new TextDecoder().decode(
+      await kcat([
+        "-b",
+        brokerList(),
+        "-t",
+        "kanal-quickstart",
+        "-p",
+        partition!,
+        "-o",
+        offset!,
+        "-c",
+        "1",
+        "-C",
+        "-e",
+        "-q",
+        "-f",
+        "%k=%s",
+      ]),
+    );
+    assert.equal(got, "greeting=hello from kanal");
   });
 }
