@@ -101,6 +101,8 @@ test("a broker that stops answering (SIGSTOP) trips the request timeout", async 
   const proc = (globalThis as unknown as { process: { kill(pid: number, sig: string): void } })
     .process;
   proc.kill(pid, "SIGSTOP");
+  // The stop reaches every broker thread a moment later; let it land before asking.
+  await new Promise((r) => setTimeout(r, 200));
   try {
     await assert.rejects(conn.request(API_TABLE[3], { topics: null }), (e) => {
       assert.ok(e instanceof KafkaError);

@@ -20,7 +20,10 @@ test("a client bootstraps, caches metadata and finds partition leaders", async (
   const broker = await requireBroker();
   const topic = uniqueTopic("client-meta");
   await kcat(["-b", brokerList(), "-t", topic, "-P"], { input: "x\n" });
-  await using client = await Client.connect({ brokers: brokerList(), allowAutoTopicCreation: false });
+  await using client = await Client.connect({
+    brokers: brokerList(),
+    allowAutoTopicCreation: false,
+  });
   const meta = client.metadata;
   assert.ok(meta.clusterId, "cluster id");
   assert.ok([...meta.brokers.values()].some((b) => b.port === broker.port));
@@ -32,7 +35,10 @@ test("a client bootstraps, caches metadata and finds partition leaders", async (
 
 test("concurrent metadata refreshes are coalesced into few requests", async () => {
   await requireBroker();
-  await using client = await Client.connect({ brokers: brokerList(), allowAutoTopicCreation: false });
+  await using client = await Client.connect({
+    brokers: brokerList(),
+    allowAutoTopicCreation: false,
+  });
   const before = client.stages().find((s) => s.name === "backgroundMetadataUpdater")!;
   const calls = Array.from({ length: 50 }, (_, i) => client.refreshMetadata([`t-${i}`]));
   await Promise.all(calls);
@@ -43,7 +49,10 @@ test("concurrent metadata refreshes are coalesced into few requests", async () =
 
 test("the coordinator for a group is found and cached", async () => {
   const broker = await requireBroker();
-  await using client = await Client.connect({ brokers: brokerList(), allowAutoTopicCreation: false });
+  await using client = await Client.connect({
+    brokers: brokerList(),
+    allowAutoTopicCreation: false,
+  });
   const group = uniqueTopic("group");
   const id = await client.coordinator(group);
   assert.ok(client.metadata.brokers.get(id)?.port === broker.port);
@@ -61,7 +70,10 @@ test("the coordinator for a group is found and cached", async () => {
 
 test("the stage dump shows the updater and a responseReceiver per open connection", async () => {
   await requireBroker();
-  await using client = await Client.connect({ brokers: brokerList(), allowAutoTopicCreation: false });
+  await using client = await Client.connect({
+    brokers: brokerList(),
+    allowAutoTopicCreation: false,
+  });
   const id = [...client.metadata.brokers.keys()][0]!;
   await client.connection(id, "group");
   await client.connection(id, "fetch");
@@ -148,7 +160,10 @@ test("a broker reconnects after its connection is cut, after a backoff", async (
 
 test("stale-metadata error codes trigger a refresh; other codes do not", async () => {
   await requireBroker();
-  await using client = await Client.connect({ brokers: brokerList(), allowAutoTopicCreation: false });
+  await using client = await Client.connect({
+    brokers: brokerList(),
+    allowAutoTopicCreation: false,
+  });
   const refreshes = () =>
     client.stages().find((s) => s.name === "backgroundMetadataUpdater")!.counters.refreshes ?? 0;
   const before = refreshes();
@@ -160,11 +175,17 @@ test("stale-metadata error codes trigger a refresh; other codes do not", async (
 
 test("a metadata refresh that cannot complete fails at its deadline", async () => {
   await requireBroker();
-  await using client = await Client.connect({ brokers: brokerList(), requestTimeoutMs: 20_000, allowAutoTopicCreation: false });
+  await using client = await Client.connect({
+    brokers: brokerList(),
+    requestTimeoutMs: 20_000,
+    allowAutoTopicCreation: false,
+  });
   const pid = Number(
     readFileSync(new URL("../.kafka-harness/c1/node1/pid", import.meta.url), "utf8").trim(),
   );
   process.kill(pid, "SIGSTOP");
+  // The stop reaches every broker thread a moment later; let it land before asking.
+  await new Promise((r) => setTimeout(r, 200));
   try {
     await assert.rejects(client.refreshMetadata(["t"], { timeoutMs: 500 }), (e) => {
       assert.ok(e instanceof KafkaError);

@@ -32,7 +32,11 @@ test("on the 3-node cluster the client finds a new leader after the old one is k
   });
   assert.equal(created.topics[0]?.errorCode, 0, created.topics[0]?.errorMessage ?? "");
   let meta = await client.refreshMetadata([topic]);
-  for (let i = 0; i < 50 && meta.topics.get(topic)!.partitions.some((p) => p.leader < 0); i++) {
+  const unready = () => {
+    const t = meta.topics.get(topic);
+    return t === undefined || t.partitions.length < 3 || t.partitions.some((p) => p.leader < 0);
+  };
+  for (let i = 0; i < 100 && unready(); i++) {
     await new Promise((r) => setTimeout(r, 200));
     meta = await client.refreshMetadata([topic]);
   }
