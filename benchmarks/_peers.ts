@@ -77,6 +77,43 @@ function goPeer(name: string): Peer {
   };
 }
 
+/** How to run kanal's own benchmark clients (`kanal/<op>.ts`). */
+export interface KanalSettings {
+  /** Idempotent delivery, kanal's default; the peers' own settings are in README.md. */
+  idempotent: boolean;
+}
+
+/**
+ * kanal itself, once under Deno (`kanal-deno`, the baseline of `produce.ts`) and once under Bun
+ * (`kanal-bun`), running `benchmarks/kanal/<op>.ts` with the shared workload's flags.
+ */
+export function kanalClients(settings: KanalSettings = { idempotent: true }): Peer[] {
+  const extra = ["--idempotent", String(settings.idempotent)];
+  const file = (op: string) => join(ROOT, `benchmarks/kanal/${op}.ts`);
+  return [
+    {
+      name: "kanal-deno",
+      runtime: "deno",
+      spec: (op, topic, o) => ({
+        name: "kanal-deno",
+        cmd: join(ROOT, "node_modules/.bin/deno"),
+        args: ["run", "-A", file(op), ...common(o, topic), ...extra],
+        timeoutSeconds: o.timeoutSeconds,
+      }),
+    },
+    {
+      name: "kanal-bun",
+      runtime: "bun",
+      spec: (op, topic, o) => ({
+        name: "kanal-bun",
+        cmd: join(ROOT, "node_modules/.bin/bun"),
+        args: [file(op), ...common(o, topic), ...extra],
+        timeoutSeconds: o.timeoutSeconds,
+      }),
+    },
+  ];
+}
+
 /**
  * The peers in table order: Kafka's own Java tools first (the reference), then the Go and
  * Node clients.

@@ -1,0 +1,144 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Benchmark client: runtime APIs allowed (node:process, node:util), so Deno and Bun both run it.
+/**
+ * kanal's producer as a benchmark client, in the shape every client of `../_runner.ts` has:
+ * writes `--records` records of `--size` bytes (null keys, one fixed value, the peers' bytes)
+ * into `--topic` through `producer.writable`, in arrays of `--batch` records (1000), then
+ * `flush()`es, and prints one JSON line with the wall seconds of that part alone.
+ *
+ * Producer settings: acks `all`, `lingerMs` 5, `batchBytes` 1,000,000, no compression, the
+ * default partitioner (sticky for keyless records), idempotent unless `--idempotent false`.
+ *
+ *   deno run -A benchmarks/kanal/produce.ts --brokers 127.0.0.1:9092 --topic t --records 1000000
+ *   bun benchmarks/kanal/produce.ts --brokers 127.0.0.1:9092 --topic t --records 1000000
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { Client } from "../../lib/client/client.ts";
+import { Producer } from "../../lib/producer/producer.ts";
+import type { ProducerRecord } from "../../lib/producer/producer_record.ts";
+
+/** The shared workload's settings, as in `../peers/_common.mjs`. */
+const LINGER_MS = 5;
+const BATCH_BYTES = 1_000_000;
+
+/** The options of one run. */
+interface Options {
+  brokers: string;
+  topic: string;
+  records: number;
+  size: number;
+  batch: number;
+  idempotent: boolean;
+}
+
+function options(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      brokers: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" },
+      topic: { type: "string" },
+      records: { type: "string", default: "1000000" },
+      size: { type: "string", default: "100" },
+      batch: { type: "string", default: "1000" },
+      idempotent: { type: "string", default: "true" },
+    },
+  });
+  const count = (name: string, v: string, min: number): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) {
+      throw new RangeError(
+        `Cannot run as --${name} must be a whole number from ${min}: current value is ${v}`,
+      );
+    }
+    return n;
+  };
+  if (!values.topic) throw new TypeError("Cannot run as --topic is required");
+  if (values.idempotent !== "true" && values.idempotent !== "false") {
+    throw new TypeError(
+      `Cannot run as --idempotent must be true or false: current value is ${values.idempotent}`,
+    );
+  }
+  return {
+    brokers: values.brokers,
+    topic: values.topic,
+    records: count("records", values.records, 1),
+    size: count("size", values.size, 0),
+    batch: count("batch", values.batch, 1),
+    idempotent: values.idempotent === "true",
+  };
+}
+
+/**
+ * The same bytes as the Node and Go peers send: a xorshift32 stream from a fixed seed, so no
+ * client gets an easier payload.
+ */
+function fixedValue(size: number): Uint8Array {
+  const v = new Uint8Array(size);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    v[i] = x & 0xff;
+  }
+  return v;
+}
+
+function runtimeName(): string {
+  return process.versions.deno ? "deno" : process.versions.bun ? "bun" : "node";
+}
+
+const o = options(process.argv.slice(2));
+const value = fixedValue(o.size);
+const client = await Client.connect({ brokers: o.brokers, clientId: "bench-kanal" });
+const producer = new Producer(client, {
+  acks: "all",
+  lingerMs: LINGER_MS,
+  batchBytes: BATCH_BYTES,
+  compression: "none",
+  idempotent: o.idempotent,
+});
+
+// Warm-up, not counted, as for the Node peers: gets the producer id, loads the topic's
+// metadata and opens the leader's produce connection.
+await producer.send({ topic: o.topic, value });
+
+const t0 = performance.now();
+const writer = producer.writable.getWriter();
+let last: Promise<void> = Promise.resolve();
+for (let sent = 0; sent < o.records;) {
+  const n = Math.min(o.batch, o.records - sent);
+  // Fresh record objects per write, as an application makes them (the peers do the same).
+  const chunk = new Array<ProducerRecord>(n);
+  for (let i = 0; i < n; i++) chunk[i] = { topic: o.topic, value };
+  sent += n;
+  // The streams way: wait for room (the producer's backpressure), then write without waiting.
+  await writer.ready;
+  last = writer.write(chunk);
+  last.catch(() => {}); // a failed write also errors the stream, so `ready` rejects
+}
+// flush() waits for what the producer has accepted: a write still queued in the stream is
+// not accepted yet, and writes are accepted in order.
+await last;
+writer.releaseLock();
+await producer.flush();
+const seconds = (performance.now() - t0) / 1000;
+
+await producer.close();
+await client.close();
+process.stdout.write(
+  JSON.stringify({
+    client: "kanal",
+    runtime: runtimeName(),
+    op: "produce",
+    records: o.records,
+    bytes: o.records * o.size,
+    seconds,
+  }) + "\n",
+);

@@ -1,0 +1,53 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Row } from "../_runner.ts";
+import { formatTargets, produceTargets } from "../_targets.ts";
+
+function row(name: string, runtime: string, seconds: number, cpuSeconds: number): Row {
+  return {
+    name,
+    runtime,
+    run: {
+      name,
+      cpuSeconds,
+      wallSeconds: seconds + 1,
+      result: { client: name, runtime, op: "produce", records: 1_000_000, bytes: 1e8, seconds },
+    },
+  };
+}
+
+test("produceTargets compares kanal with the fastest Node peer, Java, and 1 µs per record", () => {
+  const rows = [
+    row("kanal-deno", "deno", 1, 0.8), // 1,000,000 rec/s, 0.8 µs/record
+    row("kanal-bun", "bun", 2, 1.5), // 500,000 rec/s, 1.5 µs/record
+    row("java", "jvm", 1.2, 3), // 833,333 rec/s
+    row("kafkajs", "node", 4, 6), // 250,000 rec/s
+    row("confluent", "node", 2.5, 4), // 400,000 rec/s: the best JS peer
+    row("franz-go", "go", 0.5, 1), // fastest of all, but not a JS peer
+  ];
+  const checks = produceTargets(rows, ["kanal-deno", "kanal-bun"]);
+  assert.deepEqual(checks.map((c) => [c.client, c.measured, c.met]), [
+    ["kanal-deno", "2.50×", true], // 1,000,000 / 400,000
+    ["kanal-deno", "1.20×", true], // 1,000,000 / 833,333
+    ["kanal-deno", "0.80 µs", true],
+    ["kanal-bun", "1.25×", false], // 500,000 / 400,000 < 1.5
+    ["kanal-bun", "0.60×", false], // 500,000 / 833,333 < 0.8
+    ["kanal-bun", "1.50 µs", false],
+  ]);
+  assert.match(checks[0]!.target, /best JS peer \(confluent\)/);
+  assert.match(checks[1]!.target, /Java client \(java\)/);
+});
+
+test("produceTargets says unknown when kanal or a peer has no result", () => {
+  const rows: Row[] = [
+    row("kanal-deno", "deno", 1, 0.5),
+    { name: "java", runtime: "jvm", error: "timed out" },
+    { name: "kanal-bun", runtime: "bun", error: "exited with code 1" },
+  ];
+  const checks = produceTargets(rows, ["kanal-deno", "kanal-bun"]);
+  assert.deepEqual(checks.map((c) => c.met), [null, null, true, null, null, null]);
+  const lines = formatTargets(checks).split("\n");
+  assert.equal(lines.length, 6);
+  assert.match(lines[2]!, /^kanal-deno\s+≤ 1 µs client CPU per record\s+0\.50 µs\s+met$/);
+  assert.match(lines[3]!, /^kanal-bun\s+.*\s+n\/a\s+unknown$/);
+});
