@@ -4,6 +4,7 @@
  *
  * ```sh
  * deno run -A cli.ts metadata -b 127.0.0.1:9092      # or: bun cli.ts -L -b 127.0.0.1:9092
+ * seq 10 | deno run -A cli.ts produce -b 127.0.0.1:9092 -t numbers   # or: bun cli.ts -P …
  * ```
  *
  * This file only lists the commands; each lives in `lib/cli/<name>_command.ts`, and
@@ -15,10 +16,11 @@
 import { cliRuntime } from "./lib/cli/_runtime.ts";
 import type { Command } from "./lib/cli/command.ts";
 import { metadataCommand } from "./lib/cli/metadata_command.ts";
+import { produceCommand } from "./lib/cli/produce_command.ts";
 import { runCli } from "./lib/cli/run_cli.ts";
 
-// In the order `kanal --help` lists them; produce (-P) and consume (-C) join here.
-const COMMANDS: readonly Command[] = [metadataCommand];
+// In the order `kanal --help` lists them; consume (-C) joins here.
+const COMMANDS: readonly Command[] = [metadataCommand, produceCommand];
 
 if (import.meta.main) {
   const runtime = cliRuntime();

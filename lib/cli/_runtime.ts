@@ -11,6 +11,7 @@ import type { CliIo } from "./command.ts";
 
 interface DenoLike {
   args: string[];
+  stdin: { readable: ReadableStream<Uint8Array> };
   stdout: { write(p: Uint8Array): Promise<number> };
   stderr: { write(p: Uint8Array): Promise<number> };
   env: { get(name: string): string | undefined };
@@ -24,6 +25,7 @@ interface NodeStream {
 
 interface ProcessLike {
   argv: string[];
+  stdin: AsyncIterable<Uint8Array>;
   stdout: NodeStream;
   stderr: NodeStream;
   env: Record<string, string | undefined>;
@@ -36,6 +38,11 @@ export interface CliRuntime extends CliIo {
   readonly args: readonly string[];
   /** Ends the process with `code`; call it once output has been written. */
   exit(code: number): never;
+  /**
+   * Standard input as bytes. Every chunk is a buffer of its own, never reused, so a command may
+   * keep views into it (the producer holds record values as views until they are sent).
+   */
+  stdin(): ReadableStream<Uint8Array>;
 }
 
 /** The running runtime, Deno first (it also has a `process`), then Node or Bun. */
@@ -71,6 +78,7 @@ function denoRuntime(deno: DenoLike): CliRuntime {
       }
     },
     exit: (code) => deno.exit(code),
+    stdin: () => deno.stdin.readable,
   };
 }
 
@@ -87,5 +95,23 @@ function processRuntime(proc: ProcessLike): CliRuntime {
     stderr: (text) => write(proc.stderr, text),
     env: (name) => proc.env[name],
     exit: (code) => proc.exit(code),
+    stdin: () => processStdin(proc),
   };
+}
+
+function processStdin(proc: ProcessLike): ReadableStream<Uint8Array> {
+  // Bun's own stream skips the Node-compatible stream layer; Node has only process.stdin.
+  const bun = (globalThis as { Bun?: { stdin: { stream(): ReadableStream<Uint8Array> } } }).Bun;
+  if (bun !== undefined) return bun.stdin.stream();
+  const it = proc.stdin[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const r = await it.next();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
 }

@@ -11,4 +11,5 @@ export * from "./args.ts";
 export * from "./client_options.ts";
 export * from "./command.ts";
 export * from "./metadata_command.ts";
+export * from "./produce_command.ts";
 export * from "./run_cli.ts";
