@@ -22,3 +22,4 @@ export * from "./lib/net/mod.ts";
 export * from "./lib/client/mod.ts";
 export * from "./lib/admin/mod.ts";
 export * from "./lib/producer/mod.ts";
+export * from "./lib/consumer/mod.ts";

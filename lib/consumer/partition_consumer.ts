@@ -1,0 +1,379 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's partitionConsumer dispatcher: one partition's records as a stream.
+ *
+ * @module
+ */
+
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { API_TABLE } from "../protocol/messages/api_table.ts";
+import type { KafkaRecord } from "../protocol/record.ts";
+import type { StageHandle } from "../net/stage_registry.ts";
+import type { ConsumerContext } from "./_consumer_context.ts";
+import type { ConsumerRecord, RecordChunk, StartOffset } from "./record_chunk.ts";
+
+// Errors after which the partition looks for its leader again.
+const REDISPATCH: ReadonlySet<number> = new Set([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.OFFSET_NOT_AVAILABLE,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.REQUEST_TIMED_OUT,
+]);
+
+/** A chunk with the fetched bytes it holds on to, for the stream's byte budget. */
+interface SizedChunk extends RecordChunk {
+  readonly bytes: number;
+}
+
+/**
+ * A `ReadableStream` of one partition's records, in chunks (one per fetch that brought any),
+ * and the dispatcher that keeps it fed: it resolves the start offset, finds the partition's
+ * leader and subscribes to that broker's subscriptionManager; when the leader moves or a fetch
+ * fails it finds the leader again and resubscribes, from the offset after the last record it
+ * handed out, so nothing is skipped or repeated.
+ *
+ * Its queue is counted in fetched bytes against `partitionBufferBytes`: a partition whose
+ * reader is behind is left out of fetches until it catches up (the stage shows
+ * `backpressured`), while the other partitions keep flowing.
+ *
+ * An offset out of range restarts from the oldest or newest record (`offsetOutOfRange`), or
+ * errors the stream; a corrupt batch errors the stream with a `MalformedDataError`.
+ *
+ * @example Read one partition from the start
+ * ```ts ignore
+ * const stream = consumer.partition("orders", 0, { offset: "oldest" });
+ * for await (const chunk of stream) {
+ *   for (const r of chunk.records) console.log(r.offset, new TextDecoder().decode(r.value!));
+ * }
+ * ```
+ */
+export class PartitionConsumer extends ReadableStream<RecordChunk> {
+  /** The topic. */
+  readonly topic: string;
+  /** The partition. */
+  readonly partition: number;
+  /** Its entry in the stage dump. */
+  readonly stage: StageHandle;
+  readonly #ctx: ConsumerContext;
+  #controller!: ReadableStreamDefaultController<RecordChunk>;
+  #start: StartOffset;
+  #offset = -1;
+  #highWatermark = -1;
+  #leaderEpoch = -1;
+  #broker = -1;
+  #paused = false;
+  #done = false;
+  #dispatching = false;
+  /** Bumped on every seek or resubscription: answers to older fetches are dropped. */
+  generation = 0;
+
+  /** Made by {@linkcode Consumer.partition}; reading starts at once. */
+  constructor(
+    ctx: ConsumerContext,
+    topic: string,
+    partition: number,
+    start: StartOffset,
+    stage: StageHandle,
+  ) {
+    const ref: { self?: PartitionConsumer } = {};
+    let controller!: ReadableStreamDefaultController<RecordChunk>;
+    super({
+      // start runs inside super(), before `this` exists: keep the controller for after.
+      start: (c) => {
+        controller = c;
+      },
+      pull: () => {
+        // The reader made room: if this partition had been left out of fetches, rejoin.
+        ref.self!.#wakeBroker();
+      },
+      cancel: () => ref.self!.#stop(),
+    }, {
+      highWaterMark: ctx.options.partitionBufferBytes,
+      size: (chunk) => (chunk as SizedChunk).bytes,
+    });
+    ref.self = this;
+    this.#controller = controller;
+    this.#ctx = ctx;
+    this.topic = topic;
+    this.partition = partition;
+    this.#start = start;
+    this.stage = stage;
+    stage.counters.records = 0;
+    stage.counters.chunks = 0;
+    this.#dispatch();
+  }
+
+  /** The offset of the next record this stream will hand out; -1 until it is known. */
+  get position(): number {
+    return this.#offset;
+  }
+
+  /** The partition's high watermark at the last fetch; -1 until one came back. */
+  get highWatermark(): number {
+    return this.#highWatermark;
+  }
+
+  /** Records in the partition after `position`, as of the last fetch. */
+  get lag(): number {
+    return this.#highWatermark < 0 || this.#offset < 0
+      ? 0
+      : Math.max(0, this.#highWatermark - this.#offset);
+  }
+
+  /** Stops fetching for this partition; records already buffered can still be read. */
+  pause(): void {
+    this.#paused = true;
+    this.#updateStage();
+  }
+
+  /** Fetches again after {@linkcode PartitionConsumer.pause}. */
+  resume(): void {
+    this.#paused = false;
+    this.#updateStage();
+    this.#wakeBroker();
+  }
+
+  /**
+   * Moves to `offset` (or `"oldest"`, `"newest"`, `{ timestamp }`). Records already buffered
+   * are still delivered first; fetched records from before the seek are dropped.
+   */
+  seek(offset: StartOffset): void {
+    this.#start = offset;
+    this.#offset = -1;
+    this.generation++;
+    this.#unsubscribe();
+    this.#dispatch();
+  }
+
+  /** One record at a time, with its topic and partition. */
+  async *records(): AsyncGenerator<ConsumerRecord, void, undefined> {
+    const { topic, partition } = this;
+    for await (const chunk of this) {
+      for (const r of chunk.records) {
+        yield {
+          topic,
+          partition,
+          offset: r.offset,
+          timestamp: r.timestamp,
+          key: r.key,
+          value: r.value,
+          headers: r.headers,
+        };
+      }
+    }
+  }
+
+  /** Whether the next fetch from its broker should include this partition. */
+  wantsData(): boolean {
+    return !this.#paused && !this.#done && this.#offset >= 0 &&
+      (this.#controller.desiredSize ?? 0) > 0;
+  }
+
+  /** Where the next fetch starts, and the leader epoch it expects. */
+  fetchPosition(): { offset: number; leaderEpoch: number } {
+    return { offset: this.#offset, leaderEpoch: this.#leaderEpoch };
+  }
+
+  /**
+   * Takes a fetch's records for this partition (already filtered to `offset` and up, without
+   * control or aborted records). `nextOffset` is where the next fetch starts: after the last
+   * record, or after batches that held none for this reader (transaction markers, aborted data).
+   */
+  deliver(
+    generation: number,
+    records: KafkaRecord[],
+    nextOffset: number,
+    highWatermark: number,
+    bytes: number,
+  ): void {
+    if (generation !== this.generation || this.#done) return;
+    this.#highWatermark = highWatermark;
+    if (nextOffset > this.#offset) this.#offset = nextOffset;
+    if (records.length > 0) {
+      const chunk: SizedChunk = {
+        topic: this.topic,
+        partition: this.partition,
+        records,
+        highWatermark,
+        lag: Math.max(0, highWatermark - this.#offset),
+        bytes,
+      };
+      this.#controller.enqueue(chunk);
+      this.stage.add("records", records.length);
+      this.stage.add("chunks", 1);
+    }
+    this.stage.counters.lag = this.lag;
+    this.#updateStage();
+  }
+
+  /** A fetch for this partition failed with `error` (a partition error code, or the request's). */
+  fetchFailed(generation: number, error: unknown): void {
+    if (generation !== this.generation || this.#done) return;
+    const code = error instanceof KafkaError ? error.code : -1;
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      const policy = this.#ctx.options.offsetOutOfRange;
+      if (policy === "error") {
+        this.#fail(error as KafkaError);
+        return;
+      }
+      this.stage.add("resets", 1);
+      this.seek(policy);
+      return;
+    }
+    if (REDISPATCH.has(code) || (error instanceof KafkaError && error.retriable)) {
+      this.#unsubscribe();
+      this.generation++;
+      this.#ctx.client.onPartitionError(code, this.topic);
+      this.#dispatch(this.#ctx.options.retryBackoffMs);
+      return;
+    }
+    this.#fail(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /** Stops the partition: unsubscribes and ends the stream. */
+  close(): void {
+    if (this.#done) return;
+    this.#stop();
+    try {
+      this.#controller.close();
+    } catch {
+      // already closed or errored
+    }
+  }
+
+  #stop(): void {
+    this.#done = true;
+    this.#unsubscribe();
+    this.stage.close();
+  }
+
+  #fail(error: Error): void {
+    this.#stop();
+    this.#controller.error(error);
+  }
+
+  #unsubscribe(): void {
+    if (this.#broker >= 0) {
+      this.#ctx.brokers.get(this.#broker)?.manager.remove(this);
+      this.#broker = -1;
+    }
+  }
+
+  #wakeBroker(): void {
+    if (this.#broker >= 0) this.#ctx.brokers.get(this.#broker)?.consumer.wake();
+    this.#updateStage();
+  }
+
+  /** Resolves the start offset if needed, finds the leader and subscribes; retries on failure. */
+  #dispatch(delayMs = 0): void {
+    if (this.#dispatching || this.#done) return;
+    this.#dispatching = true;
+    this.stage.set("retrying");
+    const generation = this.generation;
+    (async () => {
+      const ctx = this.#ctx;
+      for (let attempt = 0; !this.#done && !ctx.closed; attempt++) {
+        if (delayMs > 0 || attempt > 0) {
+          await new Promise((r) =>
+            setTimeout(r, attempt === 0 ? delayMs : ctx.options.retryBackoffMs)
+          );
+        }
+        if (this.#done || ctx.closed || generation !== this.generation) return;
+        try {
+          if (attempt > 0) await ctx.client.refreshMetadata([this.topic]);
+          const leader = await ctx.client.leaderFor(this.topic, this.partition);
+          const info = ctx.client.metadata.topics.get(this.topic)?.partitions[this.partition];
+          this.#leaderEpoch = info?.leaderEpoch ?? -1;
+          if (this.#offset < 0) this.#offset = await this.#resolve(leader.nodeId, this.#start);
+          if (this.#done || generation !== this.generation) return;
+          this.#broker = leader.nodeId;
+          ctx.manager(leader.nodeId).add(this);
+          this.stage.set("waiting for input");
+          return;
+        } catch (e) {
+          if (e instanceof KafkaError && !e.retriable) {
+            this.#fail(e);
+            return;
+          }
+          this.stage.add("retries", 1);
+        }
+      }
+    })().finally(() => {
+      this.#dispatching = false;
+      // A seek during the lookup left this generation behind: look again for the new one.
+      if (!this.#done && this.#broker < 0 && generation !== this.generation) this.#dispatch();
+    });
+  }
+
+  /** Turns a start offset into an absolute one with ListOffsets on the leader. */
+  async #resolve(leader: number, start: StartOffset): Promise<number> {
+    if (typeof start === "number") {
+      if (!Number.isSafeInteger(start) || start < 0) {
+        throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, {
+          topic: this.topic,
+          partition: this.partition,
+        }, {
+          retriable: false,
+          message: `Cannot start at offset ${start}: it must be a whole number from 0`,
+        });
+      }
+      return start;
+    }
+    const timestamp = start === "oldest" ? -2n : start === "newest" ? -1n : BigInt(start.timestamp);
+    const res = await this.#ctx.client.request(leader, API_TABLE[2], {
+      replicaId: -1,
+      isolationLevel: this.#ctx.options.isolationLevel === "read_committed" ? 1 : 0,
+      topics: [{
+        name: this.topic,
+        partitions: [{
+          partitionIndex: this.partition,
+          timestamp,
+          currentLeaderEpoch: this.#leaderEpoch,
+        }],
+      }],
+    }, { kind: "fetch" });
+    const p = res.topics[0]?.partitions[0];
+    if (p === undefined) {
+      throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, {
+        api: "ListOffsets",
+        topic: this.topic,
+      }, {
+        retriable: true,
+        message: "The answer left the partition out",
+      });
+    }
+    if (p.errorCode !== 0) {
+      throw new KafkaError(p.errorCode, {
+        api: "ListOffsets",
+        topic: this.topic,
+        partition: this.partition,
+      });
+    }
+    const offset = Number(p.offset ?? -1n);
+    if (offset >= 0) return offset;
+    // No record at or after the timestamp: start at the end.
+    return this.#resolve(leader, "newest");
+  }
+
+  #updateStage(): void {
+    if (this.#done) return;
+    const s = this.stage;
+    s.counters.buffered = Math.max(
+      0,
+      this.#ctx.options.partitionBufferBytes - (this.#controller?.desiredSize ?? 0),
+    );
+    if (this.#dispatching || this.#broker < 0) s.set("retrying");
+    else if (this.#paused) s.set("idle");
+    else if ((this.#controller.desiredSize ?? 0) <= 0) s.set("backpressured");
+    else s.set("waiting for input");
+  }
+}
