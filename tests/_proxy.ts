@@ -25,6 +25,8 @@ export interface TcpProxy extends AsyncDisposable {
   resume(): void;
   /** Calls `fn` with each chunk going up, before it is forwarded; throwing cuts the connection. */
   onUpstream(fn: ((chunk: Uint8Array) => void) | null): void;
+  /** Calls `fn` with each chunk coming down, which it may change in place, before it is forwarded. */
+  onDownstream(fn: ((chunk: Uint8Array) => void) | null): void;
   /** Closes the proxy and every connection. */
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startProxy(target: BrokerAddress): Promise<TcpProxy> {
   let bytesUp = 0;
   let connections = 0;
   let upstreamHook: ((chunk: Uint8Array) => void) | null = null;
+  let downstreamHook: ((chunk: Uint8Array) => void) | null = null;
   const held: Array<() => void> = [];
 
   const server: Server = createServer((client) => {
@@ -59,7 +62,7 @@ export async function startProxy(target: BrokerAddress): Promise<TcpProxy> {
               return;
             }
             bytesUp += chunk.length;
-          }
+          } else downstreamHook?.(chunk);
           to.write(chunk);
         };
         if (stalled) held.push(send);
@@ -99,6 +102,9 @@ export async function startProxy(target: BrokerAddress): Promise<TcpProxy> {
     },
     onUpstream(fn) {
       upstreamHook = fn;
+    },
+    onDownstream(fn) {
+      downstreamHook = fn;
     },
     async close() {
       proxy.cut();
