@@ -5,6 +5,7 @@
  * ```sh
  * deno run -A cli.ts metadata -b 127.0.0.1:9092      # or: bun cli.ts -L -b 127.0.0.1:9092
  * seq 10 | deno run -A cli.ts produce -b 127.0.0.1:9092 -t numbers   # or: bun cli.ts -P …
+ * deno run -A cli.ts consume -b 127.0.0.1:9092 -t numbers -e        # or: bun cli.ts -C …
  * ```
  *
  * This file only lists the commands; each lives in `lib/cli/<name>_command.ts`, and
@@ -15,12 +16,13 @@
 
 import { cliRuntime } from "./lib/cli/_runtime.ts";
 import type { Command } from "./lib/cli/command.ts";
+import { consumeCommand } from "./lib/cli/consume_command.ts";
 import { metadataCommand } from "./lib/cli/metadata_command.ts";
 import { produceCommand } from "./lib/cli/produce_command.ts";
 import { runCli } from "./lib/cli/run_cli.ts";
 
-// In the order `kanal --help` lists them; consume (-C) joins here.
-const COMMANDS: readonly Command[] = [metadataCommand, produceCommand];
+// In the order `kanal --help` lists them.
+const COMMANDS: readonly Command[] = [metadataCommand, produceCommand, consumeCommand];
 
 if (import.meta.main) {
   const runtime = cliRuntime();

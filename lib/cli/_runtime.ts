@@ -9,6 +9,10 @@
 
 import type { CliIo } from "./command.ts";
 
+type StopSignal = "SIGINT" | "SIGTERM";
+
+const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM"];
+
 interface DenoLike {
   args: string[];
   stdin: { readable: ReadableStream<Uint8Array> };
@@ -16,10 +20,11 @@ interface DenoLike {
   stderr: { write(p: Uint8Array): Promise<number> };
   env: { get(name: string): string | undefined };
   exit(code: number): never;
+  addSignalListener(signal: StopSignal, handler: () => void): void;
 }
 
 interface NodeStream {
-  write(s: string, cb: (err?: Error | null) => void): boolean;
+  write(s: string | Uint8Array, cb: (err?: Error | null) => void): boolean;
   on(event: "error", listener: (err: Error) => void): unknown;
 }
 
@@ -30,6 +35,7 @@ interface ProcessLike {
   stderr: NodeStream;
   env: Record<string, string | undefined>;
   exit(code: number): never;
+  on(event: StopSignal, listener: () => void): unknown;
 }
 
 /** The command line's view of the runtime: its arguments, its I/O and a way out. */
@@ -43,6 +49,18 @@ export interface CliRuntime extends CliIo {
    * keep views into it (the producer holds record values as views until they are sent).
    */
   stdin(): ReadableStream<Uint8Array>;
+  /**
+   * Writes raw bytes to standard output, for output that need not be text (record values).
+   * Resolves once they are written, so the caller may reuse the buffer; resolves `false` when
+   * the reader has gone away (`kanal consume … | head -1`), so the command can stop.
+   */
+  stdoutBytes(bytes: Uint8Array): Promise<boolean>;
+  /**
+   * A signal that aborts on the first SIGINT or SIGTERM, so a command that runs until
+   * interrupted can close cleanly. Asking for it replaces the runtime's default of dying at
+   * once; a second signal still ends the process at once, with code 130.
+   */
+  interrupted(): AbortSignal;
 }
 
 /** The running runtime, Deno first (it also has a `process`), then Node or Bun. */
@@ -56,19 +74,48 @@ export function cliRuntime(): CliRuntime {
   );
 }
 
+/**
+ * An AbortSignal for the first stop signal, made on first use; `listen` installs a handler for
+ * one signal. A second signal exits at once: a close that hangs must not trap the user.
+ */
+function stopSignal(
+  listen: (signal: StopSignal, handler: () => void) => void,
+  exit: (code: number) => never,
+): () => AbortSignal {
+  let controller: AbortController | undefined;
+  return () => {
+    if (controller === undefined) {
+      const c = new AbortController();
+      controller = c;
+      const handler = (): void => {
+        if (c.signal.aborted) exit(130);
+        c.abort(new DOMException("Interrupted", "AbortError"));
+      };
+      for (const s of STOP_SIGNALS) listen(s, handler);
+    }
+    return controller.signal;
+  };
+}
+
 function denoRuntime(deno: DenoLike): CliRuntime {
   const encoder = new TextEncoder();
-  const writeAll = async (w: DenoLike["stdout"], text: string): Promise<void> => {
-    let bytes = encoder.encode(text);
+  const writeBytes = async (w: DenoLike["stdout"], bytes: Uint8Array): Promise<boolean> => {
     try {
       while (bytes.length > 0) bytes = bytes.subarray(await w.write(bytes));
+      return true;
     } catch {
       // A reader that went away (`kanal metadata | head -1`) is not our failure.
+      return false;
     }
+  };
+  const writeAll = async (w: DenoLike["stdout"], text: string): Promise<void> => {
+    await writeBytes(w, encoder.encode(text));
   };
   return {
     args: deno.args,
     stdout: (text) => writeAll(deno.stdout, text),
+    stdoutBytes: (bytes) => writeBytes(deno.stdout, bytes),
+    interrupted: stopSignal((s, h) => deno.addSignalListener(s, h), (code) => deno.exit(code)),
     stderr: (text) => writeAll(deno.stderr, text),
     env: (name) => {
       try {
@@ -92,6 +139,9 @@ function processRuntime(proc: ProcessLike): CliRuntime {
   return {
     args: proc.argv.slice(2),
     stdout: (text) => write(proc.stdout, text),
+    stdoutBytes: (bytes) =>
+      new Promise((resolve) => proc.stdout.write(bytes, (err) => resolve(!err))),
+    interrupted: stopSignal((s, h) => proc.on(s, h), (code) => proc.exit(code)),
     stderr: (text) => write(proc.stderr, text),
     env: (name) => proc.env[name],
     exit: (code) => proc.exit(code),

@@ -10,6 +10,7 @@
 export * from "./args.ts";
 export * from "./client_options.ts";
 export * from "./command.ts";
+export * from "./consume_command.ts";
 export * from "./metadata_command.ts";
 export * from "./produce_command.ts";
 export * from "./run_cli.ts";
