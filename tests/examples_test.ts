@@ -64,3 +64,78 @@ for (
     }
   });
 }
+
+for (
+  const [runtime, args] of [
+    ["deno", ["run", "-A", "examples/consume.ts"]],
+    ["bun", ["examples/consume.ts"]],
+  ] as const
+) {
+  test(`examples/consume.ts prints every record kcat produced and stops at the end, under ${runtime}`, async () => {
+    await requireBroker();
+    await using client = await Client.connect({ brokers: brokerList() });
+    const admin = new Admin(client);
+    const topic = uniqueTopic("example-consume");
+    // Three partitions, one of them left empty: the example must stop without a record from it.
+    await admin.createTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
+    try {
+      const input = (p: number) =>
+        Array.from({ length: 50 }, (_, i) => i % 5 === 0 ? `keyless ${p}-${i}` : `k${i}:v${p}-${i}`)
+          .join("\n") + "\n";
+      for (const p of [0, 1]) {
+        await kcat([
+          "-P",
+          "-b",
+          brokerList(),
+          "-t",
+          topic,
+          "-p",
+          String(p),
+          "-K",
+          ":",
+          "-H",
+          `p=${p}`,
+        ], {
+          input: input(p),
+        });
+      }
+      const started = Date.now();
+      const r = await run(`${ROOT}node_modules/.bin/${runtime}`, [...args, topic], {
+        cwd: ROOT,
+        env: { KAFKA_BROKERS: brokerList() },
+        timeoutMs: 30_000,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(Date.now() - started < 15_000, "stops at the end by itself");
+      const lines = new TextDecoder().decode(r.stdout).split("\n").filter(Boolean);
+      assert.equal(lines.at(-1), `read 100 records from ${topic}`);
+
+      // What kcat reads, in the example's layout (kcat -Z prints a null key as NULL).
+      const expected = new TextDecoder().decode(
+        await kcat([
+          "-C",
+          "-b",
+          brokerList(),
+          "-t",
+          topic,
+          "-e",
+          "-q",
+          "-Z",
+          "-f",
+          "%t/%p@%o %k: %s [%h]\n",
+        ]),
+      ).split("\n").filter(Boolean).map((l) => l.replace(" NULL: ", " (null): "));
+      assert.equal(expected.length, 100);
+      const records = lines.slice(0, -1);
+      assert.deepEqual([...records].sort(), [...expected].sort());
+      // Each partition's records in offset order.
+      for (const p of [0, 1]) {
+        const offsets = records.filter((l) => l.startsWith(`${topic}/${p}@`))
+          .map((l) => Number(/@(\d+) /.exec(l)![1]));
+        assert.deepEqual(offsets, Array.from({ length: 50 }, (_, i) => i), `partition ${p}`);
+      }
+    } finally {
+      await admin.deleteTopics([topic]).catch(() => {});
+    }
+  });
+}
