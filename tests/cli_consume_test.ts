@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { Admin } from "../lib/admin/admin.ts";
 import { Client } from "../lib/client/client.ts";
+import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { kcat, run, type RunResult, uniqueTopic } from "./_tools.ts";
 
@@ -247,6 +248,40 @@ for (const [runtime] of RUNTIMES) {
       assert.equal(lines.length, 3);
       assert.equal(new Set(lines).size, 3);
       for (const l of lines) assert.ok(all.has(l), l);
+    });
+  });
+
+  test(`kanal consume -o -N starts no earlier than the oldest record kept, under ${runtime}`, async () => {
+    await requireBroker();
+    await withTopic(async (topic) => {
+      const lines = Array.from({ length: 10 }, (_, i) => `record ${i}`).join("\n") + "\n";
+      await kcat(["-P", "-b", brokerList(), "-t", topic, "-p", "0"], { input: lines });
+      // Delete the first 4 records, as retention would.
+      await using client = await Client.connect({ brokers: brokerList() });
+      const leader = (await client.leaderFor(topic, 0)).nodeId;
+      const res = await client.request(leader, API_TABLE[21], {
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 4n }] }],
+        timeoutMs: 10_000,
+      });
+      assert.equal(res.topics[0]!.partitions[0]!.errorCode, 0);
+      assert.equal(res.topics[0]!.partitions[0]!.lowWatermark, 4n);
+
+      const base = ["-b", brokerList(), "-t", topic, "-p", "0", "-e", "-f", LINE];
+      // kcat's -o -100 falls before the log start and restarts at the end; kanal starts at the
+      // oldest record kept, which is what kcat prints from the beginning.
+      const kept = await oracle([...base, "-o", "beginning"]);
+      assert.equal(text(kept.stdout).split("\n").length - 1, 6);
+      const tail = await kanal(runtime, ["consume", ...base, "-o", "-100"]);
+      assert.equal(tail.code, 0, tail.stderr);
+      assert.deepEqual(text(tail.stdout), text(kept.stdout));
+      // An absolute offset that was deleted is out of range: both restart at the end.
+      const [mine, theirs] = await Promise.all([
+        kanal(runtime, ["consume", ...base, "-o", "1"]),
+        oracle([...base, "-o", "1"]),
+      ]);
+      assert.equal(mine.code, 0, mine.stderr);
+      assert.deepEqual(mine.stdout, theirs.stdout);
+      assert.equal(mine.stdout.length, 0);
     });
   });
 
