@@ -13,4 +13,5 @@ export * from "./command.ts";
 export * from "./consume_command.ts";
 export * from "./metadata_command.ts";
 export * from "./produce_command.ts";
+export * from "./record_formatter.ts";
 export * from "./run_cli.ts";
