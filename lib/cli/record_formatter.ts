@@ -266,6 +266,7 @@ export class RecordFormatter {
 
   /** An integer in decimal, written digit by digit (exact to 2^53, as offsets are). */
   #int(n: number): void {
+    if (!Number.isSafeInteger(n)) return this.#text(String(n));
     this.#ensure(17);
     const buf = this.#buf;
     let pos = this.#pos;
