@@ -22,7 +22,12 @@ const topic = (runtime.Deno?.args ?? runtime.process?.argv.slice(2) ?? [])[0] ??
 
 // `await using` closes what it holds when this module ends, even on an error, in reverse order:
 // first the consumer (which stops fetching and ends its streams), then the client.
-await using client = await Client.connect({ brokers, clientId: "kanal-example" });
+// A reader should not create the topic it asks about, as Kafka's clients do by default.
+await using client = await Client.connect({
+  brokers,
+  clientId: "kanal-example",
+  allowAutoTopicCreation: false,
+});
 await using consumer = new Consumer(client);
 
 // Every partition of the topic, merged into one stream of chunks. A chunk holds the records of
