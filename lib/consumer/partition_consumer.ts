@@ -230,10 +230,10 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
       return;
     }
     if (REDISPATCH.has(code) || (error instanceof KafkaError && error.retriable)) {
+      this.stage.add("redispatches", 1);
       this.#unsubscribe();
       this.generation++;
-      this.#ctx.client.onPartitionError(code, this.topic);
-      this.#dispatch(this.#ctx.options.retryBackoffMs);
+      this.#dispatch(this.#ctx.options.retryBackoffMs, true);
       return;
     }
     this.#fail(error instanceof Error ? error : new Error(String(error)));
@@ -274,7 +274,7 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
   }
 
   /** Resolves the start offset if needed, finds the leader and subscribes; retries on failure. */
-  #dispatch(delayMs = 0): void {
+  #dispatch(delayMs = 0, refresh = false): void {
     if (this.#dispatching || this.#done) return;
     this.#dispatching = true;
     this.stage.set("retrying");
@@ -289,7 +289,8 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
         }
         if (this.#done || ctx.closed || generation !== this.generation) return;
         try {
-          if (attempt > 0) await ctx.client.refreshMetadata([this.topic]);
+          // After a failure the cached leader is suspect: look again before trusting it.
+          if (attempt > 0 || refresh) await ctx.client.refreshMetadata([this.topic]);
           const leader = await ctx.client.leaderFor(this.topic, this.partition);
           const info = ctx.client.metadata.topics.get(this.topic)?.partitions[this.partition];
           this.#leaderEpoch = info?.leaderEpoch ?? -1;
