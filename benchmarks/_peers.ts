@@ -84,11 +84,13 @@ export interface KanalSettings {
 }
 
 /**
- * kanal itself, once under Deno (`kanal-deno`, the baseline of `produce.ts`) and once under Bun
+ * kanal itself, once under Deno (`kanal-deno`, the baseline of `produce.ts` and `consume.ts`) and once under Bun
  * (`kanal-bun`), running `benchmarks/kanal/<op>.ts` with the shared workload's flags.
  */
 export function kanalClients(settings: KanalSettings = { idempotent: true }): Peer[] {
-  const extra = ["--idempotent", String(settings.idempotent)];
+  // Idempotence is a producer setting: the consumer client takes no such flag.
+  const extra = (op: string) =>
+    op === "produce" ? ["--idempotent", String(settings.idempotent)] : [];
   const file = (op: string) => join(ROOT, `benchmarks/kanal/${op}.ts`);
   return [
     {
@@ -97,7 +99,7 @@ export function kanalClients(settings: KanalSettings = { idempotent: true }): Pe
       spec: (op, topic, o) => ({
         name: "kanal-deno",
         cmd: join(ROOT, "node_modules/.bin/deno"),
-        args: ["run", "-A", file(op), ...common(o, topic), ...extra],
+        args: ["run", "-A", file(op), ...common(o, topic), ...extra(op)],
         timeoutSeconds: o.timeoutSeconds,
       }),
     },
@@ -107,7 +109,7 @@ export function kanalClients(settings: KanalSettings = { idempotent: true }): Pe
       spec: (op, topic, o) => ({
         name: "kanal-bun",
         cmd: join(ROOT, "node_modules/.bin/bun"),
-        args: [file(op), ...common(o, topic), ...extra],
+        args: [file(op), ...common(o, topic), ...extra(op)],
         timeoutSeconds: o.timeoutSeconds,
       }),
     },

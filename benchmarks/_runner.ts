@@ -65,6 +65,11 @@ export interface ClientRun {
   cpuSeconds: number;
   /** Wall seconds of the whole process, start-up included. */
   wallSeconds: number;
+  /**
+   * The largest resident set of the client process or any process it waited for (the kernel's
+   * maxrss), in bytes; absent where GNU time (`/usr/bin/time`) is not installed.
+   */
+  peakRssBytes?: number;
 }
 
 /**
@@ -135,11 +140,44 @@ export function parseTimes(text: string): number {
   return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
 }
 
+/**
+ * Reads the peak resident set from what `/usr/bin/time -f %M` wrote: kilobytes on the last line
+ * (GNU time puts a "Command exited with non-zero status" line before it when the command
+ * failed). Returns bytes.
+ *
+ * @example A failed command's output
+ * ```ts
+ * import { parseMaxRss } from "./_runner.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseMaxRss("Command exited with non-zero status 1\n2048\n"), 2048 * 1024);
+ * ```
+ */
+export function parseMaxRss(text: string): number {
+  const last = text.trim().split("\n").at(-1)?.trim() ?? "";
+  if (!/^\d+$/.test(last)) {
+    throw new Error(
+      `Cannot read the peak RSS as GNU time's last line is not a number: current value is ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return Number(last) * 1024;
+}
+
 // bash runs the client under coreutils' timeout and then prints `times`: its children line is
 // getrusage(RUSAGE_CHILDREN), which counts the client and everything it waited for (a JVM
 // behind a shell script, librdkafka's threads, Go's threads), and nothing of the broker's.
-const WRAPPER = 'timeout -k 5 "$KANAL_BENCH_TIMEOUT" "$@"; rc=$?; times > "$KANAL_BENCH_TIMES"; ' +
+// Where GNU time is installed it wraps timeout to record the peak RSS: the maxrss that wait4
+// reports covers the waited-for process and every descendant it reaped, so a JVM behind a
+// script counts as itself.
+const WRAPPER = 'if [ -n "$KANAL_BENCH_RSS" ]; then ' +
+  '/usr/bin/time -f %M -o "$KANAL_BENCH_RSS" timeout -k 5 "$KANAL_BENCH_TIMEOUT" "$@"; ' +
+  'else timeout -k 5 "$KANAL_BENCH_TIMEOUT" "$@"; fi; rc=$?; times > "$KANAL_BENCH_TIMES"; ' +
   "exit $rc";
+
+/** GNU time, for the peak RSS; without it runs have no `peakRssBytes`. */
+const GNU_TIME = existsSync("/usr/bin/time");
 
 /**
  * Runs one client to the end and returns its result line and CPU time. Rejects when the
@@ -154,6 +192,7 @@ export function runClient(spec: ClientSpec): Promise<ClientRun> {
   }
   const dir = mkdtempSync(join(tmpdir(), "kanal-bench-"));
   const timesFile = join(dir, "times");
+  const rssFile = GNU_TIME ? join(dir, "rss") : "";
   const started = performance.now();
   return new Promise<ClientRun>((resolve, reject) => {
     const child = spawn("bash", ["-c", WRAPPER, "bash", spec.cmd, ...spec.args], {
@@ -163,6 +202,7 @@ export function runClient(spec: ClientSpec): Promise<ClientRun> {
         ...spec.env,
         KANAL_BENCH_TIMEOUT: String(timeout),
         KANAL_BENCH_TIMES: timesFile,
+        KANAL_BENCH_RSS: rssFile,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -189,7 +229,11 @@ export function runClient(spec: ClientSpec): Promise<ClientRun> {
         if (code !== 0) throw new Error(`${spec.name} exited with code ${code}\n${tail}`);
         const result = parseResultLine(stdout);
         const cpuSeconds = parseTimes(readFileSync(timesFile, "utf8"));
-        resolve({ name: spec.name, result, cpuSeconds, wallSeconds });
+        const run: ClientRun = { name: spec.name, result, cpuSeconds, wallSeconds };
+        if (rssFile !== "" && existsSync(rssFile)) {
+          run.peakRssBytes = parseMaxRss(readFileSync(rssFile, "utf8"));
+        }
+        resolve(run);
       } catch (err) {
         reject(err);
       } finally {
@@ -303,8 +347,9 @@ function fixed(n: number, digits: number): string {
 
 /**
  * Formats the results as a fixed-width table: records/s, MB/s (10^6 value bytes), the
- * process's CPU seconds and CPU µs per record, then the throughput and CPU ratios to the
- * baseline client (`× base` columns, absent when the baseline did not finish).
+ * process's CPU seconds and CPU µs per record, its peak RSS in MiB (when any run has one), then
+ * the throughput and CPU ratios to the baseline client (`× base` columns, absent when the
+ * baseline did not finish).
  *
  * @example Ratios to a baseline
  * ```ts
@@ -328,6 +373,8 @@ function fixed(n: number, digits: number): string {
 export function formatTable(rows: Row[], baseline: string): string {
   const base = rows.find((r) => r.name === baseline)?.run;
   const head = ["client", "runtime", "records/s", "MB/s", "CPU s", "CPU µs/rec"];
+  const rss = rows.some((r) => r.run?.peakRssBytes !== undefined);
+  if (rss) head.push("peak RSS MiB");
   if (base) head.push(`rec/s × ${baseline}`, `CPU × ${baseline}`);
   const body: string[][] = [];
   for (const r of rows) {
@@ -345,6 +392,10 @@ export function formatTable(rows: Row[], baseline: string): string {
       fixed(r.run.cpuSeconds, 2),
       fixed(r.run.cpuSeconds / res.records * 1e6, 2),
     ];
+    if (rss) {
+      const b = r.run.peakRssBytes;
+      cells.push(b === undefined ? "n/a" : fixed(b / 2 ** 20, 0));
+    }
     if (base) {
       const baseRate = base.result.records / base.result.seconds;
       const baseCpu = base.cpuSeconds / base.result.records;

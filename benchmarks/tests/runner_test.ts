@@ -2,10 +2,12 @@
 // program, and `bun FILE` refuses a file of tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import {
   benchOptions,
   type ClientRun,
   formatTable,
+  parseMaxRss,
   parseResultLine,
   parseTimes,
   type Row,
@@ -39,6 +41,13 @@ test("parseTimes adds the children's user and system time, minutes included", ()
   assert.throws(() => parseTimes("0m0.010s 0m0.000s\n"), /no children line/);
 });
 
+test("parseMaxRss reads GNU time's kilobytes, after a failed command's status line too", () => {
+  assert.equal(parseMaxRss("51200\n"), 51200 * 1024);
+  assert.equal(parseMaxRss("Command exited with non-zero status 3\n700\n"), 700 * 1024);
+  assert.throws(() => parseMaxRss("Command terminated by signal 9\n"), /not a number/);
+  assert.throws(() => parseMaxRss(""), /not a number/);
+});
+
 function node(code: string, timeoutSeconds = 60) {
   return runClient({ name: "probe", cmd: "node", args: ["-e", code], timeoutSeconds });
 }
@@ -59,6 +68,33 @@ test("runClient counts the CPU the client burns, not the time it waits", async (
     idle.cpuSeconds < busy.cpuSeconds - 0.4,
     `idle child used ${idle.cpuSeconds} s of CPU, busy ${busy.cpuSeconds} s`,
   );
+});
+
+test("runClient measures the peak RSS of the client and of its children", {
+  skip: existsSync("/usr/bin/time") ? false : "GNU time is not installed",
+}, async () => {
+  // 300 MiB written page by page is resident; the same child without it is not.
+  const FILL =
+    "const b = new Uint8Array(300 * 2 ** 20); for (let i = 0; i < b.length; i += 4096) " +
+    "b[i] = 1;";
+  const big = await node(`${FILL} ${PRINT}`);
+  const small = await node(PRINT);
+  const mib = (n: number | undefined) => (n ?? 0) / 2 ** 20;
+  assert.ok(
+    mib(big.peakRssBytes) >= 300,
+    `the filling child peaked at ${mib(big.peakRssBytes)} MiB`,
+  );
+  assert.ok(
+    mib(small.peakRssBytes) > 0 && mib(small.peakRssBytes) < mib(big.peakRssBytes) - 250,
+    `idle ${mib(small.peakRssBytes)} MiB, filling ${mib(big.peakRssBytes)} MiB`,
+  );
+  // Behind a shell, as kafka_perf.sh runs a JVM: the grandchild's peak still counts.
+  const wrapped = await runClient({
+    name: "wrapper",
+    cmd: "bash",
+    args: ["-c", `node -e '${FILL}'; echo '${JSON.stringify(RESULT)}'`],
+  });
+  assert.ok(mib(wrapped.peakRssBytes) >= 300, `grandchild peaked at ${mib(wrapped.peakRssBytes)}`);
 });
 
 test("runClient counts the CPU of the client's own children", async () => {
@@ -134,6 +170,16 @@ test("formatTable prints rates, CPU per record and ratios to the baseline", () =
     "1.00",
   ]);
   assert.match(lines[3]!, /^broken\s+go\s+failed: exited with code 1$/);
+});
+
+test("formatTable shows the peak RSS in MiB when a run has one, n/a for runs without", () => {
+  const a = row("a", 1_000_000, 1, 1);
+  a.run!.peakRssBytes = 150 * 2 ** 20;
+  const lines = formatTable([a, row("b", 1_000_000, 2, 2)], "a").split("\n");
+  assert.match(lines[0]!, /CPU µs\/rec\s+peak RSS MiB\s+rec\/s × a/);
+  assert.deepEqual(lines[1]!.split(/\s+/).slice(5), ["1.00", "150", "1.00", "1.00"]);
+  assert.deepEqual(lines[2]!.split(/\s+/).slice(5), ["2.00", "n/a", "0.50", "2.00"]);
+  assert.doesNotMatch(formatTable([row("c", 10, 1, 1)], "c"), /RSS/);
 });
 
 test("formatTable leaves the ratios out when the baseline has no result", () => {
