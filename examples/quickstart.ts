@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 /**
- * kanal's quickstart: connect to a cluster, show what it is and the API versions kanal picked,
- * then produce a few records and print where they landed.
+ * kanal's quickstart, a round trip: connect to a cluster, show what it is and the API versions
+ * kanal picked, produce a few records, then consume them back and print them.
  *
  *   KAFKA_BROKERS=127.0.0.1:9092 deno run --allow-net --allow-env examples/quickstart.ts
  *   KAFKA_BROKERS=127.0.0.1:9092 bun examples/quickstart.ts
@@ -11,7 +11,7 @@
  * @module
  */
 
-import { Client, CLIENT_APIS, Producer } from "../mod.ts";
+import { Client, CLIENT_APIS, Consumer, Producer } from "../mod.ts";
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
 const brokers = env?.KAFKA_BROKERS ?? "127.0.0.1:9092";
@@ -56,4 +56,17 @@ for (const r of reports) {
       ? `failed: ${r.error.message}`
       : `produced to ${r.topic}/${r.partition} at offset ${r.offset}`,
   );
+}
+
+// Consume: read each record back from the partition and offset the producer reported.
+await using consumer = new Consumer(client);
+console.log();
+for (const sent of reports.filter((r) => !r.error)) {
+  const stream = consumer.partition(topic, sent.partition, { offset: sent.offset });
+  for await (const r of stream.records()) {
+    const value = r.value === null ? "(null)" : new TextDecoder().decode(r.value);
+    const key = r.key === null ? "(null)" : new TextDecoder().decode(r.key);
+    console.log(`consumed from ${topic}/${r.partition} at offset ${r.offset}: ${key} = ${value}`);
+    break; // just the one record this stream was started for
+  }
 }

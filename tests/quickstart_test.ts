@@ -52,5 +52,15 @@ for (
       ]),
     );
     assert.equal(got, "greeting=hello from kanal");
+    // The consume step reads each produced record back at the offset printed for it.
+    const consumed = [
+      ...out.matchAll(/^consumed from kanal-quickstart\/(\d+) at offset (\d+): (.*)$/gm),
+    ];
+    assert.deepEqual(
+      consumed.map((m) => `${m[1]}:${m[2]}`),
+      produced.map((m) => `${m[1]}:${m[2]}`),
+    );
+    assert.equal(consumed[0]![3], "greeting = hello from kanal");
+    assert.equal(consumed[2]![3], "(null) = and keyless ones are spread");
   });
 }
