@@ -309,3 +309,19 @@ test("the stage dump shows every producer stage, and close() stops them all", as
   await producer.close();
   assert.deepEqual(producer.stages(), []);
 });
+
+test("flush() covers writes still queued in writable, not only those already accepted", async () => {
+  await using client = await connect();
+  const topic = await topicWith(client, 1);
+  await using producer = new Producer(client);
+  const writer = producer.writable.getWriter();
+  // The usual loop: wait for room, write, never await the write itself.
+  for (let i = 0; i < 50; i++) {
+    await writer.ready;
+    writer.write(Array.from({ length: 100 }, (_, k) => ({ topic, value: `${i * 100 + k}` })));
+  }
+  await producer.flush();
+  assert.equal(producer.buffered.records, 0);
+  assert.equal((await readBack(topic, "%s\\n")).length, 5000, "all delivered when flush resolved");
+  writer.releaseLock();
+});

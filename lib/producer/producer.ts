@@ -188,6 +188,8 @@ export class Producer implements AsyncDisposable {
     const ctx = this.#ctx;
     ctx.flushing++;
     try {
+      // Writes still queued in `writable` count as sent before the flush.
+      await this.#head.submitted();
       ctx.wakeAll();
       await ctx.idle();
     } finally {

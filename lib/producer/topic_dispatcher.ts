@@ -37,17 +37,41 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
   readonly stage: StageHandle;
   readonly #ctx: ProducerContext;
 
+  /** Writes queued in the stream and not yet submitted; `flush()` waits for them too. */
+  #queued = 0;
+  #drained: Array<() => void> = [];
+
   /** Makes the stage; `stage` is its dump entry. */
   constructor(ctx: ProducerContext, stage: StageHandle) {
+    const ref: { self?: TopicDispatcher } = {};
     super({
       write: async (chunk) => {
-        await this.submit(Array.isArray(chunk) ? chunk : [chunk as ProducerRecord], false, false);
+        const self = ref.self!;
+        try {
+          await self.submit(Array.isArray(chunk) ? chunk : [chunk as ProducerRecord], false, false);
+        } finally {
+          if (--self.#queued === 0) { for (const w of self.#drained.splice(0)) w(); }
+        }
+      },
+    }, {
+      highWaterMark: 1,
+      // Called as each write is queued: count it, so a flush sees writes not yet submitted.
+      size: () => {
+        ref.self!.#queued++;
+        return 1;
       },
     });
+    ref.self = this;
     this.#ctx = ctx;
     this.stage = stage;
     stage.set("waiting for input");
     stage.counters.records = 0;
+  }
+
+  /** Resolves once every write queued in the stream so far has been submitted. */
+  submitted(): Promise<void> {
+    if (this.#queued === 0) return Promise.resolve();
+    return new Promise((r) => this.#drained.push(r));
   }
 
   /**
@@ -133,7 +157,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
       const run: RecordRun = {
         records: records.slice(from, to),
         deliveries: new Array(to - from).fill(delivery),
-        indices: Array.from({ length: to - from }, (_, k) => from + k),
+        indices: range(from, to),
         sizes: sizes.slice(from, to),
       };
       this.#ctx.partitionDispatcher(first).push(run);
@@ -154,6 +178,13 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     }
     for (const [topic, run] of byTopic) this.#ctx.partitionDispatcher(topic).push(run);
   }
+}
+
+/** The integers from `from` up to `to`, with a plain loop (Array.from with a callback is slow). */
+function range(from: number, to: number): number[] {
+  const out = new Array<number>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = i;
+  return out;
 }
 
 function isField(v: unknown): v is Uint8Array | string | null {
