@@ -11,7 +11,7 @@
  * as an application would; `--api partitions` reads one `consumer.partition()` stream per
  * partition, each in its own loop, which leaves out the merge. Consumer options are kanal's
  * defaults (1 MiB per partition per fetch, 16 MiB per fetch, 4 MiB buffered per partition,
- * CRC checked).
+ * CRC checked); `--buffer-bytes N` sets `partitionBufferBytes`, for memory trials.
  *
  * The clock starts just before `consumer.topic()` (or the first `consumer.partition()`), after
  * `Client.connect` has loaded the cluster's metadata: it includes the one metadata round trip
@@ -44,6 +44,8 @@ interface Options {
   size: number;
   api: "topic" | "partitions";
   memory: boolean;
+  /** `partitionBufferBytes`, when given; kanal's default otherwise. */
+  bufferBytes: number | undefined;
 }
 
 function options(argv: string[]): Options {
@@ -56,6 +58,7 @@ function options(argv: string[]): Options {
       size: { type: "string", default: "100" },
       api: { type: "string", default: "topic" },
       memory: { type: "boolean", default: false },
+      "buffer-bytes": { type: "string" },
     },
   });
   const count = (name: string, v: string, min: number): number => {
@@ -80,6 +83,9 @@ function options(argv: string[]): Options {
     size: count("size", values.size, 0),
     api: values.api,
     memory: values.memory,
+    bufferBytes: values["buffer-bytes"] === undefined
+      ? undefined
+      : count("buffer-bytes", values["buffer-bytes"], 1),
   };
 }
 
@@ -153,7 +159,10 @@ const partitions = meta.topics.get(o.topic)?.partitions.map((p) => p.partition) 
 if (partitions.length === 0) {
   throw new TypeError(`Cannot consume as the topic is unknown: current value is ${o.topic}`);
 }
-const consumer = new Consumer(client);
+const consumer = new Consumer(
+  client,
+  o.bufferBytes === undefined ? {} : { partitionBufferBytes: o.bufferBytes },
+);
 const rssAfterConnect = procStatusBytes("VmRSS");
 const sampler = o.memory ? new MemorySampler() : undefined;
 sampler?.start(20);

@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { createTopic, deleteTopic, kafkaBrokers, ROOT, run } from "../_runner.ts";
+import { perRecordReport } from "./_print.ts";
 import { summarize } from "./summarize.ts";
 
 const args = process.argv.slice(2);
@@ -43,21 +44,8 @@ for (const runtime of ["deno", "bun"]) {
     await createTopic(brokers, topic, 6);
     const out = await run(cmd, argv);
     const s = summarize(JSON.parse(readFileSync(join(dir, name), "utf8")));
-    const busy = s.span - s.idle;
-    const ns = (us: number) => (us * 1000 / records).toFixed(1).padStart(7);
     console.log(`\n== ${runtime}: ${out.trim().split("\n").at(-1)}`);
-    console.log(
-      `profile span ${(s.span / 1000).toFixed(0)} ms, busy ${(busy / 1000).toFixed(0)} ms ` +
-        `(${(busy * 1000 / records).toFixed(0)} ns per record, start-up included)`,
-    );
-    console.log(" self ns/rec  total ns/rec  function");
-    for (const f of s.functions.filter((f) => f.key !== "(idle)").slice(0, top)) {
-      console.log(`     ${ns(f.self)}       ${ns(f.total)}  ${f.key}`);
-    }
-    console.log(" self ns/rec  total ns/rec  file");
-    for (const f of s.files.slice(0, 12)) {
-      console.log(`     ${ns(f.self)}       ${ns(f.total)}  ${f.key}`);
-    }
+    console.log(perRecordReport(s, records, top));
   } finally {
     await deleteTopic(brokers, topic).catch(() => {});
   }
