@@ -1,0 +1,524 @@
+// Copyright 2026 the kanal authors. MIT license.
+/**
+ * The "sticky" assignor (KIP-54): as balanced as possible, and moving as few partitions as that
+ * allows; also the engine of the cooperative-sticky assignor.
+ *
+ * @module
+ */
+
+import {
+  type Assignor,
+  compareStrings,
+  type MemberSubscription,
+  type RebalanceProtocol,
+  sortedMembers,
+  type TopicPartitions,
+} from "./assignor.ts";
+import { MalformedDataError } from "../protocol/kafka_error.ts";
+import { Reader } from "../protocol/reader.ts";
+import { Writer } from "../protocol/writer.ts";
+
+/** What a sticky assignor knows of a member's previous assignment. */
+export interface StickyMemberData {
+  /** The partitions the member says it owned. */
+  readonly partitions: readonly TopicPartitions[];
+  /** The generation it owned them in, or -1 when unknown. */
+  readonly generationId: number;
+}
+
+/**
+ * Java's `StickyAssignor`, the eager sticky assignor. Each member says in its subscription's
+ * userData what it owned and in which generation (Java's `StickyAssignorUserData` v1 layout, so
+ * Java and kanal members can share a group), and the leader computes an assignment that is
+ * balanced first and moves as few partitions as it can second; see {@linkcode assignSticky}.
+ *
+ * A member whose userData is absent is taken to own its subscription's `ownedPartitions` (empty
+ * under the eager protocol), where Java takes it to own nothing.
+ *
+ * @example A joining member takes partitions from the others, who keep the rest
+ * ```ts
+ * import { stickyAssignor } from "./sticky_assignor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sticky = stickyAssignor();
+ * const member = (memberId: string, owned: number[]) => ({
+ *   memberId, groupInstanceId: null, topics: ["t"], ownedPartitions: [], generationId: 1,
+ *   rackId: null,
+ *   userData: owned.length ? sticky.subscriptionUserData([{ topic: "t", partitions: owned }], 1) : null,
+ * });
+ * const result = sticky.assign(
+ *   [member("a", [0, 1, 2]), member("b", [3, 4, 5]), member("c", [])],
+ *   new Map([["t", 6]]),
+ * );
+ * assert.equal(result.get("c")![0]!.partitions.length, 2);
+ * assert.ok(result.get("a")![0]!.partitions.every((p) => p <= 2));
+ * assert.ok(result.get("b")![0]!.partitions.every((p) => p >= 3));
+ * ```
+ */
+export function stickyAssignor(): Assignor {
+  return {
+    name: "sticky",
+    // Eager only, as in Java: a member revokes everything before it rejoins.
+    protocols: EAGER,
+    subscriptionUserData: stickySubscriptionUserData,
+    assign: (members, partitionsPerTopic) =>
+      assignSticky(members, partitionsPerTopic, stickyMemberData),
+  };
+}
+
+const EAGER: readonly RebalanceProtocol[] = Object.freeze(["eager"]);
+
+/** Java's `StickyAssignorUserData` v1; null before any assignment, as Java sends. */
+function stickySubscriptionUserData(
+  owned: readonly TopicPartitions[],
+  generationId: number,
+): Uint8Array | null {
+  if (generationId < 0 && owned.every((tp) => tp.partitions.length === 0)) return null;
+  return encodeStickyUserData({ partitions: owned, generationId });
+}
+
+/**
+ * Encodes Java's `StickyAssignorUserData` v1: an array of (topic, partitions) then an int32
+ * generation. Topics and partitions are written sorted.
+ *
+ * @example One partition in generation 1, byte for byte as Java writes it
+ * ```ts
+ * import { encodeStickyUserData } from "./sticky_assignor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeStickyUserData({ partitions: [{ topic: "t0", partitions: [0] }], generationId: 1 });
+ * assert.deepEqual([...bytes], [0, 0, 0, 1, 0, 2, 0x74, 0x30, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
+ * ```
+ */
+export function encodeStickyUserData(data: StickyMemberData): Uint8Array {
+  const byTopic = mergeByTopic(data.partitions);
+  const topics = [...byTopic.keys()].sort(compareStrings);
+  const w = new Writer(64);
+  w.arrayLength(topics.length);
+  for (const topic of topics) {
+    const partitions = byTopic.get(topic)!.sort((a, b) => a - b);
+    w.string(topic);
+    w.arrayLength(partitions.length);
+    for (const p of partitions) w.int32(p);
+  }
+  w.int32(data.generationId);
+  return w.toBytes();
+}
+
+/**
+ * Decodes Java's `StickyAssignorUserData`: v1 (with a generation) when the bytes hold it, else v0
+ * (generation -1). Like Java, bytes that are neither give null rather than an error, so one
+ * member's bad userData costs only its stickiness.
+ *
+ * @example Java's bytes for partition t0-0 in generation 1
+ * ```ts
+ * import { decodeStickyUserData } from "./sticky_assignor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([0, 0, 0, 1, 0, 2, 0x74, 0x30, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
+ * assert.deepEqual(decodeStickyUserData(bytes), {
+ *   partitions: [{ topic: "t0", partitions: [0] }],
+ *   generationId: 1,
+ * });
+ * assert.equal(decodeStickyUserData(new Uint8Array([1])), null);
+ * ```
+ */
+export function decodeStickyUserData(bytes: Uint8Array): StickyMemberData | null {
+  try {
+    const r = new Reader(bytes);
+    const partitions = readTopicPartitions(r);
+    // v0 ends here; v1 adds the generation.
+    const generationId = r.remaining >= 4 ? r.int32() : -1;
+    return { partitions, generationId };
+  } catch {
+    return null;
+  }
+}
+
+function readTopicPartitions(r: Reader): TopicPartitions[] {
+  const n = r.arrayLength(6);
+  if (n < 0) throw new MalformedDataError("sticky userData has a null topic array");
+  const out: TopicPartitions[] = [];
+  for (let i = 0; i < n; i++) {
+    const topic = r.string();
+    const count = r.arrayLength(4);
+    if (count < 0) throw new MalformedDataError("sticky userData has a null partition array");
+    const partitions: number[] = [];
+    for (let j = 0; j < count; j++) partitions.push(r.int32());
+    out.push({ topic, partitions });
+  }
+  return out;
+}
+
+/** The eager sticky assignor's view of a member: its userData, else its ownedPartitions. */
+function stickyMemberData(m: MemberSubscription): StickyMemberData {
+  if (m.userData !== null && m.userData.length > 0) {
+    return decodeStickyUserData(m.userData) ?? { partitions: [], generationId: -1 };
+  }
+  return { partitions: m.ownedPartitions, generationId: m.generationId };
+}
+
+function mergeByTopic(list: readonly TopicPartitions[]): Map<string, number[]> {
+  const byTopic = new Map<string, number[]>();
+  for (const tp of list) {
+    const have = byTopic.get(tp.topic);
+    if (have) have.push(...tp.partitions);
+    else byTopic.set(tp.topic, [...tp.partitions]);
+  }
+  return byTopic;
+}
+
+/**
+ * The sticky algorithm shared by the sticky and cooperative-sticky assignors. `previous` says what
+ * each member owned before and in which generation.
+ *
+ * 1. Previous ownership is validated: claims on partitions that no longer exist, or of topics the
+ *    member left, are dropped; when members claim the same partition the one with the highest
+ *    generation keeps it, and a tie leaves it unowned (Java does the same).
+ * 2. When every member subscribes to the same topics, the quotas are exact: each member gets
+ *    floor(P/N) or ceil(P/N) partitions, the larger quotas going first to members that already
+ *    own that many, so the number of partitions that change hands is the least possible.
+ *    Members keep owned partitions up to their quota; the rest are dealt round-robin.
+ * 3. Otherwise every member keeps what it owned, each free partition goes to the least loaded
+ *    member that can take it (partitions with the fewest candidates first), and then partitions
+ *    move along shortest chains of members, from a member to one holding at least two fewer,
+ *    until no such chain exists. That end state is the most balanced assignment the
+ *    subscriptions allow (a member can never gain by a chain of moves); each hop prefers a
+ *    partition its giver did not own before the rebalance, to keep churn down.
+ *
+ * Members are ordered as Java orders them (static members by `group.instance.id`, then by member
+ * id); ties go to the earlier member, so the result is deterministic.
+ *
+ * @example Two members owning three partitions each, and a third that joins
+ * ```ts
+ * import { assignSticky } from "./sticky_assignor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const owned = new Map([["a", [0, 1, 2]], ["b", [3, 4, 5]], ["c", []]]);
+ * const members = [...owned.keys()].map((memberId) => ({
+ *   memberId, groupInstanceId: null, topics: ["t"], userData: null, ownedPartitions: [],
+ *   generationId: 1, rackId: null,
+ * }));
+ * const result = assignSticky(members, new Map([["t", 6]]), (m) => ({
+ *   partitions: [{ topic: "t", partitions: owned.get(m.memberId)! }],
+ *   generationId: 1,
+ * }));
+ * assert.deepEqual(result.get("a"), [{ topic: "t", partitions: [0, 1] }]);
+ * assert.deepEqual(result.get("b"), [{ topic: "t", partitions: [3, 4] }]);
+ * assert.deepEqual(result.get("c"), [{ topic: "t", partitions: [2, 5] }]);
+ * ```
+ */
+export function assignSticky(
+  members: readonly MemberSubscription[],
+  partitionsPerTopic: ReadonlyMap<string, number>,
+  previous: (member: MemberSubscription) => StickyMemberData,
+): Map<string, TopicPartitions[]> {
+  const sorted = sortedMembers(members, partitionsPerTopic);
+  const state = new StickyState(sorted, partitionsPerTopic);
+  state.claim(sorted.map(previous));
+  if (state.sameSubscriptions()) state.assignByQuota();
+  else state.assignByChains();
+  return state.result();
+}
+
+/**
+ * The working state of one sticky computation. Partitions are numbered 0..P-1 in (sorted topic,
+ * partition) order and members 0..N-1 in Java's member order, so ties break by these numbers.
+ */
+class StickyState {
+  readonly #members: readonly MemberSubscription[];
+  readonly #topics: string[];
+  readonly #topicIndex = new Map<string, number>();
+  /** First partition number of each topic; one more entry holds P. */
+  readonly #offsets: number[];
+  /** Topic of each partition. */
+  readonly #topicOf: Int32Array;
+  /** Members subscribed to each topic, ascending. */
+  readonly #subscribers: number[][];
+  /** member * T + topic → 1 when subscribed. */
+  readonly #subscribed: Uint8Array;
+  /** Current owner of each partition, or -1. */
+  readonly #owner: Int32Array;
+  /** Validated previous owner of each partition, or -1. */
+  readonly #previousOwner: Int32Array;
+  readonly #count: Int32Array;
+
+  constructor(
+    members: readonly MemberSubscription[],
+    partitionsPerTopic: ReadonlyMap<string, number>,
+  ) {
+    this.#members = members;
+    const topicSet = new Set<string>();
+    for (const m of members) {
+      for (const t of m.topics) if ((partitionsPerTopic.get(t) ?? 0) > 0) topicSet.add(t);
+    }
+    this.#topics = [...topicSet].sort(compareStrings);
+    this.#offsets = [0];
+    this.#topics.forEach((t, i) => {
+      this.#topicIndex.set(t, i);
+      this.#offsets.push(this.#offsets[i]! + partitionsPerTopic.get(t)!);
+    });
+    const P = this.#offsets[this.#topics.length]!;
+    const T = this.#topics.length;
+    this.#topicOf = new Int32Array(P);
+    for (let t = 0; t < T; t++) this.#topicOf.fill(t, this.#offsets[t]!, this.#offsets[t + 1]!);
+    this.#subscribers = this.#topics.map(() => []);
+    this.#subscribed = new Uint8Array(members.length * T);
+    members.forEach((m, i) => {
+      for (const t of new Set(m.topics)) {
+        const ti = this.#topicIndex.get(t);
+        if (ti === undefined) continue;
+        this.#subscribed[i * T + ti] = 1;
+        this.#subscribers[ti]!.push(i);
+      }
+    });
+    this.#owner = new Int32Array(P).fill(-1);
+    this.#previousOwner = new Int32Array(P).fill(-1);
+    this.#count = new Int32Array(members.length);
+  }
+
+  get #partitionCount(): number {
+    return this.#topicOf.length;
+  }
+
+  #canTake(member: number, partition: number): boolean {
+    return this.#subscribed[member * this.#topics.length + this.#topicOf[partition]!] === 1;
+  }
+
+  /** Step 1: the validated previous owner of each partition. */
+  claim(previous: readonly StickyMemberData[]): void {
+    const P = this.#partitionCount;
+    const generation = new Float64Array(P).fill(-Infinity);
+    previous.forEach((data, member) => {
+      const gen = data.generationId;
+      for (const tp of data.partitions) {
+        const t = this.#topicIndex.get(tp.topic);
+        if (t === undefined) continue;
+        const size = this.#offsets[t + 1]! - this.#offsets[t]!;
+        for (const p of tp.partitions) {
+          if (!Number.isInteger(p) || p < 0 || p >= size) continue;
+          const id = this.#offsets[t]! + p;
+          if (this.#previousOwner[id] === member) continue;
+          if (gen > generation[id]!) {
+            generation[id] = gen;
+            this.#previousOwner[id] = member;
+          } else if (gen === generation[id]) {
+            // Two members claim it in one generation: neither's claim can be trusted.
+            this.#previousOwner[id] = -1;
+          }
+        }
+      }
+    });
+    for (let id = 0; id < P; id++) {
+      const m = this.#previousOwner[id]!;
+      if (m >= 0 && !this.#canTake(m, id)) this.#previousOwner[id] = -1;
+    }
+  }
+
+  sameSubscriptions(): boolean {
+    const T = this.#topics.length;
+    for (let i = 1; i < this.#members.length; i++) {
+      for (let t = 0; t < T; t++) {
+        if (this.#subscribed[i * T + t] !== this.#subscribed[t]) return false;
+      }
+    }
+    return true;
+  }
+
+  #give(partition: number, member: number): void {
+    const from = this.#owner[partition]!;
+    if (from >= 0) this.#count[from] = this.#count[from]! - 1;
+    this.#owner[partition] = member;
+    this.#count[member] = this.#count[member]! + 1;
+  }
+
+  /** Step 2, for equal subscriptions: exact quotas, larger ones first to who owns that many. */
+  assignByQuota(): void {
+    const N = this.#members.length;
+    const P = this.#partitionCount;
+    if (N === 0) return;
+    const owned: number[][] = Array.from({ length: N }, () => []);
+    for (let id = 0; id < P; id++) {
+      const m = this.#previousOwner[id]!;
+      if (m >= 0) owned[m]!.push(id);
+    }
+    const minQuota = Math.floor(P / N);
+    let bigger = P % N;
+    const quota = new Int32Array(N).fill(minQuota);
+    for (let i = 0; i < N && bigger > 0; i++) {
+      if (owned[i]!.length > minQuota) {
+        quota[i] = minQuota + 1;
+        bigger--;
+      }
+    }
+    for (let i = 0; i < N && bigger > 0; i++) {
+      if (quota[i] === minQuota) {
+        quota[i] = minQuota + 1;
+        bigger--;
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const keep = owned[i]!;
+      for (let k = 0; k < keep.length && k < quota[i]!; k++) this.#give(keep[k]!, i);
+    }
+    // Deal the rest round-robin, so each member's new partitions spread over the topics.
+    let turn = 0;
+    for (let id = 0; id < P; id++) {
+      if (this.#owner[id]! >= 0) continue;
+      while (this.#count[turn]! >= quota[turn]!) turn = (turn + 1) % N;
+      this.#give(id, turn);
+      turn = (turn + 1) % N;
+    }
+  }
+
+  /** Step 3, for differing subscriptions: keep, place free partitions, then rebalance by chains. */
+  assignByChains(): void {
+    const P = this.#partitionCount;
+    const free: number[] = [];
+    for (let id = 0; id < P; id++) {
+      const m = this.#previousOwner[id]!;
+      if (m >= 0) this.#give(id, m);
+      else free.push(id);
+    }
+    // Partitions with the fewest candidates first: they have the least choice.
+    const candidates = (id: number): number => this.#subscribers[this.#topicOf[id]!]!.length;
+    free.sort((a, b) => candidates(a) - candidates(b) || a - b);
+    for (const id of free) {
+      let best = -1;
+      for (const m of this.#subscribers[this.#topicOf[id]!]!) {
+        if (best < 0 || this.#count[m]! < this.#count[best]!) best = m;
+      }
+      this.#give(id, best);
+    }
+    this.#rebalance();
+  }
+
+  /** Moves partitions along shortest chains from a member to one holding at least two fewer. */
+  #rebalance(): void {
+    const N = this.#members.length;
+    const T = this.#topics.length;
+    const P = this.#partitionCount;
+    // held[member * T + topic]: how many partitions of the topic the member holds.
+    const held = new Int32Array(N * T);
+    const partitionsOf: Set<number>[] = Array.from({ length: N }, () => new Set());
+    for (let id = 0; id < P; id++) {
+      const m = this.#owner[id]!;
+      held[m * T + this.#topicOf[id]!] = held[m * T + this.#topicOf[id]!]! + 1;
+      partitionsOf[m]!.add(id);
+    }
+    // Only members that can take something can receive.
+    const receivers: number[] = [];
+    for (let m = 0; m < N; m++) {
+      for (let t = 0; t < T; t++) {
+        if (this.#subscribed[m * T + t]) {
+          receivers.push(m);
+          break;
+        }
+      }
+    }
+    const previousOf = new Int32Array(N);
+    const distance = new Int32Array(N);
+    const queue = new Int32Array(N);
+    for (;;) {
+      let least = Infinity;
+      for (const m of receivers) least = Math.min(least, this.#count[m]!);
+      const sources = [...Array(N).keys()]
+        .filter((m) => this.#count[m]! >= least + 2)
+        .sort((a, b) => this.#count[b]! - this.#count[a]! || a - b);
+      let path: number[] | null = null;
+      for (const source of sources) {
+        path = this.#chainFrom(source, held, previousOf, distance, queue);
+        if (path) break;
+      }
+      if (!path) return;
+      for (let k = 0; k + 1 < path.length; k++) {
+        const from = path[k]!;
+        const to = path[k + 1]!;
+        const id = this.#pickPartition(from, to, partitionsOf[from]!);
+        partitionsOf[from]!.delete(id);
+        partitionsOf[to]!.add(id);
+        held[from * T + this.#topicOf[id]!] = held[from * T + this.#topicOf[id]!]! - 1;
+        held[to * T + this.#topicOf[id]!] = held[to * T + this.#topicOf[id]!]! + 1;
+        this.#give(id, to);
+      }
+    }
+  }
+
+  /**
+   * Breadth-first search from `source` over "holds a partition the next member can take"; returns
+   * the member path to the nearest member holding at least two fewer (least loaded, then first),
+   * or null.
+   */
+  #chainFrom(
+    source: number,
+    held: Int32Array,
+    previousOf: Int32Array,
+    distance: Int32Array,
+    queue: Int32Array,
+  ): number[] | null {
+    const T = this.#topics.length;
+    const limit = this.#count[source]! - 2;
+    distance.fill(-1);
+    distance[source] = 0;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = source;
+    let target = -1;
+    while (head < tail) {
+      const u = queue[head++]!;
+      if (target >= 0 && distance[u]! >= distance[target]!) break;
+      for (let t = 0; t < T; t++) {
+        if (held[u * T + t] === 0) continue;
+        for (const v of this.#subscribers[t]!) {
+          if (distance[v] !== -1) continue;
+          distance[v] = distance[u]! + 1;
+          previousOf[v] = u;
+          queue[tail++] = v;
+          if (
+            this.#count[v]! <= limit &&
+            (target < 0 || this.#count[v]! < this.#count[target]! ||
+              (this.#count[v] === this.#count[target] && v < target))
+          ) {
+            target = v;
+          }
+        }
+      }
+    }
+    if (target < 0) return null;
+    const path = [target];
+    while (path[0] !== source) path.unshift(previousOf[path[0]!]!);
+    return path;
+  }
+
+  /** The partition `from` gives `to`: one `to` owned before, else one `from` did not, else the first. */
+  #pickPartition(from: number, to: number, partitions: Set<number>): number {
+    let best = -1;
+    let bestRank = 3;
+    for (const id of partitions) {
+      if (!this.#canTake(to, id)) continue;
+      const before = this.#previousOwner[id];
+      const rank = before === to ? 0 : before !== from ? 1 : 2;
+      if (rank < bestRank || (rank === bestRank && id < best)) {
+        best = id;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  result(): Map<string, TopicPartitions[]> {
+    const lists: TopicPartitions[][] = this.#members.map(() => []);
+    for (let t = 0; t < this.#topics.length; t++) {
+      const topic = this.#topics[t]!;
+      const byMember = new Map<number, number[]>();
+      for (let id = this.#offsets[t]!; id < this.#offsets[t + 1]!; id++) {
+        const m = this.#owner[id]!;
+        const list = byMember.get(m);
+        if (list) list.push(id - this.#offsets[t]!);
+        else byMember.set(m, [id - this.#offsets[t]!]);
+      }
+      for (const [m, partitions] of byMember) lists[m]!.push({ topic, partitions });
+    }
+    return new Map(this.#members.map((m, i) => [m.memberId, lists[i]!]));
+  }
+}
