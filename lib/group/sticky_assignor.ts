@@ -390,11 +390,18 @@ class StickyState {
       }
       this.#give(id, best);
     }
-    this.#rebalance();
+    // First balance with the free partitions alone, which costs no member anything it had; only
+    // then move owned partitions, if balance still needs it. This also makes the cooperative
+    // follow-up rebalance final: its target is reachable by moving the withheld partitions only.
+    this.#rebalance(true);
+    this.#rebalance(false);
   }
 
-  /** Moves partitions along shortest chains from a member to one holding at least two fewer. */
-  #rebalance(): void {
+  /**
+   * Moves partitions along shortest chains from a member to one holding at least two fewer; with
+   * `onlyFree`, only partitions that had no previous owner move.
+   */
+  #rebalance(onlyFree: boolean): void {
     const N = this.#members.length;
     const T = this.#topics.length;
     const P = this.#partitionCount;
@@ -402,6 +409,7 @@ class StickyState {
     const held = new Int32Array(N * T);
     const partitionsOf: Set<number>[] = Array.from({ length: N }, () => new Set());
     for (let id = 0; id < P; id++) {
+      if (onlyFree && this.#previousOwner[id]! >= 0) continue;
       const m = this.#owner[id]!;
       held[m * T + this.#topicOf[id]!] = held[m * T + this.#topicOf[id]!]! + 1;
       partitionsOf[m]!.add(id);
@@ -445,7 +453,7 @@ class StickyState {
   }
 
   /**
-   * Breadth-first search from `source` over "holds a partition the next member can take"; returns
+   * Breadth-first search from `source` over "holds a movable partition the next member can take"; returns
    * the member path to the nearest member holding at least two fewer (least loaded, then first),
    * or null.
    */
