@@ -23,3 +23,4 @@ export * from "./lib/client/mod.ts";
 export * from "./lib/admin/mod.ts";
 export * from "./lib/producer/mod.ts";
 export * from "./lib/consumer/mod.ts";
+export * from "./lib/group/mod.ts";

@@ -1,0 +1,632 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Sarama's ConsumerGroup: membership in a consumer group (the classic protocol), claims of the
+ * partitions it is given, and offset management.
+ *
+ * @module
+ */
+
+import type { Client } from "../client/client.ts";
+import { type OptionSchema, validateOptions } from "../client/validate_options.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { API_TABLE } from "../protocol/messages/api_table.ts";
+import type { StageHandle } from "../net/stage_registry.ts";
+import { Consumer } from "../consumer/consumer.ts";
+import type { ConsumerOptions } from "../consumer/consumer_options.ts";
+import type { PartitionConsumer } from "../consumer/partition_consumer.ts";
+import type { RecordChunk } from "../consumer/record_chunk.ts";
+import type { Assignor, MemberSubscription, TopicPartitions } from "./assignor.ts";
+import {
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from "./consumer_protocol.ts";
+import { rangeAssignor } from "./range_assignor.ts";
+import { cooperativeStickyAssignor } from "./cooperative_sticky_assignor.ts";
+import { OffsetManager } from "./offset_manager.ts";
+
+/** Options for {@linkcode GroupConsumer}. */
+export interface GroupConsumerOptions {
+  /** The group. */
+  groupId: string;
+  /** Topics to consume; or use `pattern`. */
+  topics?: readonly string[];
+  /** Consume every topic whose name matches, re-checked as metadata refreshes. */
+  pattern?: RegExp;
+  /** Static membership (KIP-345): a restart within the session timeout causes no rebalance. */
+  groupInstanceId?: string;
+  /** The coordinator drops a member it has not heard from for this long. @default {45000} */
+  sessionTimeoutMs?: number;
+  /** How long members may take to rejoin during a rebalance. @default {60000} */
+  rebalanceTimeoutMs?: number;
+  /** Time between heartbeats; independent of record processing. @default {3000} */
+  heartbeatIntervalMs?: number;
+  /** Assignors, in order of preference. @default {[range, cooperative-sticky]} */
+  assignors?: readonly Assignor[];
+  /** Time between automatic commits of marked offsets; 0 commits only on demand. @default {5000} */
+  autoCommitIntervalMs?: number;
+  /** Where a partition with no committed offset starts. @default {"newest"} */
+  startOffset?: "oldest" | "newest";
+  /** Called with the partitions gained in each rebalance. */
+  onAssigned?: (partitions: readonly TopicPartitions[]) => void;
+  /** Called with the partitions given up in each rebalance, after their offsets are committed. */
+  onRevoked?: (partitions: readonly TopicPartitions[]) => void;
+  /** Options for fetching, as for {@linkcode Consumer}. */
+  consumer?: ConsumerOptions;
+  /** Leaves the group and closes when aborted. */
+  signal?: AbortSignal;
+}
+
+type Resolved =
+  & Required<
+    Omit<
+      GroupConsumerOptions,
+      "topics" | "pattern" | "groupInstanceId" | "onAssigned" | "onRevoked" | "consumer" | "signal"
+    >
+  >
+  & Omit<
+    GroupConsumerOptions,
+    | "groupId"
+    | "sessionTimeoutMs"
+    | "rebalanceTimeoutMs"
+    | "heartbeatIntervalMs"
+    | "assignors"
+    | "autoCommitIntervalMs"
+    | "startOffset"
+  >;
+
+const MS = { type: "number", min: 0, max: 2 ** 31 - 1 } as const;
+const SCHEMA: OptionSchema = {
+  groupId: { type: "string", nonEmpty: true },
+  topics: { type: "array", of: "string" },
+  pattern: { type: "object" },
+  groupInstanceId: { type: "string", nonEmpty: true },
+  sessionTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
+  rebalanceTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
+  heartbeatIntervalMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
+  assignors: { type: "array", nonEmpty: true },
+  autoCommitIntervalMs: MS,
+  startOffset: { type: "string", oneOf: ["oldest", "newest"] },
+  onAssigned: { type: "function" },
+  onRevoked: { type: "function" },
+  consumer: { type: "object" },
+  signal: { type: "signal" },
+};
+
+/** A claimed partition: its records, and the way to mark them processed. */
+export interface Claim {
+  /** The topic. */
+  readonly topic: string;
+  /** The partition. */
+  readonly partition: number;
+  /** The generation it was claimed in. */
+  readonly generationId: number;
+  /** Its records, from the committed offset (or the start policy). Ends when the claim is revoked. */
+  readonly records: PartitionConsumer;
+  /** Marks the record at `offset` (and everything before it) processed: it will be committed. */
+  mark(offset: number): void;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * A member of a consumer group (the classic protocol: JoinGroup, SyncGroup, Heartbeat,
+ * LeaveGroup, on the client's group connection to the coordinator, so heartbeats never wait on
+ * fetches or on record processing: a slow handler keeps its membership).
+ *
+ * Partitions it is given arrive as {@linkcode Claim}s on `claims`; `records()` merges them into
+ * one stream that marks each chunk processed once the next one is read. With an eager assignor
+ * (`range`) every partition is released at each rebalance; with `cooperative-sticky` only the
+ * partitions that move are (KIP-429), and the rest keep flowing. Released partitions have their
+ * marked offsets committed first; commits never go backwards.
+ *
+ * @example Consume a topic as part of a group
+ * ```ts ignore
+ * await using group = new GroupConsumer(client, { groupId: "billing", topics: ["orders"] });
+ * for await (const chunk of group.records()) {
+ *   for (const r of chunk.records) handle(r);
+ * }
+ * ```
+ */
+export class GroupConsumer implements AsyncDisposable {
+  /** Claims of the partitions assigned to this member, as they are assigned. */
+  readonly claims: ReadableStream<Claim>;
+  /** Marked offsets and their commits. */
+  readonly offsets: OffsetManager;
+  readonly #client: Client;
+  readonly #o: Resolved;
+  readonly #consumer: Consumer;
+  readonly #stage: StageHandle;
+  #claimsController!: ReadableStreamDefaultController<Claim>;
+  readonly #owned: Map<string, Claim> = new Map();
+  #memberId = "";
+  #generationId = -1;
+  #inGeneration = false;
+  #closed = false;
+  #running: Promise<void>;
+  #wake: (() => void) | undefined;
+  #rejoinReason: string | null = null;
+  #protocol: Assignor | undefined;
+
+  /**
+   * Makes the member and starts joining.
+   *
+   * @throws {TypeError} or {RangeError} for bad options, naming the option.
+   */
+  constructor(client: Client, options: GroupConsumerOptions) {
+    const o = validateOptions<Resolved>("GroupConsumer", SCHEMA, options as never, {
+      groupId: "",
+      sessionTimeoutMs: 45_000,
+      rebalanceTimeoutMs: 60_000,
+      heartbeatIntervalMs: 3000,
+      assignors: [rangeAssignor(), cooperativeStickyAssignor()],
+      autoCommitIntervalMs: 5000,
+      startOffset: "newest",
+    } as Resolved);
+    if (!o.topics?.length && !o.pattern) {
+      throw new TypeError("Cannot join a group without a subscription: give topics or pattern");
+    }
+    if (o.pattern !== undefined && !(o.pattern instanceof RegExp)) {
+      throw new TypeError('Cannot use GroupConsumer option "pattern" as it must be a RegExp');
+    }
+    this.#client = client;
+    this.#o = o;
+    this.#consumer = new Consumer(client, o.consumer ?? {});
+    this.#stage = client.registry.register("groupSession", `group ${o.groupId}`);
+    this.offsets = new OffsetManager(
+      client,
+      o.groupId,
+      () => this.#inGeneration ? this.#identity() : null,
+      o.autoCommitIntervalMs,
+      client.registry.register("offsetManager", `group ${o.groupId}`),
+    );
+    this.claims = new ReadableStream<Claim>({
+      start: (c) => {
+        this.#claimsController = c;
+      },
+    });
+    this.#running = this.#run();
+    o.signal?.addEventListener("abort", () => this.close().catch(() => {}), { once: true });
+  }
+
+  /** The member id the coordinator gave this member ("" before the first join). */
+  get memberId(): string {
+    return this.#memberId;
+  }
+
+  /** The current generation, -1 before the first. */
+  get generationId(): number {
+    return this.#generationId;
+  }
+
+  /** The partitions this member owns now. */
+  assignment(): TopicPartitions[] {
+    return group([...this.#owned.values()].map((c) => [c.topic, c.partition] as const));
+  }
+
+  /**
+   * Every claimed partition's records merged into one stream of chunks. A chunk is marked
+   * processed when the next chunk is read (or the stream is cancelled after reading it), so a
+   * record is committed only after the reader has come back for more: at least once.
+   */
+  records(): ReadableStream<RecordChunk> {
+    const claims = this.claims.getReader();
+    // With highWaterMark 0 a chunk is only enqueued for a reader that asked (pull): that is
+    // what lets "asked again" mean "done with the last one".
+    let wanted = false;
+    const waiting: Array<() => void> = [];
+    let handed: { claim: Claim; chunk: RecordChunk }[] = [];
+    const markHanded = () => {
+      for (const { claim, chunk } of handed) {
+        const last = chunk.records[chunk.records.length - 1];
+        if (last) claim.mark(last.offset);
+      }
+      handed = [];
+    };
+    return new ReadableStream<RecordChunk>({
+      start: (controller) => {
+        (async () => {
+          for (;;) {
+            const next = await claims.read().catch(() => ({
+              done: true as const,
+              value: undefined,
+            }));
+            if (next.done) break;
+            const claim = next.value;
+            (async () => {
+              const reader = claim.records.getReader();
+              for (;;) {
+                const r = await reader.read().catch(() => ({
+                  done: true as const,
+                  value: undefined,
+                }));
+                if (r.done) break;
+                while (!wanted) await new Promise<void>((w) => waiting.push(w));
+                wanted = false;
+                handed.push({ claim, chunk: r.value });
+                try {
+                  controller.enqueue(r.value);
+                } catch {
+                  break;
+                }
+              }
+            })();
+          }
+          try {
+            controller.close();
+          } catch {
+            // cancelled
+          }
+        })();
+      },
+      pull: () => {
+        // The reader is back for more: what it was handed before is processed.
+        markHanded();
+        wanted = true;
+        for (const w of waiting.splice(0)) w();
+      },
+      cancel: () => {
+        markHanded();
+        claims.cancel().catch(() => {});
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** Commits every marked offset now. */
+  commit(): Promise<void> {
+    return this.offsets.commit();
+  }
+
+  /** The group member's stages and its consumer's. */
+  stages(): ReturnType<Client["stages"]> {
+    const role = `group ${this.#o.groupId}`;
+    return [
+      ...this.#client.stages().filter((s) => s.role === role),
+      ...this.#consumer.stages(),
+    ];
+  }
+
+  /** Commits, leaves the group (unless static), and stops every stage. */
+  async close(): Promise<void> {
+    if (this.#closed) return this.#running;
+    this.#closed = true;
+    this.#wake?.();
+    await this.#running;
+  }
+
+  /** Closes the member, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #identity() {
+    return {
+      generationId: this.#generationId,
+      memberId: this.#memberId,
+      groupInstanceId: this.#o.groupInstanceId ?? null,
+    };
+  }
+
+  #subscribedTopics(): string[] {
+    const o = this.#o;
+    if (o.topics?.length) return [...o.topics].sort();
+    const all = [...this.#client.metadata.topics.values()];
+    return all.filter((t) => !t.isInternal && o.pattern!.test(t.name)).map((t) => t.name).sort();
+  }
+
+  async #run(): Promise<void> {
+    const o = this.#o;
+    try {
+      if (o.pattern) await this.#client.refreshMetadata(null);
+      while (!this.#closed) {
+        try {
+          await this.#joinAndSync();
+          if (this.#closed) break;
+          await this.#heartbeatUntilRebalance();
+        } catch (e) {
+          if (this.#closed) break;
+          const code = e instanceof KafkaError ? e.code : -1;
+          if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_INSTANCE_ID) {
+            this.#memberId = "";
+            await this.#revoke([...this.#owned.keys()], false);
+          } else if (code === ErrorCode.ILLEGAL_GENERATION) {
+            await this.#revoke([...this.#owned.keys()], false);
+          }
+          if (
+            e instanceof KafkaError &&
+            (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE)
+          ) {
+            this.#client.forgetCoordinator(o.groupId);
+          }
+          if (e instanceof KafkaError && !e.retriable && !REJOINABLE.has(code)) throw e;
+          this.#stage.set("retrying");
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    } catch (e) {
+      this.#claimsController.error(e);
+    } finally {
+      await this.#shutdown();
+    }
+  }
+
+  async #joinAndSync(): Promise<void> {
+    const o = this.#o;
+    if (this.#protocol === undefined || !isCooperative(this.#protocol)) {
+      // Eager: everything owned is given up (its marks committed) before joining again.
+      await this.#revoke([...this.#owned.keys()], true);
+    }
+    const topics = this.#subscribedTopics();
+    const owned = this.assignment();
+    const coordinator = await this.#client.coordinator(o.groupId);
+    this.#stage.set("request in flight");
+    const protocols = o.assignors.map((a) => ({
+      name: a.name,
+      metadata: encodeSubscription({
+        topics,
+        userData: a.subscriptionUserData(owned, this.#generationId),
+        ownedPartitions: owned,
+        generationId: this.#generationId,
+        rackId: null,
+      }),
+    }));
+    let join;
+    for (;;) {
+      join = await this.#client.request(coordinator, API_TABLE[11], {
+        groupId: o.groupId,
+        sessionTimeoutMs: o.sessionTimeoutMs,
+        rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+        memberId: this.#memberId,
+        groupInstanceId: o.groupInstanceId ?? null,
+        protocolType: "consumer",
+        protocols,
+        reason: this.#rejoinReason,
+      }, { timeoutMs: o.rebalanceTimeoutMs + 5000 });
+      if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+        this.#memberId = join.memberId; // KIP-394: join again with the id the coordinator gave
+        continue;
+      }
+      break;
+    }
+    if (join.errorCode !== 0) throw new KafkaError(join.errorCode, { api: "JoinGroup" });
+    this.#memberId = join.memberId;
+    this.#generationId = join.generationId ?? -1;
+    this.#rejoinReason = null;
+    const protocol = o.assignors.find((a) => a.name === join.protocolName) ?? o.assignors[0]!;
+    this.#protocol = protocol;
+    let assignments: { memberId: string; assignment: Uint8Array }[] = [];
+    if (join.leader === join.memberId && !join.skipAssignment) {
+      assignments = await this.#assign(protocol, join.members);
+    }
+    const sync = await this.#client.request(coordinator, API_TABLE[14], {
+      groupId: o.groupId,
+      generationId: this.#generationId,
+      memberId: this.#memberId,
+      groupInstanceId: o.groupInstanceId ?? null,
+      protocolType: "consumer",
+      protocolName: protocol.name,
+      assignments,
+    }, { timeoutMs: o.rebalanceTimeoutMs + 5000 });
+    if (sync.errorCode !== 0) throw new KafkaError(sync.errorCode, { api: "SyncGroup" });
+    const assigned = decodeAssignment(sync.assignment).assignedPartitions;
+    const wanted = new Set<string>();
+    for (const t of assigned) for (const p of t.partitions) wanted.add(key(t.topic, p));
+    const lost = [...this.#owned.keys()].filter((k) => !wanted.has(k));
+    const gained = [...wanted].filter((k) => !this.#owned.has(k));
+    this.#inGeneration = true;
+    if (lost.length > 0) {
+      await this.#revoke(lost, true);
+      // Cooperative: what was given up can now go to its new owner in a follow-up round.
+      this.#rejoinReason = "cooperative follow-up after revoking partitions";
+    }
+    await this.#claim(gained);
+    this.#stage.counters.generation = this.#generationId;
+    this.#stage.counters.partitions = this.#owned.size;
+    this.#stage.set("idle");
+  }
+
+  async #assign(
+    protocol: Assignor,
+    members: { memberId: string; groupInstanceId?: string | null; metadata: Uint8Array }[],
+  ) {
+    const subs: MemberSubscription[] = members.map((m) => {
+      const s = decodeSubscription(m.metadata);
+      return {
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId ?? null,
+        topics: s.topics,
+        userData: s.userData ?? null,
+        ownedPartitions: s.ownedPartitions ?? [],
+        generationId: s.generationId ?? -1,
+        rackId: s.rackId ?? null,
+      };
+    });
+    const topics = [...new Set(subs.flatMap((s) => s.topics))].sort();
+    const meta = await this.#client.refreshMetadata(topics);
+    const counts = new Map<string, number>();
+    for (const t of topics) {
+      const info = meta.topics.get(t);
+      if (info && info.errorCode === 0) counts.set(t, info.partitions.length);
+    }
+    const result = protocol.assign(subs, counts);
+    return subs.map((s) => ({
+      memberId: s.memberId,
+      assignment: encodeAssignment({
+        assignedPartitions: result.get(s.memberId) ?? [],
+        userData: null,
+      }),
+    }));
+  }
+
+  /** Starts claims for `keys`, from the committed offsets. */
+  async #claim(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const o = this.#o;
+    const parts = keys.map((k) => {
+      const [topic, p] = k.split("\u0000") as [string, string];
+      return { topic, partition: Number(p) };
+    });
+    const committed = await this.#fetchCommitted(parts);
+    for (const { topic, partition } of parts) {
+      const at = committed.get(key(topic, partition)) ?? -1;
+      if (at >= 0) this.offsets.seed(topic, partition, at);
+      const records = this.#consumer.partition(topic, partition, {
+        offset: at >= 0 ? at : o.startOffset,
+      });
+      const claim: Claim = {
+        topic,
+        partition,
+        generationId: this.#generationId,
+        records,
+        mark: (offset) => this.offsets.mark(topic, partition, offset),
+      };
+      this.#owned.set(key(topic, partition), claim);
+      this.#claimsController.enqueue(claim);
+    }
+    o.onAssigned?.(group(parts.map((p) => [p.topic, p.partition] as const)));
+  }
+
+  async #fetchCommitted(
+    parts: { topic: string; partition: number }[],
+  ): Promise<Map<string, number>> {
+    const o = this.#o;
+    const byTopic = new Map<string, number[]>();
+    for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    for (let attempt = 0;; attempt++) {
+      const coordinator = await this.#client.coordinator(o.groupId);
+      const conn = await this.#client.connection(coordinator);
+      const v = conn.versions.version(API_TABLE[9].info.key);
+      const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+      const res = await conn.request(
+        API_TABLE[9],
+        v >= 8
+          ? { groups: [{ groupId: o.groupId, topics }], requireStable: true }
+          : { groupId: o.groupId, topics, requireStable: true },
+        { version: v },
+      );
+      const rows = v >= 8 ? res.groups?.[0]?.topics ?? [] : res.topics ?? [];
+      const top = v >= 8 ? res.groups?.[0]?.errorCode ?? 0 : res.errorCode ?? 0;
+      let error = top;
+      const out = new Map<string, number>();
+      for (const t of rows) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== 0) error = p.errorCode;
+          else out.set(key(t.name, p.partitionIndex), Number(p.committedOffset));
+        }
+      }
+      if (error === 0) return out;
+      const err = new KafkaError(error, { api: "OffsetFetch" });
+      if (!err.retriable || attempt >= 50) throw err;
+      if (error === ErrorCode.NOT_COORDINATOR) this.#client.forgetCoordinator(o.groupId);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Gives up partitions: commits their marks (when `commit`), ends their streams. */
+  async #revoke(keys: string[], commit: boolean): Promise<void> {
+    if (keys.length === 0) return;
+    const claims = keys.map((k) => this.#owned.get(k)!).filter(Boolean);
+    if (commit) {
+      await this.offsets.commit(claims.map((c) => ({ topic: c.topic, partition: c.partition })))
+        .catch(() => {});
+    }
+    for (const c of claims) {
+      c.records.close();
+      this.#owned.delete(key(c.topic, c.partition));
+      this.offsets.forget(c.topic, c.partition);
+    }
+    this.#o.onRevoked?.(group(claims.map((c) => [c.topic, c.partition] as const)));
+  }
+
+  async #heartbeatUntilRebalance(): Promise<void> {
+    const o = this.#o;
+    if (this.#rejoinReason !== null) return;
+    const subscribed = this.#subscribedTopics().join(",");
+    while (!this.#closed) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, o.heartbeatIntervalMs);
+        this.#wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+      this.#wake = undefined;
+      if (this.#closed) return;
+      if (o.pattern && this.#subscribedTopics().join(",") !== subscribed) {
+        this.#rejoinReason = "the topics matching the pattern changed";
+        return;
+      }
+      const coordinator = await this.#client.coordinator(o.groupId);
+      this.#stage.set("request in flight");
+      const res = await this.#client.request(coordinator, API_TABLE[12], {
+        groupId: o.groupId,
+        generationId: this.#generationId,
+        memberId: this.#memberId,
+        groupInstanceId: o.groupInstanceId ?? null,
+      });
+      this.#stage.add("heartbeats", 1);
+      this.#stage.set("idle");
+      if (res.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
+        this.#rejoinReason = "the coordinator started a rebalance";
+        return;
+      }
+      if (res.errorCode !== 0) throw new KafkaError(res.errorCode, { api: "Heartbeat" });
+    }
+  }
+
+  async #shutdown(): Promise<void> {
+    const o = this.#o;
+    await this.offsets.commit().catch(() => {});
+    this.#inGeneration = false;
+    for (const c of this.#owned.values()) c.records.close();
+    this.#owned.clear();
+    try {
+      this.#claimsController.close();
+    } catch {
+      // already errored
+    }
+    // A static member does not leave: its restart within the session timeout keeps its place.
+    if (o.groupInstanceId === undefined && this.#memberId !== "") {
+      const coordinator = await this.#client.coordinator(o.groupId).catch(() => -1);
+      if (coordinator >= 0) {
+        await this.#client.request(coordinator, API_TABLE[13], {
+          groupId: o.groupId,
+          memberId: this.#memberId,
+          members: [{
+            memberId: this.#memberId,
+            groupInstanceId: null,
+            reason: "the consumer is closing",
+          }],
+        }).catch(() => {});
+      }
+    }
+    this.offsets.stop();
+    this.#stage.close();
+    await this.#consumer.close();
+  }
+}
+
+// Errors after which the member joins again rather than giving up.
+const REJOINABLE: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.REBALANCE_IN_PROGRESS,
+  ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.MEMBER_ID_REQUIRED,
+]);
+
+function isCooperative(a: Assignor): boolean {
+  return a.protocols.includes("cooperative");
+}
+
+function group(parts: readonly (readonly [string, number])[]): TopicPartitions[] {
+  const m = new Map<string, number[]>();
+  for (const [t, p] of parts) m.set(t, [...(m.get(t) ?? []), p]);
+  return [...m].sort((a, b) => a[0].localeCompare(b[0])).map(([topic, partitions]) => ({
+    topic,
+    partitions: partitions.sort((a, b) => a - b),
+  }));
+}

@@ -1,0 +1,301 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Consumer groups with members in separate processes, on the real broker: ownership,
+// failover after a SIGKILL, at-least-once delivery with commits that never go backwards,
+// static membership, slow handlers, cooperative rebalancing, and Kafka's own view of the group.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { Admin } from "../lib/admin/admin.ts";
+import { Client } from "../lib/client/client.ts";
+import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
+import { Producer } from "../lib/producer/producer.ts";
+import { brokerList, requireBroker } from "./_kafka.ts";
+import { run, uniqueTopic } from "./_tools.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+const PARTITIONS = 6;
+
+interface Event {
+  e: string;
+  t: number;
+  p?: number | number[];
+  f?: number;
+  l?: number;
+  n?: number;
+  g?: number;
+  m?: string;
+}
+
+/** One member process and what it printed. */
+class Member {
+  readonly events: Event[] = [];
+  readonly #child;
+  exited: Promise<number | null>;
+
+  constructor(args: string[]) {
+    const cmd = isBun ? `${ROOT}node_modules/.bin/bun` : `${ROOT}node_modules/.bin/deno`;
+    const pre = isBun ? [] : ["run", "-A"];
+    this.#child = spawn(cmd, [...pre, `${ROOT}tests/group/member.ts`, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let buf = "";
+    this.#child.stdout.on("data", (c: Uint8Array) => {
+      buf += new TextDecoder().decode(c);
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith("{")) this.events.push(JSON.parse(line));
+      }
+    });
+    this.#child.stderr.on("data", () => {});
+    this.exited = new Promise((r) => this.#child.once("exit", (code) => r(code)));
+  }
+
+  /** The partitions it owns now, from its assigned and revoked events. */
+  owned(): Set<number> {
+    const s = new Set<number>();
+    for (const ev of this.events) {
+      if (ev.e === "assigned") { for (const p of ev.p as number[]) s.add(p); }
+      if (ev.e === "revoked") { for (const p of ev.p as number[]) s.delete(p); }
+    }
+    return s;
+  }
+
+  /** Every offset it processed, per partition. */
+  processed(into: Map<number, Set<number>>): void {
+    for (const ev of this.events) {
+      if (ev.e !== "records") continue;
+      let s = into.get(ev.p as number);
+      if (s === undefined) into.set(ev.p as number, s = new Set());
+      for (let o = ev.f!; o <= ev.l!; o++) s.add(o);
+    }
+  }
+
+  kill(signal: "SIGKILL" | "SIGTERM"): void {
+    this.#child.kill(signal);
+  }
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (!ok()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Date.now() - start;
+}
+
+/** Whether the members' owned sets split all partitions, each to exactly one owner. */
+function exactlyOneOwner(members: Member[]): boolean {
+  const seen = new Map<number, number>();
+  for (const m of members) for (const p of m.owned()) seen.set(p, (seen.get(p) ?? 0) + 1);
+  return seen.size === PARTITIONS && [...seen.values()].every((n) => n === 1);
+}
+
+async function setup(): Promise<{ client: Client; topic: string; group: string }> {
+  await requireBroker();
+  const client = await Client.connect({ brokers: brokerList() });
+  const topic = uniqueTopic("group");
+  await new Admin(client).createTopics([{
+    name: topic,
+    partitions: PARTITIONS,
+    replicationFactor: 1,
+  }]);
+  return { client, topic, group: uniqueTopic("g") };
+}
+
+async function committed(client: Client, group: string, topic: string): Promise<number[]> {
+  const coordinator = await client.coordinator(group);
+  const res = await client.request(coordinator, API_TABLE[9], {
+    groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: [0, 1, 2, 3, 4, 5] }] }],
+    requireStable: false,
+  });
+  const parts = res.groups?.[0]?.topics[0]?.partitions ?? [];
+  return [0, 1, 2, 3, 4, 5].map((p) =>
+    Number(parts.find((x) => x.partitionIndex === p)?.committedOffset ?? -1n)
+  );
+}
+
+test("a group splits partitions one owner each, moves a killed member's partitions, and delivers at least once", async () => {
+  const { client, topic, group } = await setup();
+  await using _ = client;
+  const args = ["--brokers", brokerList(), "--group", group, "--topic", topic, "--session", "6000"];
+  const members = [new Member(args), new Member(args), new Member(args)];
+  try {
+    await until(
+      "three members to split six partitions",
+      () => exactlyOneOwner(members) && members.every((m) => m.owned().size === 2),
+      60_000,
+    );
+
+    // Kafka's own view of the group matches.
+    const described = await run(`${ROOT}scripts/kafka.sh`, [
+      "tool",
+      "ConsumerGroupCommand",
+      "--bootstrap-server",
+      brokerList(),
+      "--describe",
+      "--group",
+      group,
+      "--members",
+    ], { timeoutMs: 90_000 });
+    assert.equal(described.code, 0, described.stderr);
+    const rows = new TextDecoder().decode(described.stdout).split("\n").filter((l) =>
+      l.startsWith(group)
+    );
+    assert.equal(rows.length, 3, "ConsumerGroupCommand lists three members");
+    assert.deepEqual(rows.map((l) => Number(l.trim().split(/\s+/).at(-1))).sort(), [2, 2, 2]);
+
+    // Commits never go backwards: sample them all along.
+    const samples: number[][] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push(await committed(client, group, topic).catch(() => samples.at(-1) ?? []));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+
+    await using producer = new Producer(client);
+    const send = (from: number, n: number) =>
+      producer.send(
+        Array.from(
+          { length: n },
+          (_, i) => ({ topic, value: `${from + i}`, partition: (from + i) % PARTITIONS }),
+        ),
+      );
+    await send(0, 3000);
+    const processedCount = () => {
+      const m = new Map<number, Set<number>>();
+      for (const x of members) x.processed(m);
+      return [...m.values()].reduce((n, s) => n + s.size, 0);
+    };
+    await until("the first 3000 records to be processed", () => processedCount() >= 3000, 30_000);
+
+    members[1]!.kill("SIGKILL");
+    const survivors = [members[0]!, members[2]!];
+    const moved = await until(
+      "the killed member's partitions to move",
+      () => survivors.every((m) => m.owned().size === 3) && exactlyOneOwner(survivors),
+      30_000,
+    );
+    assert.ok(moved < 6000 + 10_000, `moved after ${moved} ms`);
+    await send(3000, 3000);
+    const seen = () => {
+      const m = new Map<number, Set<number>>();
+      for (const x of members) x.processed(m);
+      return m;
+    };
+    await until("every record to be processed", () => {
+      const m = seen();
+      return [...Array(PARTITIONS).keys()].every((p) => (m.get(p)?.size ?? 0) >= 1000);
+    }, 30_000);
+    const all = seen();
+    for (let p = 0; p < PARTITIONS; p++) {
+      for (let o = 0; o < 1000; o++) {
+        assert.ok(all.get(p)?.has(o), `partition ${p} offset ${o} was processed`);
+      }
+    }
+    for (const m of survivors) m.kill("SIGTERM");
+    await Promise.all(survivors.map((m) => m.exited));
+    sampling = false;
+    await sampler;
+    const final = await committed(client, group, topic);
+    assert.deepEqual(final, [1000, 1000, 1000, 1000, 1000, 1000], "everything committed at close");
+    for (let i = 1; i < samples.length; i++) {
+      for (let p = 0; p < PARTITIONS; p++) {
+        assert.ok(
+          (samples[i]![p] ?? -1) >= (samples[i - 1]![p] ?? -1),
+          `commit of ${p} went backwards`,
+        );
+      }
+    }
+  } finally {
+    for (const m of members) m.kill("SIGKILL");
+  }
+});
+
+test("a static member restarted within the session timeout causes no rebalance", async () => {
+  const { client, topic, group } = await setup();
+  await using _ = client;
+  const base = [
+    "--brokers",
+    brokerList(),
+    "--group",
+    group,
+    "--topic",
+    topic,
+    "--session",
+    "10000",
+  ];
+  const other = new Member(base);
+  let stat = new Member([...base, "--instance", "static-1"]);
+  try {
+    await until(
+      "two members to split the partitions",
+      () => exactlyOneOwner([other, stat]) && other.owned().size === 3 && stat.owned().size === 3,
+      60_000,
+    );
+    const generation = Math.max(...other.events.filter((e) => e.e === "assigned").map((e) => e.g!));
+    const assignedBefore = other.events.filter((e) => e.e === "assigned").length;
+    const staticParts = [...stat.owned()].sort();
+    stat.kill("SIGKILL");
+    await stat.exited;
+    stat = new Member([...base, "--instance", "static-1"]);
+    await until(
+      "the static member to get its partitions back",
+      () => stat.owned().size > 0,
+      20_000,
+    );
+    assert.deepEqual([...stat.owned()].sort(), staticParts, "same partitions");
+    assert.equal(stat.events.find((e) => e.e === "assigned")!.g, generation, "same generation");
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(
+      other.events.filter((e) => e.e === "assigned").length,
+      assignedBefore,
+      "the other member saw no rebalance",
+    );
+  } finally {
+    other.kill("SIGKILL");
+    stat.kill("SIGKILL");
+  }
+});
+
+test("a handler slower than the session timeout keeps its membership", async () => {
+  const { client, topic, group } = await setup();
+  await using _ = client;
+  await using producer = new Producer(client);
+  await producer.send(
+    Array.from({ length: 60 }, (_, i) => ({ topic, value: `${i}`, partition: i % PARTITIONS })),
+  );
+  const args = ["--brokers", brokerList(), "--group", group, "--topic", topic, "--session", "3000"];
+  const slow = new Member([...args, "--slow", "7000"]);
+  try {
+    await until(
+      "the slow member to start processing",
+      () => slow.events.some((e) => e.e === "records"),
+      30_000,
+    );
+    const assigned = slow.events.filter((e) => e.e === "assigned").length;
+    // Two handler calls of 7 s each: well past the 3 s session timeout.
+    await until(
+      "two slow handler calls",
+      () => slow.events.filter((e) => e.e === "records").length >= 3,
+      30_000,
+    );
+    assert.equal(
+      slow.events.filter((e) => e.e === "revoked").length,
+      0,
+      "never lost its partitions",
+    );
+    assert.equal(
+      slow.events.filter((e) => e.e === "assigned").length,
+      assigned,
+      "no new assignment",
+    );
+  } finally {
+    slow.kill("SIGKILL");
+  }
+});
