@@ -21,8 +21,8 @@ import { assignSticky, type StickyMemberData } from "./sticky_assignor.ts";
  * rejoins; the follow-up rebalance then hands them to their new owners. Partitions that do not
  * move never stop flowing.
  *
- * A partition is withheld when any member other than its new owner lists it in
- * `ownedPartitions`, whatever that member's generation: a stale owner may still be reading it.
+ * A partition is withheld when its new owner does not list it in `ownedPartitions` and some
+ * other member does, whatever that member's generation: a stale owner may still be reading it.
  * (Java withholds only partitions moving from the owner it trusts, and gives a partition claimed
  * by two members of one generation straight to a third.)
  *
@@ -70,7 +70,7 @@ function generationUserData(_owned: readonly TopicPartitions[], generationId: nu
   return bytes;
 }
 
-/** The sticky assignment less the partitions another member must revoke first. */
+/** The sticky assignment less the partitions moving from another member, who must revoke them first. */
 function cooperativeAssign(
   members: readonly MemberSubscription[],
   partitionsPerTopic: ReadonlyMap<string, number>,
@@ -95,9 +95,11 @@ function cooperativeAssign(
     for (const tp of assigned) {
       const byPartition = claims.get(tp.topic);
       const partitions = byPartition
-        ? tp.partitions.filter((p) =>
-          (byPartition.get(p) ?? []).every((claimant) => claimant === memberId)
-        )
+        ? tp.partitions.filter((p) => {
+          // Moving: another member owns it now, and the new owner does not.
+          const claimants = byPartition.get(p);
+          return claimants === undefined || claimants.includes(memberId);
+        })
         : tp.partitions;
       if (partitions.length > 0) kept.push({ topic: tp.topic, partitions });
     }

@@ -179,12 +179,14 @@ function mergeByTopic(list: readonly TopicPartitions[]): Map<string, number[]> {
  *    floor(P/N) or ceil(P/N) partitions, the larger quotas going first to members that already
  *    own that many, so the number of partitions that change hands is the least possible.
  *    Members keep owned partitions up to their quota; the rest are dealt round-robin.
- * 3. Otherwise every member keeps what it owned, each free partition goes to the least loaded
- *    member that can take it (partitions with the fewest candidates first), and then partitions
- *    move along shortest chains of members, from a member to one holding at least two fewer,
- *    until no such chain exists. That end state is the most balanced assignment the
- *    subscriptions allow (a member can never gain by a chain of moves); each hop prefers a
- *    partition its giver did not own before the rebalance, to keep churn down.
+ * 3. Otherwise every member keeps what it owned and each free partition goes to the least loaded
+ *    member that can take it (partitions with the fewest candidates first). Then partitions move
+ *    along chains of members, from a member to one holding at least two fewer, until no such
+ *    chain exists: first chains of free partitions only, then any. That end state is the most
+ *    balanced assignment the subscriptions allow (no chain of moves can improve it). Chains and
+ *    their hops prefer partitions the giver did not own before, and a last pass sends a partition
+ *    home wherever that just swaps two members' counts. This keeps movement low, though unlike
+ *    step 2 it is not proven least.
  *
  * Members are ordered as Java orders them (static members by `group.instance.id`, then by member
  * id); ties go to the earlier member, so the result is deterministic.
@@ -395,23 +397,53 @@ class StickyState {
     // follow-up rebalance final: its target is reachable by moving the withheld partitions only.
     this.#rebalance(true);
     this.#rebalance(false);
+    this.#returnHome();
   }
 
   /**
-   * Moves partitions along shortest chains from a member to one holding at least two fewer; with
-   * `onlyFree`, only partitions that had no previous owner move.
+   * Sends partitions back to their previous owner wherever that swaps two members' counts (the
+   * holder has exactly one more), which keeps the balance and moves one partition fewer. Chains
+   * can leave such moves behind, having taken the first partition that fit.
+   */
+  #returnHome(): void {
+    const P = this.#partitionCount;
+    for (let again = true; again;) {
+      again = false;
+      for (let id = 0; id < P; id++) {
+        const home = this.#previousOwner[id]!;
+        const holder = this.#owner[id]!;
+        if (home < 0 || home === holder) continue;
+        if (this.#count[holder] === this.#count[home]! + 1) {
+          this.#give(id, home);
+          again = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * Moves partitions along chains of members from a member to one holding at least two fewer,
+   * until there is no such chain; with `onlyFree`, only partitions that had no previous owner
+   * move. Chains that take fewest partitions from their previous owners go first.
    */
   #rebalance(onlyFree: boolean): void {
     const N = this.#members.length;
     const T = this.#topics.length;
     const P = this.#partitionCount;
-    // held[member * T + topic]: how many partitions of the topic the member holds.
+    // held[member * T + topic]: movable partitions of the topic the member holds; cheap: those of
+    // them it did not own before the rebalance, which it can pass on at no cost to stickiness.
     const held = new Int32Array(N * T);
+    const cheap = new Int32Array(N * T);
     const partitionsOf: Set<number>[] = Array.from({ length: N }, () => new Set());
+    const add = (m: number, id: number, delta: number): void => {
+      const k = m * T + this.#topicOf[id]!;
+      held[k] = held[k]! + delta;
+      if (this.#previousOwner[id] !== m) cheap[k] = cheap[k]! + delta;
+    };
     for (let id = 0; id < P; id++) {
       if (onlyFree && this.#previousOwner[id]! >= 0) continue;
       const m = this.#owner[id]!;
-      held[m * T + this.#topicOf[id]!] = held[m * T + this.#topicOf[id]!]! + 1;
+      add(m, id, 1);
       partitionsOf[m]!.add(id);
     }
     // Only members that can take something can receive.
@@ -424,9 +456,7 @@ class StickyState {
         }
       }
     }
-    const previousOf = new Int32Array(N);
-    const distance = new Int32Array(N);
-    const queue = new Int32Array(N);
+    const search = new ChainSearch(N);
     for (;;) {
       let least = Infinity;
       for (const m of receivers) least = Math.min(least, this.#count[m]!);
@@ -435,7 +465,7 @@ class StickyState {
         .sort((a, b) => this.#count[b]! - this.#count[a]! || a - b);
       let path: number[] | null = null;
       for (const source of sources) {
-        path = this.#chainFrom(source, held, previousOf, distance, queue);
+        path = this.#chainFrom(source, held, cheap, search);
         if (path) break;
       }
       if (!path) return;
@@ -445,57 +475,76 @@ class StickyState {
         const id = this.#pickPartition(from, to, partitionsOf[from]!);
         partitionsOf[from]!.delete(id);
         partitionsOf[to]!.add(id);
-        held[from * T + this.#topicOf[id]!] = held[from * T + this.#topicOf[id]!]! - 1;
-        held[to * T + this.#topicOf[id]!] = held[to * T + this.#topicOf[id]!]! + 1;
+        add(from, id, -1);
+        add(to, id, 1);
         this.#give(id, to);
       }
     }
   }
 
   /**
-   * Breadth-first search from `source` over "holds a movable partition the next member can take"; returns
-   * the member path to the nearest member holding at least two fewer (least loaded, then first),
-   * or null.
+   * Searches from `source` over "holds a movable partition the next member can take", each hop
+   * costing 1 when the giver owned all such partitions before the rebalance and 0 otherwise.
+   * Returns the path to a member holding at least two fewer than `source`, the least loaded, then
+   * the cheapest, then the shortest, then the first; or null.
    */
   #chainFrom(
     source: number,
     held: Int32Array,
-    previousOf: Int32Array,
-    distance: Int32Array,
-    queue: Int32Array,
+    cheap: Int32Array,
+    search: ChainSearch,
   ): number[] | null {
     const T = this.#topics.length;
     const limit = this.#count[source]! - 2;
-    distance.fill(-1);
-    distance[source] = 0;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = source;
+    const { cost, hops, previous, done } = search;
+    cost.fill(-1);
+    done.fill(0);
+    cost[source] = 0;
+    hops[source] = 0;
+    let layer = [source];
     let target = -1;
-    while (head < tail) {
-      const u = queue[head++]!;
-      if (target >= 0 && distance[u]! >= distance[target]!) break;
-      for (let t = 0; t < T; t++) {
-        if (held[u * T + t] === 0) continue;
-        for (const v of this.#subscribers[t]!) {
-          if (distance[v] !== -1) continue;
-          distance[v] = distance[u]! + 1;
-          previousOf[v] = u;
-          queue[tail++] = v;
-          if (
-            this.#count[v]! <= limit &&
-            (target < 0 || this.#count[v]! < this.#count[target]! ||
-              (this.#count[v] === this.#count[target] && v < target))
-          ) {
-            target = v;
+    for (let level = 0; layer.length > 0; level++) {
+      const next: number[] = [];
+      // The layer grows while it is walked: hops of cost 0 stay in it.
+      for (let i = 0; i < layer.length; i++) {
+        const u = layer[i]!;
+        if (done[u] || cost[u] !== level) continue;
+        done[u] = 1;
+        if (
+          u !== source && this.#count[u]! <= limit &&
+          (target < 0 || this.#better(u, target, cost, hops))
+        ) {
+          target = u;
+        }
+        for (let t = 0; t < T; t++) {
+          const k = u * T + t;
+          if (held[k] === 0) continue;
+          const step = cheap[k]! > 0 ? 0 : 1;
+          for (const v of this.#subscribers[t]!) {
+            if (v === u || done[v]) continue;
+            const c = level + step;
+            const h = hops[u]! + 1;
+            if (cost[v] === -1 || c < cost[v]! || (c === cost[v] && h < hops[v]!)) {
+              cost[v] = c;
+              hops[v] = h;
+              previous[v] = u;
+              (step === 0 ? layer : next).push(v);
+            }
           }
         }
       }
+      layer = next;
     }
     if (target < 0) return null;
     const path = [target];
-    while (path[0] !== source) path.unshift(previousOf[path[0]!]!);
+    while (path[0] !== source) path.unshift(previous[path[0]!]!);
     return path;
+  }
+
+  /** Whether `a` is a better chain end than `b`: less loaded, then cheaper, shorter, earlier. */
+  #better(a: number, b: number, cost: Int32Array, hops: Int32Array): boolean {
+    return (this.#count[a]! - this.#count[b]! || cost[a]! - cost[b]! || hops[a]! - hops[b]! ||
+      a - b) < 0;
   }
 
   /** The partition `from` gives `to`: one `to` owned before, else one `from` did not, else the first. */
@@ -528,5 +577,19 @@ class StickyState {
       for (const [m, partitions] of byMember) lists[m]!.push({ topic, partitions });
     }
     return new Map(this.#members.map((m, i) => [m.memberId, lists[i]!]));
+  }
+}
+
+/** Scratch arrays for chain searches, reused from one search to the next. */
+class ChainSearch {
+  readonly cost: Int32Array;
+  readonly hops: Int32Array;
+  readonly previous: Int32Array;
+  readonly done: Uint8Array;
+  constructor(members: number) {
+    this.cost = new Int32Array(members);
+    this.hops = new Int32Array(members);
+    this.previous = new Int32Array(members);
+    this.done = new Uint8Array(members);
   }
 }
