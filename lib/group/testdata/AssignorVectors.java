@@ -45,6 +45,7 @@ import org.apache.kafka.clients.consumer.StickyAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 
+@SuppressWarnings({"unchecked", "removal"})
 public final class AssignorVectors {
   private static final Random RNG = new Random(20260807L);
   // Names chosen so that sorting by UTF-16 code unit matters: case, digits, a dash, a non-ASCII one.
