@@ -12,7 +12,7 @@ import type {
   RebalanceProtocol,
   TopicPartitions,
 } from "./assignor.ts";
-import { assignSticky, type StickyMemberData } from "./sticky_assignor.ts";
+import { assignSticky, type StickyMemberData } from "./abstract_sticky_assignor.ts";
 
 /**
  * Java's `CooperativeStickyAssignor`. It computes the sticky assignment from each member's
