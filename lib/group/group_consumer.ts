@@ -54,6 +54,14 @@ export interface GroupConsumerOptions {
   onAssigned?: (partitions: readonly TopicPartitions[]) => void;
   /** Called with the partitions given up in each rebalance, after their offsets are committed. */
   onRevoked?: (partitions: readonly TopicPartitions[]) => void;
+  /**
+   * The group protocol: `classic` (JoinGroup/SyncGroup, client-side assignors) or `consumer`
+   * (KIP-848: ConsumerGroupHeartbeat, assignment computed by the broker). `consumer` falls back
+   * to `classic` when the coordinator does not offer it. @default {"classic"}
+   */
+  protocol?: "classic" | "consumer";
+  /** With the `consumer` protocol, the broker-side assignor (`uniform`, `range`). @default {the broker's} */
+  serverAssignor?: string;
   /** Options for fetching, as for {@linkcode Consumer}. */
   consumer?: ConsumerOptions;
   /** Leaves the group and closes when aborted. */
@@ -64,7 +72,14 @@ type Resolved =
   & Required<
     Omit<
       GroupConsumerOptions,
-      "topics" | "pattern" | "groupInstanceId" | "onAssigned" | "onRevoked" | "consumer" | "signal"
+      | "topics"
+      | "pattern"
+      | "groupInstanceId"
+      | "onAssigned"
+      | "onRevoked"
+      | "consumer"
+      | "signal"
+      | "serverAssignor"
     >
   >
   & Omit<
@@ -76,6 +91,7 @@ type Resolved =
     | "assignors"
     | "autoCommitIntervalMs"
     | "startOffset"
+    | "protocol"
   >;
 
 const MS = { type: "number", min: 0, max: 2 ** 31 - 1 } as const;
@@ -90,6 +106,8 @@ const SCHEMA: OptionSchema = {
   assignors: { type: "array", nonEmpty: true },
   autoCommitIntervalMs: MS,
   startOffset: { type: "string", oneOf: ["oldest", "newest"] },
+  protocol: { type: "string", oneOf: ["classic", "consumer"] },
+  serverAssignor: { type: "string", nonEmpty: true },
   onAssigned: { type: "function" },
   onRevoked: { type: "function" },
   consumer: { type: "object" },
@@ -150,6 +168,8 @@ export class GroupConsumer implements AsyncDisposable {
   #wake: (() => void) | undefined;
   #rejoinReason: string | null = null;
   #protocol: Assignor | undefined;
+  /** The protocol actually in use (after any fallback). */
+  #groupProtocol: "classic" | "consumer" = "classic";
 
   /**
    * Makes the member and starts joining.
@@ -165,6 +185,7 @@ export class GroupConsumer implements AsyncDisposable {
       assignors: [rangeAssignor(), cooperativeStickyAssignor()],
       autoCommitIntervalMs: 5000,
       startOffset: "newest",
+      protocol: "classic",
     } as Resolved);
     if (!o.topics?.length && !o.pattern) {
       throw new TypeError("Cannot join a group without a subscription: give topics or pattern");
@@ -197,9 +218,14 @@ export class GroupConsumer implements AsyncDisposable {
     return this.#memberId;
   }
 
-  /** The current generation, -1 before the first. */
+  /** The current generation (classic) or member epoch (consumer protocol); -1 before the first. */
   get generationId(): number {
     return this.#generationId;
+  }
+
+  /** The group protocol in use: `consumer` only when asked for and offered by the broker. */
+  get protocol(): "classic" | "consumer" {
+    return this.#groupProtocol;
   }
 
   /** The partitions this member owns now. */
@@ -321,6 +347,11 @@ export class GroupConsumer implements AsyncDisposable {
     const o = this.#o;
     try {
       if (o.pattern) await this.#client.refreshMetadata(null);
+      if (o.protocol === "consumer" && await this.#offers848()) {
+        this.#groupProtocol = "consumer";
+        await this.#run848();
+        return;
+      }
       while (!this.#closed) {
         try {
           await this.#joinAndSync();
@@ -577,6 +608,141 @@ export class GroupConsumer implements AsyncDisposable {
     }
   }
 
+  /** Whether the coordinator speaks ConsumerGroupHeartbeat (KIP-848). */
+  async #offers848(): Promise<boolean> {
+    const coordinator = await this.#client.coordinator(this.#o.groupId);
+    const conn = await this.#client.connection(coordinator);
+    return conn.versions.has(API_TABLE[68].info.key);
+  }
+
+  /**
+   * The KIP-848 member: one heartbeat at a time carries the subscription and what this member
+   * owns; the broker answers with the target assignment, which the member reconciles (commit
+   * and release what goes, claim what comes) and acknowledges at once in the next heartbeat.
+   */
+  async #run848(): Promise<void> {
+    const o = this.#o;
+    let epoch = 0;
+    let full = true;
+    let ack = false;
+    let interval = o.heartbeatIntervalMs;
+    while (!this.#closed) {
+      try {
+        const coordinator = await this.#client.coordinator(o.groupId);
+        const owned = await this.#ownedIds();
+        this.#stage.set("request in flight");
+        const res = await this.#client.request(coordinator, API_TABLE[68], {
+          groupId: o.groupId,
+          memberId: this.#memberId,
+          memberEpoch: epoch,
+          instanceId: o.groupInstanceId ?? null,
+          rackId: null,
+          rebalanceTimeoutMs: full ? o.rebalanceTimeoutMs : -1,
+          subscribedTopicNames: full ? this.#subscribedTopics() : null,
+          subscribedTopicRegex: null,
+          serverAssignor: full ? o.serverAssignor ?? null : null,
+          topicPartitions: epoch === 0 ? [] : full || ack ? owned : null,
+        }, { version: 0 });
+        this.#stage.add("heartbeats", 1);
+        if (res.errorCode !== 0) {
+          throw new KafkaError(res.errorCode, {
+            api: "ConsumerGroupHeartbeat",
+            detail: res.errorMessage,
+          });
+        }
+        if (res.memberId) this.#memberId = res.memberId;
+        // A success with a negative epoch would turn the next heartbeat into a leave: ignore it.
+        if (res.memberEpoch >= 0) epoch = res.memberEpoch;
+        this.#generationId = epoch;
+        this.#inGeneration = epoch > 0;
+        if (res.heartbeatIntervalMs > 0) interval = res.heartbeatIntervalMs;
+        full = false;
+        ack = false;
+        if (res.assignment) {
+          await this.#reconcile(res.assignment.topicPartitions);
+          ack = true; // tell the broker at once what this member now owns
+          continue;
+        }
+        this.#stage.counters.generation = epoch;
+        this.#stage.counters.partitions = this.#owned.size;
+        this.#stage.set("idle");
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, Math.min(interval, o.heartbeatIntervalMs));
+          this.#wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        this.#wake = undefined;
+      } catch (e) {
+        if (this.#closed) break;
+        const code = e instanceof KafkaError ? e.code : -1;
+        if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
+          // Fenced: the partitions are already someone else's; drop them without committing.
+          await this.#revoke([...this.#owned.keys()], false);
+          epoch = 0;
+          this.#memberId = "";
+          this.#inGeneration = false;
+        } else if (
+          code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE
+        ) {
+          this.#client.forgetCoordinator(o.groupId);
+        } else if (e instanceof KafkaError && !e.retriable) {
+          throw e;
+        }
+        full = true;
+        this.#stage.set("retrying");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    // Leave: -1, or -2 for a static member that expects to come back.
+    if (epoch > 0) {
+      await this.offsets.commit().catch(() => {});
+      this.#inGeneration = false;
+      const coordinator = await this.#client.coordinator(o.groupId).catch(() => -1);
+      if (coordinator >= 0) {
+        await this.#client.request(coordinator, API_TABLE[68], {
+          groupId: o.groupId,
+          memberId: this.#memberId,
+          memberEpoch: o.groupInstanceId ? -2 : -1,
+          instanceId: o.groupInstanceId ?? null,
+          topicPartitions: null,
+        }, { version: 0 }).catch(() => {});
+      }
+      this.#memberId = "";
+    }
+  }
+
+  /** Applies a KIP-848 assignment (topic ids): release what is gone, claim what is new. */
+  async #reconcile(target: readonly { topicId: string; partitions: number[] }[]): Promise<void> {
+    let names = this.#client.metadata.topics;
+    const idToName = () => new Map([...names.values()].map((t) => [t.topicId, t.name]));
+    let byId = idToName();
+    if (target.some((t) => !byId.has(t.topicId))) {
+      names = (await this.#client.refreshMetadata(null)).topics;
+      byId = idToName();
+    }
+    const wanted = new Set<string>();
+    for (const t of target) {
+      const name = byId.get(t.topicId);
+      if (name === undefined) continue; // not resolvable yet: claimed on a later heartbeat
+      for (const p of t.partitions) wanted.add(key(name, p));
+    }
+    const lost = [...this.#owned.keys()].filter((k) => !wanted.has(k));
+    const gained = [...wanted].filter((k) => !this.#owned.has(k));
+    await this.#revoke(lost, true);
+    await this.#claim(gained);
+  }
+
+  /** What this member owns, as KIP-848 heartbeats name it (topic ids). */
+  async #ownedIds(): Promise<{ topicId: string; partitions: number[] }[]> {
+    const topics = this.#client.metadata.topics;
+    return this.assignment().map((t) => ({
+      topicId: topics.get(t.topic)?.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA",
+      partitions: [...t.partitions],
+    }));
+  }
+
   async #shutdown(): Promise<void> {
     const o = this.#o;
     await this.offsets.commit().catch(() => {});
@@ -589,7 +755,10 @@ export class GroupConsumer implements AsyncDisposable {
       // already errored
     }
     // A static member does not leave: its restart within the session timeout keeps its place.
-    if (o.groupInstanceId === undefined && this.#memberId !== "") {
+    // (A KIP-848 member has already left in #run848.)
+    if (
+      o.groupInstanceId === undefined && this.#memberId !== "" && this.#groupProtocol === "classic"
+    ) {
       const coordinator = await this.#client.coordinator(o.groupId).catch(() => -1);
       if (coordinator >= 0) {
         await this.#client.request(coordinator, API_TABLE[13], {
