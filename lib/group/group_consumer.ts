@@ -629,7 +629,7 @@ export class GroupConsumer implements AsyncDisposable {
     while (!this.#closed) {
       try {
         const coordinator = await this.#client.coordinator(o.groupId);
-        const owned = await this.#ownedIds();
+        const owned = this.#ownedIds();
         this.#stage.set("request in flight");
         const res = await this.#client.request(coordinator, API_TABLE[68], {
           groupId: o.groupId,
@@ -735,7 +735,7 @@ export class GroupConsumer implements AsyncDisposable {
   }
 
   /** What this member owns, as KIP-848 heartbeats name it (topic ids). */
-  async #ownedIds(): Promise<{ topicId: string; partitions: number[] }[]> {
+  #ownedIds(): { topicId: string; partitions: number[] }[] {
     const topics = this.#client.metadata.topics;
     return this.assignment().map((t) => ({
       topicId: topics.get(t.topic)?.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA",
