@@ -4,88 +4,16 @@
 // static membership, slow handlers, cooperative rebalancing, and Kafka's own view of the group.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { Admin } from "../lib/admin/admin.ts";
 import { Client } from "../lib/client/client.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { run, uniqueTopic } from "./_tools.ts";
+import { Member, until } from "./group/_member.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 const PARTITIONS = 6;
-
-interface Event {
-  e: string;
-  t: number;
-  p?: number | number[];
-  f?: number;
-  l?: number;
-  n?: number;
-  g?: number;
-  m?: string;
-}
-
-/** One member process and what it printed. */
-class Member {
-  readonly events: Event[] = [];
-  readonly #child;
-  exited: Promise<number | null>;
-
-  constructor(args: string[]) {
-    const cmd = isBun ? `${ROOT}node_modules/.bin/bun` : `${ROOT}node_modules/.bin/deno`;
-    const pre = isBun ? [] : ["run", "-A"];
-    this.#child = spawn(cmd, [...pre, `${ROOT}tests/group/member.ts`, ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let buf = "";
-    this.#child.stdout.on("data", (c: Uint8Array) => {
-      buf += new TextDecoder().decode(c);
-      let i;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith("{")) this.events.push(JSON.parse(line));
-      }
-    });
-    this.#child.stderr.on("data", () => {});
-    this.exited = new Promise((r) => this.#child.once("exit", (code) => r(code)));
-  }
-
-  /** The partitions it owns now, from its assigned and revoked events. */
-  owned(): Set<number> {
-    const s = new Set<number>();
-    for (const ev of this.events) {
-      if (ev.e === "assigned") { for (const p of ev.p as number[]) s.add(p); }
-      if (ev.e === "revoked") { for (const p of ev.p as number[]) s.delete(p); }
-    }
-    return s;
-  }
-
-  /** Every offset it processed, per partition. */
-  processed(into: Map<number, Set<number>>): void {
-    for (const ev of this.events) {
-      if (ev.e !== "records") continue;
-      let s = into.get(ev.p as number);
-      if (s === undefined) into.set(ev.p as number, s = new Set());
-      for (let o = ev.f!; o <= ev.l!; o++) s.add(o);
-    }
-  }
-
-  kill(signal: "SIGKILL" | "SIGTERM"): void {
-    this.#child.kill(signal);
-  }
-}
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (!ok()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - start;
-}
 
 /** Whether the members' owned sets split all partitions, each to exactly one owner. */
 function exactlyOneOwner(members: Member[]): boolean {
