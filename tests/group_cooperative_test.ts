@@ -116,6 +116,7 @@ async function joinWhileProducing(assignor: "cooperative-sticky" | "range"): Pro
   const b = new Member(args);
   const all: Member[] = [a, b];
   const dead = () => all.map((m, i) => `member ${i} stderr: ${m.stderr}`).join("\n");
+  let producing = false;
   try {
     await until(
       "two members to split six partitions",
@@ -126,13 +127,16 @@ async function joinWhileProducing(assignor: "cooperative-sticky" | "range"): Pro
     await using producer = new Producer(client);
     const sends: Promise<DeliveryReport[]>[] = [];
     const ticks: number[] = [];
-    let producing = true;
+    producing = true;
     const ticker = (async () => {
       for (let i = 0; producing; i++) {
         ticks.push(Date.now());
-        sends.push(producer.send(
+        const sent = producer.send(
           Array.from({ length: PARTITIONS }, (_, p) => ({ topic, value: `${i}`, partition: p })),
-        ));
+        );
+        // Awaited below; handled here too so a run that fails early leaves no stray rejection.
+        sent.catch(() => {});
+        sends.push(sent);
         await new Promise((r) => setTimeout(r, TICK_MS));
       }
     })();
@@ -173,14 +177,12 @@ async function joinWhileProducing(assignor: "cooperative-sticky" | "range"): Pro
       for (const x of all) x.processed(m);
       return m;
     };
-    await until(
-      "every produced record to be processed",
-      () =>
-        [...producedAt].every(([p, offsets]) =>
-          [...offsets.keys()].every((o) => processed().get(p)?.has(o))
-        ),
-      30_000,
-    ).catch(() => {/* the caller's assertion says which are missing */});
+    await until("every produced record to be processed", () => {
+      const seen = processed();
+      return [...producedAt].every(([p, offsets]) =>
+        [...offsets.keys()].every((o) => seen.get(p)?.has(o))
+      );
+    }, 30_000).catch(() => {/* the caller's assertion says which are missing */});
     return {
       members: [a, b, c],
       before,
@@ -191,9 +193,20 @@ async function joinWhileProducing(assignor: "cooperative-sticky" | "range"): Pro
       processed: processed(),
     };
   } finally {
-    for (const m of all) m.kill("SIGTERM");
-    await Promise.all(all.map((m) => m.exited));
+    producing = false;
+    await Promise.all(all.map(stop));
   }
+}
+
+/** Closes a member cleanly, or kills it when it has not exited within 10 s. */
+async function stop(m: Member): Promise<void> {
+  m.kill("SIGTERM");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((r) => timer = setTimeout(r, 10_000));
+  await Promise.race([m.exited, late]);
+  clearTimeout(timer);
+  m.kill("SIGKILL");
+  await m.exited;
 }
 
 /** Per partition: its longest pause in the window, whether it moved, and its owners. */
@@ -262,29 +275,47 @@ test("a member joins under cooperative-sticky: only the partitions that move sto
     assert.deepEqual(
       revoked.filter((p) => m.owned().has(p)),
       [],
-      `member ${i} was revoked partitions it keeps (kept ${kept}, revoked ${revoked})`,
+      `member ${i} was revoked partitions it keeps (kept ${kept}, revoked ${revoked})\n${report}`,
     );
     assert.deepEqual(
       revoked,
       sorted([...run.before[i]!].filter((p) => !m.owned().has(p))),
-      `member ${i} was revoked exactly what it lost`,
+      `member ${i} was revoked exactly what it lost\n${report}`,
     );
-    assert.deepEqual(partitionsIn(m, "assigned", run.joinAt), [], `member ${i} gained nothing`);
+    assert.deepEqual(
+      partitionsIn(m, "assigned", run.joinAt),
+      [],
+      `member ${i} gained nothing\n${report}`,
+    );
   }
   // (b) What was revoked is exactly what the new member ends up with.
   const moved = sorted([
     ...partitionsIn(a, "revoked", run.joinAt),
     ...partitionsIn(b, "revoked", run.joinAt),
   ]);
-  assert.deepEqual(moved, sorted(c.owned()), "the revoked partitions went to the new member");
-  assert.deepEqual(sorted(partitionsIn(c, "assigned", 0)), moved, "assigned to it once each");
+  assert.deepEqual(
+    moved,
+    sorted(c.owned()),
+    `the revoked partitions went to the new member\n${report}`,
+  );
+  assert.deepEqual(
+    sorted(partitionsIn(c, "assigned", 0)),
+    moved,
+    `assigned to it once each\n${report}`,
+  );
   for (const m of [a, b]) {
     for (const p of moved) {
-      assert.deepEqual(deliveredAfterRevoke(m, p), [], `p${p} delivered after its revoke`);
+      assert.deepEqual(
+        deliveredAfterRevoke(m, p),
+        [],
+        `p${p} delivered after its revoke\n${report}`,
+      );
     }
   }
 
-  // (c) Kept partitions deliver throughout; only the moved ones pause.
+  // (c) Kept partitions deliver throughout; only the moved ones pause. A moved partition waits
+  // for the follow-up round, which starts only when every member has heard of it on its next
+  // heartbeat (every 500 ms here), so its pause is that long at least.
   const keptGaps = table.filter((r) => !r.moved).map((r) => r.gap.consumer);
   const movedGaps = table.filter((r) => r.moved).map((r) => r.gap.consumer);
   assert.equal(keptGaps.length, 4, report);
@@ -314,9 +345,74 @@ test("a member joins under range (eager): every member gives up everything", asy
       `member ${i} was revoked all it owned\n${report}`,
     );
     for (const p of run.before[i]!) {
-      assert.deepEqual(deliveredAfterRevoke(m, p), [], `p${p} delivered after its revoke`);
+      assert.deepEqual(
+        deliveredAfterRevoke(m, p),
+        [],
+        `p${p} delivered after its revoke\n${report}`,
+      );
     }
   }
   console.log(`range join:\n${report}`);
   assertComplete(run);
+});
+
+test("a pattern subscription gets every matching topic, and a matching topic created later", async () => {
+  await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList() });
+  const admin = new Admin(client);
+  const prefix = uniqueTopic("pat");
+  // `${prefix}x-…` shares the prefix but not the "-" the pattern asks for right after it.
+  const spec = { a: 3, b: 2, c: 2, decoy: 1 };
+  const name = (t: keyof typeof spec) => t === "decoy" ? `${prefix}x-decoy` : `${prefix}-${t}`;
+  await admin.createTopics(
+    (["a", "b", "decoy"] as const).map((t) => ({
+      name: name(t),
+      partitions: spec[t],
+      replicationFactor: 1,
+    })),
+  );
+  await using producer = new Producer(client);
+  const fill = (t: keyof typeof spec) =>
+    producer.send(
+      Array.from({ length: spec[t] }, (_, p) => ({ topic: name(t), value: "x", partition: p })),
+    );
+  await Promise.all([fill("a"), fill("b"), fill("decoy")]);
+  const partitionsOf = (...ts: (keyof typeof spec)[]) =>
+    ts.flatMap((t) => Array.from({ length: spec[t] }, (_, p) => `${name(t)}/${p}`)).sort();
+  const delivered = (m: Member) =>
+    [...new Set(m.events.filter((e) => e.e === "records").map((e) => `${e.topic}/${e.p}`))].sort();
+
+  const m = new Member([
+    ...["--brokers", brokerList(), "--group", uniqueTopic("g"), "--pattern", `^${prefix}-`],
+    ...["--assignor", "cooperative-sticky", "--metadata-max-age", "1000"],
+  ]);
+  const state = () =>
+    `owned ${[...m.ownedTopicPartitions()].sort()}; delivered ${delivered(m)}\n` +
+    m.events.filter((e) => e.e !== "records").map((e) => JSON.stringify(e)).join("\n") +
+    `\nstderr: ${m.stderr}`;
+  try {
+    await until(
+      "the member to own and read the two matching topics",
+      () => delivered(m).length === partitionsOf("a", "b").length,
+      60_000,
+    ).catch((e) => assert.fail(`${e.message}: ${state()}`));
+    assert.deepEqual([...m.ownedTopicPartitions()].sort(), partitionsOf("a", "b"), state());
+    assert.deepEqual(delivered(m), partitionsOf("a", "b"), state());
+
+    await admin.createTopics([{ name: name("c"), partitions: spec.c, replicationFactor: 1 }]);
+    await fill("c");
+    const took = await until(
+      "the topic created later to be assigned and read",
+      () => delivered(m).length === partitionsOf("a", "b", "c").length,
+      15_000,
+    ).catch((e) => assert.fail(`${e.message}: ${state()}`));
+    console.log(`the new topic was read ${took} ms after it was filled`);
+    assert.deepEqual([...m.ownedTopicPartitions()].sort(), partitionsOf("a", "b", "c"), state());
+    assert.deepEqual(delivered(m), partitionsOf("a", "b", "c"), "never the decoy");
+    assert.equal(m.events.filter((e) => e.e === "revoked").length, 0, "a new topic moves nothing");
+  } finally {
+    await stop(m);
+    await admin.deleteTopics(["a", "b", "c", "decoy"].map((t) => name(t as keyof typeof spec)))
+      .catch(() => {});
+  }
 });
