@@ -243,3 +243,23 @@ test("a topic's partitions merge into one stream, and the stage dump shows each 
   assert.deepEqual(fresh.stages(), []);
   assert.deepEqual(consumer.stages(), []);
 });
+
+test("a record larger than the fetch limits still arrives", async () => {
+  await using client = await connect();
+  const topic = await topicWith(client, 1);
+  await using producer = new Producer(client);
+  const big = "x".repeat(600_000);
+  await producer.send([{ topic, value: "small" }, { topic, value: big }, {
+    topic,
+    value: "after",
+  }]);
+  // Limits far below the big record: the broker still returns a first batch whole (KIP-74).
+  await using consumer = new Consumer(client, { maxPartitionBytes: 10_000, maxBytes: 20_000 });
+  const got: string[] = [];
+  for await (const r of consumer.partition(topic, 0).records()) {
+    got.push(text(r.value));
+    if (got.length === 3) break;
+  }
+  assert.deepEqual(got.map((v) => v.length), [5, 600_000, 5]);
+  assert.equal(got[1], big);
+});
