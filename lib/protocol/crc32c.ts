@@ -14,6 +14,9 @@
 
 /** The reflected Castagnoli polynomial 0x1EDC6F41. */
 const POLY = 0x82f63b78;
+// Word loads read the platform's byte order; every runtime kanal targets is little-endian, but
+// the byte-wise path stays for any that is not.
+const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Table k maps a byte to its CRC contribution k bytes further back: T0 is the classic table. */
 const TABLES: Int32Array = buildTables();
@@ -67,13 +70,28 @@ export function crc32c(bytes: Uint8Array, initial = 0): number {
   let crc = ~initial;
   let i = 0;
   const n = bytes.length;
-  const end8 = n - (n & 7);
-  while (i < end8) {
-    const a = crc ^
-      (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-    crc = T7[a & 0xff]! ^ T6[(a >>> 8) & 0xff]! ^ T5[(a >>> 16) & 0xff]! ^ T4[a >>> 24]! ^
-      T3[bytes[i + 4]!]! ^ T2[bytes[i + 5]!]! ^ T1[bytes[i + 6]!]! ^ T0[bytes[i + 7]!]!;
-    i += 8;
+  if (LITTLE_ENDIAN && n >= 64) {
+    // Bytes one at a time up to a 4-byte boundary, then two 32-bit loads per 8 bytes: a
+    // quarter of the loads of the byte-wise form.
+    while ((bytes.byteOffset + i) & 3) crc = T0[(crc ^ bytes[i++]!) & 0xff]! ^ (crc >>> 8);
+    const words = (n - i) >>> 3;
+    const u32 = new Int32Array(bytes.buffer, bytes.byteOffset + i, words * 2);
+    for (let w = 0; w < u32.length; w += 2) {
+      const a = crc ^ u32[w]!;
+      const b = u32[w + 1]!;
+      crc = T7[a & 0xff]! ^ T6[(a >>> 8) & 0xff]! ^ T5[(a >>> 16) & 0xff]! ^ T4[a >>> 24]! ^
+        T3[b & 0xff]! ^ T2[(b >>> 8) & 0xff]! ^ T1[(b >>> 16) & 0xff]! ^ T0[b >>> 24]!;
+    }
+    i += words * 8;
+  } else {
+    const end8 = n - (n & 7);
+    while (i < end8) {
+      const a = crc ^
+        (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+      crc = T7[a & 0xff]! ^ T6[(a >>> 8) & 0xff]! ^ T5[(a >>> 16) & 0xff]! ^ T4[a >>> 24]! ^
+        T3[bytes[i + 4]!]! ^ T2[bytes[i + 5]!]! ^ T1[bytes[i + 6]!]! ^ T0[bytes[i + 7]!]!;
+      i += 8;
+    }
   }
   while (i < n) crc = T0[(crc ^ bytes[i++]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
