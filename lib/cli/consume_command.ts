@@ -2,23 +2,25 @@
 // Web APIs only.
 /**
  * `kanal consume` (kcat's `-C`): a topic's records on standard output, formatted with kcat's
- * `-f` tokens, from where `-o` says, until the end (`-e`), a count (`-c`) or an interrupt.
+ * `-f` tokens, from where `-o` says, until the end (`-e`), a count (`-c`) or an interrupt; or,
+ * with `-G GROUP`, the records of the partitions a consumer group assigns (`group_consume.ts`).
  *
  * @module
  */
 
 import { Client, type ClientOptions } from "../client/client.ts";
 import { Consumer, TopicStream } from "../consumer/consumer.ts";
-import { type ConsumerOptions, resolveConsumerOptions } from "../consumer/consumer_options.ts";
+import type { ConsumerOptions } from "../consumer/consumer_options.ts";
 import type { PartitionConsumer } from "../consumer/partition_consumer.ts";
-import { ErrorCode } from "../protocol/error_codes.ts";
-import { KafkaError } from "../protocol/kafka_error.ts";
-import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { type FlagSpec, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { CLIENT_FLAGS, clientOptionsFromArgs } from "./client_options.ts";
 import type { CliIo, Command } from "./command.ts";
+import { consumerConfig, unknownOption } from "./consumer_config.ts";
+import { groupConsume, type GroupSettings } from "./group_consume.ts";
+import { EARLIEST, LATEST, listOffsets } from "./list_offsets.ts";
 import { parseDelimiter } from "./produce_command.ts";
 import { RecordFormatter } from "./record_formatter.ts";
+import { topicPartitions } from "./topic_partitions.ts";
 
 /**
  * A {@linkcode CliIo} that can also write bytes and tell when the user interrupts, as the
@@ -57,7 +59,7 @@ const OFFSET_RULE = "beginning, end, an offset N, -N (N before the end), s@TIMES
  * timestamp (ms since the epoch), and `e@TS` to stop at one. A start and an `e@` may both be
  * given (`-o s@… -o e@…`). With none, consumption starts at the beginning.
  *
- * @throws {UsageError} for anything else, `stored` (it needs a group), or two starts.
+ * @throws {UsageError} for anything else, `stored` (it needs a group: `-G`), or two starts.
  *
  * @example
  * ```ts
@@ -87,8 +89,8 @@ export function parseOffsetFlags(values: readonly string[]): ConsumeRange {
     else if (v === "end" || v === "newest") start = { kind: "newest" };
     else if (v === "stored") {
       throw new UsageError(
-        "Cannot start at the stored offset as that needs a consumer group, " +
-          "and group consumption (-G) is not supported yet: use beginning, end, N, -N or s@TS",
+        "Cannot start at the stored offset as that needs a consumer group: " +
+          "consume with -G GROUP, or use beginning, end, N, -N or s@TS",
       );
     } else if (v.startsWith("s@")) {
       start = { kind: "timestamp", timestamp: wholeNumber(v.slice(2), raw) };
@@ -115,77 +117,51 @@ function twice(raw: string): UsageError {
   );
 }
 
-type Kind = "number" | "boolean" | "kbytes" | "isolation" | "reset";
-
-// The consumer options -X sets, by kanal's name, and how to read their values.
-const CONSUMER_KINDS: Readonly<Record<string, Kind>> = {
-  maxWaitMs: "number",
-  minBytes: "number",
-  maxBytes: "number",
-  maxPartitionBytes: "number",
-  partitionBufferBytes: "number",
-  isolationLevel: "isolation",
-  checkCrc: "boolean",
-  maxDecompressedBytes: "number",
-  offsetOutOfRange: "reset",
-  retryBackoffMs: "number",
-  fetchSessions: "boolean",
-};
-
-// librdkafka's (kcat's) and Java's names for them. A name that maps to a pair converts its
-// value first (librdkafka counts its queue in kilobytes).
-const CONSUMER_NAMES: Readonly<Record<string, string | readonly [string, Kind]>> = {
-  "fetch.wait.max.ms": "maxWaitMs",
-  "fetch.max.wait.ms": "maxWaitMs",
-  "fetch.min.bytes": "minBytes",
-  "fetch.max.bytes": "maxBytes",
-  "max.partition.fetch.bytes": "maxPartitionBytes",
-  "fetch.message.max.bytes": "maxPartitionBytes",
-  "queued.max.messages.kbytes": ["partitionBufferBytes", "kbytes"],
-  "isolation.level": "isolationLevel",
-  "check.crcs": "checkCrc",
-  "auto.offset.reset": "offsetOutOfRange",
-  "topic.auto.offset.reset": "offsetOutOfRange",
-  "retry.backoff.ms": "retryBackoffMs",
-  "fetch.error.backoff.ms": "retryBackoffMs",
-};
-
-// Options both the client and the consumer have: -X by a Java or kcat name sets both.
-const SHARED: ReadonlySet<string> = new Set(["retry.backoff.ms", "retryBackoffMs"]);
-
 /** What {@linkcode consumeOptionsFromArgs} reads from the command line. */
 export interface ConsumeSettings {
   /** For `Client.connect`. */
   readonly client: ClientOptions;
   /** For the `Consumer`. */
   readonly consumer: ConsumerOptions;
-  /** The topic. */
-  readonly topic: string;
+  /**
+   * The topic (`-t`); with `-G`, the group's subscription: `-t` and the arguments after the
+   * flags, where a name that starts with `^` is a regular expression.
+   */
+  readonly topics: readonly string[];
   /** The one partition to read (`-p`); absent: all of them. */
   readonly partition?: number;
-  /** Where to start and stop (`-o`). */
+  /** Where to start and stop (`-o`); with `-G`, where a partition with no committed offset starts. */
   readonly range: ConsumeRange;
-  /** Exit once every partition is read up to its end as of the start (`-e`). */
+  /**
+   * Exit once every partition is read up to its end as of the start (`-e`); with `-G`, every
+   * assigned partition to its end as of its assignment.
+   */
   readonly exitAtEnd: boolean;
   /** Exit after this many records (`-c`). */
   readonly count?: number;
   /** How records are printed (`-f`, or `-K`, `-D` and `-Z`). */
   readonly formatter: RecordFormatter;
+  /** Consume as a member of this group (`-G`), with its options. */
+  readonly group?: GroupSettings;
 }
 
 /**
- * Reads `kanal consume`'s flags: `-t`, `-p`, `-o`, `-e`, `-c`, `-f`, `-K`, `-D`, `-Z`, and `-X`
- * for both the client (see `clientOptionsFromArgs`) and the consumer. Consumer options take
- * kanal's names (`maxWaitMs`) or kcat's and Java's (`fetch.wait.max.ms`, `fetch.max.wait.ms`,
- * `fetch.min.bytes`, `fetch.max.bytes`, `max.partition.fetch.bytes`, `isolation.level`,
- * `check.crcs`, `auto.offset.reset`, `queued.max.messages.kbytes`, …).
+ * Reads `kanal consume`'s flags: `-t`, `-p`, `-o`, `-e`, `-c`, `-f`, `-K`, `-D`, `-Z`, `-G`, `-q`,
+ * and `-X` for the client (see `clientOptionsFromArgs`), the consumer and, with `-G`, the group
+ * (see `consumerConfig` for the names each takes).
  *
- * Two defaults follow kcat rather than kanal's library: an offset out of range (`-o 1000` on a
- * shorter partition) restarts at the end (`auto.offset.reset=largest`), and asking for the
- * topic's metadata does not create it.
+ * Without `-G`, two defaults follow kcat rather than kanal's library: an offset out of range
+ * (`-o 1000` on a shorter partition) restarts at the end (`auto.offset.reset=largest`), and
+ * asking for the topic's metadata does not create it.
  *
- * @throws {UsageError} for a missing topic, `-G`, a bad partition, offset, count or format, or a
- * consumer option whose value is of the wrong kind.
+ * With `-G GROUP` the topics are the arguments after the flags, as kcat takes them (and `-t`).
+ * A partition resumes at the group's committed offset; one with none starts where `-o beginning`
+ * or `-o end` says (`-o stored`, the default, leaves it to `-X auto.offset.reset`, else the end,
+ * as in kcat), and an offset out of range restarts there too. `-p` and other `-o` forms are
+ * refused: the group assigns the partitions, and where they resume.
+ *
+ * @throws {UsageError} for a missing topic, a bad partition, offset, count or format, a consumer
+ * or group option whose value is of the wrong kind, or flags that `-G` cannot honour.
  *
  * @example kcat's and Java's names
  * ```ts
@@ -205,38 +181,65 @@ export interface ConsumeSettings {
  * });
  * assert.deepEqual(s.range, { start: { kind: "tail", count: 10 } });
  * assert.equal(s.exitAtEnd, true);
+ * assert.equal(s.group, undefined);
+ * ```
+ *
+ * @example kcat's -G: a group and its topics
+ * ```ts
+ * import { parseArgs } from "./args.ts";
+ * import { consumeCommand, consumeOptionsFromArgs } from "./consume_command.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const args = parseArgs(
+ *   ["-b", "b1:9092", "-G", "billing", "-o", "beginning", "-X", "session.timeout.ms=10000",
+ *     "orders", "refunds"],
+ *   consumeCommand.flags,
+ * );
+ * const s = consumeOptionsFromArgs(args);
+ * assert.deepEqual(s.topics, ["orders", "refunds"]);
+ * assert.equal(s.group?.groupId, "billing");
+ * assert.equal(s.group?.startOffset, "oldest");
+ * assert.deepEqual(s.group?.config, { sessionTimeoutMs: 10000 });
  * ```
  */
 export function consumeOptionsFromArgs(args: ParsedArgs): ConsumeSettings {
-  if (args.has("group")) {
-    throw new UsageError(
-      "Cannot consume as a group member (-G) as consumer groups are not supported yet: " +
-        "use -t TOPIC [-p PARTITION] to read partitions directly",
-    );
+  const groupId = args.get("group");
+  const grouped = groupId !== undefined;
+  const topics = [...args.all("topic"), ...(grouped ? args.positionals : [])];
+  if (!grouped) {
+    const extra = args.positionals[0];
+    if (extra !== undefined) {
+      throw new UsageError(
+        `Cannot read "${extra}" as consume takes no arguments without -G: name the topic with -t`,
+      );
+    }
+    if (topics.length === 0 || topics[0] === "") {
+      throw new UsageError("Cannot consume as no topic is given: use -t TOPIC");
+    }
+  } else {
+    if (groupId.trim() === "") {
+      throw new UsageError("Cannot consume as a group member as -G names no group");
+    }
+    if (topics.length === 0 || topics.includes("")) {
+      throw new UsageError(
+        `Cannot consume as a member of group ${groupId} as no topic is given: name the topics ` +
+          `after the flags, as kcat does (kanal consume -G ${groupId} -b BROKERS TOPIC...), or with -t`,
+      );
+    }
+    if (args.has("partition")) {
+      throw new UsageError(
+        "Cannot use -p with -G as the group assigns the partitions: leave -p out, " +
+          "or read a partition directly without -G",
+      );
+    }
   }
-  const topic = args.get("topic");
-  if (topic === undefined || topic === "") {
-    throw new UsageError("Cannot consume as no topic is given: use -t TOPIC");
-  }
-  const consumer: Record<string, unknown> = { offsetOutOfRange: "newest" };
+  const config = consumerConfig(args.all("config"), grouped);
   const clientArgv: string[] = [];
   for (const flag of ["brokers", "timeout"]) {
     const v = args.get(flag);
     if (v !== undefined) clientArgv.push(`--${flag}`, v);
   }
-  for (const pair of args.all("config")) {
-    const eq = pair.indexOf("=");
-    const key = eq <= 0 ? "" : pair.slice(0, eq).trim();
-    const mapped = CONSUMER_NAMES[key] ?? (CONSUMER_KINDS[key] !== undefined ? key : undefined);
-    if (mapped === undefined) {
-      // The client's options, or a name nobody knows, which Client.connect refuses by name.
-      clientArgv.push("--config", pair);
-      continue;
-    }
-    const [name, kind] = typeof mapped === "string" ? [mapped, CONSUMER_KINDS[mapped]!] : mapped;
-    consumer[name] = consumerValue(key, kind, pair.slice(eq + 1));
-    if (SHARED.has(key)) clientArgv.push("--config", pair);
-  }
+  for (const pair of config.client) clientArgv.push("--config", pair);
   // A consumer that asks for a topic's metadata should not create the topic, as kcat's does not.
   const client = {
     allowAutoTopicCreation: false,
@@ -252,17 +255,57 @@ export function consumeOptionsFromArgs(args: ParsedArgs): ConsumeSettings {
       { nullText },
     );
   const count = countArg(args.get("count"));
+  const common = { client, topics, exitAtEnd: args.has("exit"), formatter };
+  if (grouped) {
+    // -o beginning|end is kcat's auto.offset.reset: where a partition with no committed offset
+    // starts, and where one out of range restarts.
+    const startOffset = groupStart(args.all("offset")) ?? config.group.startOffset ?? "newest";
+    return {
+      ...common,
+      consumer: { ...config.consumer, offsetOutOfRange: startOffset },
+      range: { start: { kind: startOffset } },
+      ...(count !== undefined ? { count } : {}),
+      group: {
+        groupId,
+        startOffset,
+        config: withoutStart(config.group),
+        quiet: args.has("quiet"),
+      },
+    };
+  }
   const partition = partitionArg(args.get("partition"));
   return {
-    client,
-    consumer: consumer as ConsumerOptions,
-    topic,
+    ...common,
+    consumer: { offsetOutOfRange: "newest", ...config.consumer },
     ...(partition !== undefined ? { partition } : {}),
     range: parseOffsetFlags(args.all("offset")),
-    exitAtEnd: args.has("exit"),
     ...(count !== undefined ? { count } : {}),
-    formatter,
   };
+}
+
+function withoutStart(config: GroupSettings["config"]): GroupSettings["config"] {
+  const { startOffset: _, ...rest } = config;
+  return rest;
+}
+
+/** `-o` with `-G`: where a partition with no committed offset starts; undefined for `stored`. */
+function groupStart(values: readonly string[]): "oldest" | "newest" | undefined {
+  let start: "oldest" | "newest" | undefined;
+  let seen = false;
+  for (const raw of values) {
+    const v = raw.trim();
+    if (seen) throw twice(raw);
+    seen = true;
+    if (v === "beginning" || v === "oldest") start = "oldest";
+    else if (v === "end" || v === "newest") start = "newest";
+    else if (v !== "stored") {
+      throw new UsageError(
+        `Cannot use -o ${raw} with -G as a group member resumes where the group committed: ` +
+          "use beginning or end (for partitions with no committed offset), or stored",
+      );
+    }
+  }
+  return start;
 }
 
 function delimiterArg(raw: string | undefined): Uint8Array {
@@ -294,157 +337,6 @@ function partitionArg(raw: string | undefined): number | undefined {
   return n === -1 ? undefined : n;
 }
 
-function consumerValue(key: string, kind: Kind, raw: string): unknown {
-  const shown = `-X ${key}`;
-  switch (kind) {
-    case "isolation":
-      if (raw === "read_committed" || raw === "read_uncommitted") return raw;
-      throw new UsageError(
-        `Cannot use ${shown} as it must be read_committed or read_uncommitted: ` +
-          `current value is "${raw}"`,
-      );
-    case "reset":
-      switch (raw) {
-        case "oldest":
-        case "earliest":
-        case "smallest":
-        case "beginning":
-          return "oldest";
-        case "newest":
-        case "latest":
-        case "largest":
-        case "end":
-          return "newest";
-        case "error":
-        case "none":
-          return "error";
-      }
-      throw new UsageError(
-        `Cannot use ${shown} as it must be earliest (oldest, smallest), latest (newest, ` +
-          `largest) or error (none): current value is "${raw}"`,
-      );
-    case "boolean":
-      if (raw === "true") return true;
-      if (raw === "false") return false;
-      throw new UsageError(
-        `Cannot use ${shown} as it must be true or false: current value is "${raw}"`,
-      );
-    case "number":
-    case "kbytes": {
-      const n = Number(raw);
-      if (raw.trim() === "" || Number.isNaN(n)) {
-        throw new UsageError(
-          `Cannot use ${shown} as it must be a number: current value is "${raw}"`,
-        );
-      }
-      return kind === "kbytes" ? n * 1024 : n;
-    }
-  }
-}
-
-/**
- * An -X name the client does not know was not a consumer option either: say so, with the
- * nearest name of either, instead of the client's message, which lists only its own.
- */
-function unknownOption(e: unknown): unknown {
-  const m = e instanceof TypeError ? /^Unknown Client option "(.*?)"/.exec(e.message) : null;
-  if (m === null) return e;
-  const key = m[1]!;
-  // kcat's and Java's names first: "fetch.wait.max" is most likely "fetch.wait.max.ms".
-  let near = Object.keys(CONSUMER_NAMES).find((n) => n.startsWith(key) || key.startsWith(n)) ??
-    /did you mean "(.*?)"/.exec(e instanceof Error ? e.message : "")?.[1];
-  try {
-    resolveConsumerOptions({ [key]: undefined } as ConsumerOptions);
-  } catch (ce) {
-    near ??= /did you mean "(.*?)"/.exec(ce instanceof Error ? ce.message : "")?.[1];
-  }
-  return new UsageError(
-    `Cannot use -X ${key} as it is neither a client nor a consumer option` +
-      (near !== undefined ? `: did you mean "${near}"?` : ""),
-    { cause: e },
-  );
-}
-
-// ListOffsets' special timestamps.
-const LATEST = -1n;
-const EARLIEST = -2n;
-
-/**
- * Asks each partition's leader for the offset at `timestamp` (`LATEST`, `EARLIEST` or ms), one
- * request per leader; retries what a moved leader or a slow broker refused, within the client's
- * request timeout. A timestamp with no record at or after it answers -1.
- */
-async function listOffsets(
-  client: Client,
-  topic: string,
-  partitions: readonly number[],
-  timestamp: bigint,
-  isolationLevel: number,
-): Promise<Map<number, number>> {
-  const found = new Map<number, number>();
-  let pending = [...partitions];
-  const deadline = Date.now() + client.options.requestTimeoutMs;
-  let lastError: unknown;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) {
-      if (Date.now() >= deadline) throw lastError;
-      await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
-      await client.refreshMetadata([topic]).catch(() => {});
-    }
-    const byLeader = new Map<number, number[]>();
-    const retry: number[] = [];
-    for (const p of pending) {
-      try {
-        const leader = (await client.leaderFor(topic, p)).nodeId;
-        let list = byLeader.get(leader);
-        if (list === undefined) byLeader.set(leader, list = []);
-        list.push(p);
-      } catch (e) {
-        if (!(e instanceof KafkaError && e.retriable)) throw e;
-        lastError = e;
-        retry.push(p);
-      }
-    }
-    await Promise.all([...byLeader].map(async ([leader, ps]) => {
-      try {
-        const res = await client.request(leader, API_TABLE[2], {
-          replicaId: -1,
-          isolationLevel,
-          topics: [{
-            name: topic,
-            partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp })),
-          }],
-        }, { kind: "fetch" });
-        const answered = new Set<number>();
-        for (const p of res.topics.find((t) => t.name === topic)?.partitions ?? []) {
-          answered.add(p.partitionIndex);
-          if (p.errorCode === 0) {
-            found.set(p.partitionIndex, Number(p.offset ?? -1n));
-            continue;
-          }
-          const err = new KafkaError(p.errorCode, {
-            api: "ListOffsets",
-            broker: leader,
-            topic,
-            partition: p.partitionIndex,
-          });
-          if (!err.retriable) throw err;
-          client.onPartitionError(p.errorCode, topic);
-          lastError = err;
-          retry.push(p.partitionIndex);
-        }
-        for (const p of ps) if (!answered.has(p)) retry.push(p);
-      } catch (e) {
-        if (!(e instanceof KafkaError && e.retriable)) throw e;
-        lastError = e;
-        retry.push(...ps);
-      }
-    }));
-    pending = retry;
-  }
-  return found;
-}
-
 /** One partition being read, and where it ends. */
 interface PartitionState {
   readonly consumer: PartitionConsumer;
@@ -464,12 +356,18 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
     f.name === "config"
       ? {
         ...f,
-        description: "Client or consumer option, kanal's name or kcat's/Java's " +
-          "(fetch.wait.max.ms, fetch.max.bytes, isolation.level, auto.offset.reset, …)",
+        description: "Client, consumer or (with -G) group option, kanal's name or kcat's/Java's " +
+          "(fetch.wait.max.ms, isolation.level, auto.offset.reset, session.timeout.ms, " +
+          "partition.assignment.strategy, enable.auto.commit, …)",
       }
       : f
   ),
-  { name: "topic", short: "t", value: "TOPIC", description: "The topic to consume" },
+  {
+    name: "topic",
+    short: "t",
+    value: "TOPIC",
+    description: "The topic to consume (with -G, topics may also follow the flags)",
+  },
   {
     name: "partition",
     short: "p",
@@ -482,12 +380,14 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
     value: "OFFSET",
     repeatable: true,
     description: "Start at beginning (default), end, offset N, -N (N before the end) or " +
-      "s@TIMESTAMP_MS; e@TIMESTAMP_MS stops there",
+      "s@TIMESTAMP_MS; e@TIMESTAMP_MS stops there. With -G: beginning or end, for partitions " +
+      "the group has no offset for (default: end)",
   },
   {
     name: "exit",
     short: "e",
-    description: "Exit once every partition is read to its end (as it was at the start)",
+    description: "Exit once every partition is read to its end (as it was at the start; " +
+      "with -G, at its assignment)",
   },
   { name: "count", short: "c", value: "COUNT", description: "Exit after COUNT records" },
   {
@@ -509,8 +409,18 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
     description: "Without -f: end each record with DELIM; default \\n",
   },
   { name: "null", short: "Z", description: 'Print null (and empty) keys and values as "NULL"' },
-  { name: "group", short: "G", value: "GROUP", description: "Not supported yet" },
-  { name: "quiet", short: "q", description: "Accepted for kcat's habit; kanal is quiet anyway" },
+  {
+    name: "group",
+    short: "G",
+    value: "GROUP",
+    description: "Consume as a member of GROUP the topics named after the flags, committing " +
+      "each record once printed",
+  },
+  {
+    name: "quiet",
+    short: "q",
+    description: "With -G: no rebalance lines on stderr (kanal is otherwise quiet anyway)",
+  },
   {
     name: "unbuffered",
     short: "u",
@@ -520,7 +430,8 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
 
 /**
  * `kanal consume -b BROKERS -t TOPIC [-p PARTITION] [-o OFFSET] [-e] [-c COUNT] [-f FORMAT]`,
- * also `kanal -C …`: prints records as kcat's `-C` does, one write per fetched chunk.
+ * also `kanal -C …`: prints records as kcat's `-C` does, one write per fetched chunk. With
+ * `-G GROUP TOPIC…` it consumes as a member of the group instead (see `groupConsume`).
  *
  * `-o` takes `beginning`, `end`, `N`, `-N` (N records before the end: the start is the larger of
  * the partition's oldest offset and its end minus N) or `s@TIMESTAMP`, resolved for all
@@ -541,17 +452,11 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
 export const consumeCommand: Command = {
   name: "consume",
   alias: "C",
-  summary: "Print a topic's records (kcat -C)",
-  usage: "kanal consume -b BROKERS -t TOPIC [-p PARTITION] [-o OFFSET] [-e] [-c COUNT] " +
-    "[-f FORMAT] [-K DELIM] [-D DELIM] [-Z] [-X KEY=VALUE]...",
+  summary: "Print a topic's records (kcat -C), alone or as a group member (-G)",
+  usage: "kanal consume -b BROKERS {-t TOPIC [-p PARTITION] | -G GROUP [-q] TOPIC...} " +
+    "[-o OFFSET] [-e] [-c COUNT] [-f FORMAT] [-K DELIM] [-D DELIM] [-Z] [-X KEY=VALUE]...",
   flags: CONSUME_FLAGS,
   async run(args, io) {
-    const extra = args.positionals[0];
-    if (extra !== undefined) {
-      throw new UsageError(
-        `Cannot read "${extra}" as consume takes no arguments: name the topic with -t`,
-      );
-    }
     const s = consumeOptionsFromArgs(args);
     const cio = io as ConsumeIo;
     const interrupted = cio.interrupted?.call(io);
@@ -564,6 +469,9 @@ export const consumeCommand: Command = {
       };
     if (interrupted?.aborted) return 0;
     try {
+      if (s.group !== undefined) {
+        return await groupConsume({ ...s, group: s.group }, write, io.stderr.bind(io), interrupted);
+      }
       return await consume(s, write, interrupted);
     } catch (e) {
       // An interrupt closes the client under whatever was waiting on it: not a failure.
@@ -590,11 +498,12 @@ async function consume(
     // Made before any request, so bad options fail first.
     const consumer = new Consumer(client, s.consumer);
     try {
-      const partitions = await topicPartitions(client, s.topic, s.partition);
+      const topic = s.topics[0]!;
+      const partitions = await topicPartitions(client, topic, s.partition);
       const isolation = s.consumer.isolationLevel === "read_committed" ? 1 : 0;
-      const starts = await startOffsets(client, s.topic, partitions, s.range.start, isolation);
+      const starts = await startOffsets(client, topic, partitions, s.range.start, isolation);
       const ends = s.exitAtEnd
-        ? await listOffsets(client, s.topic, partitions, LATEST, isolation)
+        ? await listOffsets(client, topic, partitions, LATEST, isolation)
         : undefined;
       const states = new Map<number, PartitionState>();
       for (const p of partitions) {
@@ -603,7 +512,7 @@ async function consume(
         // Nothing to read before the end: -e is done with it before it starts.
         if (start >= end) continue;
         states.set(p, {
-          consumer: consumer.partition(s.topic, p, { offset: start }),
+          consumer: consumer.partition(topic, p, { offset: start }),
           end,
           atEnd: false,
           stopped: false,
@@ -663,34 +572,6 @@ async function consume(
   } finally {
     clearInterval(timer);
     await client.close();
-  }
-}
-
-/** The partitions to read: every one of `topic`, or `only`, once the topic is known to exist. */
-async function topicPartitions(
-  client: Client,
-  topic: string,
-  only: number | undefined,
-): Promise<number[]> {
-  const deadline = Date.now() + client.options.requestTimeoutMs;
-  for (;;) {
-    const t = (await client.refreshMetadata([topic])).topics.get(topic);
-    const code = t === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : t.errorCode;
-    if (code === 0 && t !== undefined && t.partitions.length > 0) {
-      const all = t.partitions.map((p) => p.partition).sort((a, b) => a - b);
-      if (only === undefined) return all;
-      if (all.includes(only)) return [only];
-      throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic }, {
-        message: `Cannot consume partition ${only} as the topic has partitions 0..${
-          all.length - 1
-        }`,
-      });
-    }
-    // A topic that does not exist is an answer; a leader being elected is worth a wait.
-    const err = new KafkaError(code || ErrorCode.LEADER_NOT_AVAILABLE, { topic });
-    if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || !err.retriable) throw err;
-    if (Date.now() >= deadline) throw err;
-    await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
   }
 }
 

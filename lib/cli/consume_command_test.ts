@@ -104,11 +104,7 @@ test("-X sets consumer options by kanal's, kcat's and Java's names", () => {
   });
 });
 
-test("consume refuses -G, a missing topic, bad -p and -c, and reads -p -1 as every partition", () => {
-  assert.throws(() => settings(["-t", "t", "-G", "group"]), {
-    name: "UsageError",
-    message: /consumer groups are not supported yet/,
-  });
+test("consume refuses a missing topic, bad -p and -c, and reads -p -1 as every partition", () => {
   assert.throws(() => settings([]), { message: /no topic is given/ });
   assert.throws(() => settings(["-t", "t", "-p", "x"]), { message: /partition number/ });
   assert.throws(() => settings(["-t", "t", "-c", "0"]), { message: /from 1/ });
@@ -116,6 +112,117 @@ test("consume refuses -G, a missing topic, bad -p and -c, and reads -p -1 as eve
   assert.equal(settings(["-t", "t", "-p", "-1"]).partition, undefined);
   assert.equal(settings(["-t", "t", "-p", "2", "-c", "5"]).partition, 2);
   assert.equal(settings(["-t", "t", "-c", "5"]).count, 5);
+  assert.deepEqual(settings(["-t", "t"]).topics, ["t"]);
+  assert.throws(() => settings(["-t", "t", "extra"]), { message: /no arguments without -G/ });
+});
+
+test("-G takes kcat's topics after the flags, and -t, and starts new partitions at the end", () => {
+  const s = settings(["-G", "billing", "-f", "%s\\n", "orders", "refunds"]);
+  assert.deepEqual(s.topics, ["orders", "refunds"]);
+  assert.deepEqual(s.group, {
+    groupId: "billing",
+    startOffset: "newest",
+    config: {},
+    quiet: false,
+  });
+  // An offset out of range restarts where a partition with no commit starts, as in kcat.
+  assert.deepEqual(s.consumer, { offsetOutOfRange: "newest" });
+  assert.deepEqual(s.range, { start: { kind: "newest" } });
+  assert.equal(s.exitAtEnd, false);
+  const t = settings(["-G", "billing", "-t", "orders", "refunds", "-e", "-c", "7", "-q"]);
+  assert.deepEqual(t.topics, ["orders", "refunds"]);
+  assert.equal(t.exitAtEnd, true);
+  assert.equal(t.count, 7);
+  assert.equal(t.group?.quiet, true);
+  assert.deepEqual(settings(["-G", "g", "-t", "orders"]).topics, ["orders"]);
+});
+
+test("-G's -o beginning|end wins over -X auto.offset.reset, and stored leaves it be", () => {
+  const start = (argv: string[]) => {
+    const s = settings(["-G", "g", "t", ...argv]);
+    assert.equal(s.consumer.offsetOutOfRange, s.group?.startOffset, argv.join(" "));
+    assert.equal(s.group?.config.startOffset, undefined, "given once, as startOffset");
+    return s.group?.startOffset;
+  };
+  assert.equal(start(["-o", "beginning"]), "oldest");
+  assert.equal(start(["-o", "end"]), "newest");
+  assert.equal(start(["-o", "stored"]), "newest");
+  assert.equal(start(["-X", "auto.offset.reset=earliest"]), "oldest");
+  assert.equal(start(["-X", "auto.offset.reset=earliest", "-o", "stored"]), "oldest");
+  assert.equal(start(["-X", "auto.offset.reset=earliest", "-o", "end"]), "newest");
+  assert.equal(start(["-X", "auto.offset.reset=latest", "-o", "beginning"]), "oldest");
+  for (const bad of ["5", "-5", "s@1000", "e@1000", "later"]) {
+    assert.throws(() => settings(["-G", "g", "t", "-o", bad]), {
+      name: "UsageError",
+      message: /resumes where the group committed/,
+    }, bad);
+  }
+  assert.throws(() => settings(["-G", "g", "t", "-o", "end", "-o", "beginning"]), {
+    message: /one too many/,
+  });
+  assert.throws(() => settings(["-G", "g", "t", "-X", "auto.offset.reset=none"]), {
+    name: "UsageError",
+    message: /needs a place to start/,
+  });
+});
+
+test("-G refuses no topics, no group name and -p; group options need -G", () => {
+  assert.throws(() => settings(["-G", "billing"]), {
+    name: "UsageError",
+    message: /member of group billing as no topic is given/,
+  });
+  assert.throws(() => settings(["-G", "", "t"]), { message: /names no group/ });
+  assert.throws(() => settings(["-G", "g", "t", "-p", "0"]), {
+    message: /Cannot use -p with -G as the group assigns the partitions/,
+  });
+  assert.throws(() => settings(["-t", "t", "-X", "session.timeout.ms=6000"]), {
+    name: "UsageError",
+    message: /needs a consumer group: consume with -G GROUP/,
+  });
+});
+
+test("-G passes -X group options by Java's, librdkafka's and kanal's names", () => {
+  const s = settings([
+    ...["-G", "g", "orders"],
+    ...["-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"],
+    ...["-X", "max.poll.interval.ms=20000", "-X", "group.instance.id=host-1"],
+    ...["-X", "auto.commit.interval.ms=100", "-X", "enable.auto.commit=false"],
+    ...["-X", "partition.assignment.strategy=cooperative-sticky"],
+    ...["-X", "group.protocol=consumer", "-X", "group.remote.assignor=uniform"],
+    ...["-X", "fetch.wait.max.ms=50", "-X", "client.id=cli"],
+  ]);
+  const { assignors, ...config } = s.group!.config;
+  assert.deepEqual(config, {
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 500,
+    rebalanceTimeoutMs: 20000,
+    groupInstanceId: "host-1",
+    autoCommitIntervalMs: 100,
+    commit: false,
+    protocol: "consumer",
+    serverAssignor: "uniform",
+  });
+  assert.deepEqual(assignors?.map((a) => a.name), ["cooperative-sticky"]);
+  assert.equal(s.consumer.maxWaitMs, 50);
+  assert.equal(s.client.clientId, "cli");
+  const kanal = settings(["-G", "g", "t", "-X", "sessionTimeoutMs=7000", "-X", "commit=true"]);
+  assert.deepEqual(kanal.group?.config, { sessionTimeoutMs: 7000, commit: true });
+  const java = settings([
+    ...["-G", "g", "t", "-X"],
+    "partition.assignment.strategy=org.apache.kafka.clients.consumer.RoundRobinAssignor, range",
+  ]);
+  assert.deepEqual(java.group?.config.assignors?.map((a) => a.name), ["roundrobin", "range"]);
+  for (
+    const [pair, message] of [
+      ["partition.assignment.strategy=fair", /range, roundrobin, sticky or cooperative-sticky/],
+      ["group.protocol=new", /classic or consumer/],
+      ["enable.auto.commit=yes", /true or false/],
+      ["session.timeout.ms=soon", /must be a number/],
+      ["group.instance.id=", /must not be empty/],
+    ] as const
+  ) {
+    assert.throws(() => settings(["-G", "g", "t", "-X", pair]), { name: "UsageError", message });
+  }
 });
 
 test("-D '' runs records together, as kcat allows when consuming", () => {
@@ -159,6 +266,22 @@ test("kanal consume exits 2 on a bad -o or an unknown -X, before reaching any br
     2,
   );
   assert.match(io3.err, /consume takes no arguments/);
+  const io4 = captureIo();
+  assert.equal(await runCli(["consume", "-b", "127.0.0.1:1", "-G", "g"], [consumeCommand], io4), 2);
+  assert.match(io4.err, /no topic is given: name the topics after the flags/);
+  const io5 = captureIo();
+  assert.equal(
+    await runCli(
+      ["consume", "-b", "127.0.0.1:1", "-G", "g", "t", "-X", "heartbeat.interval=5"],
+      [consumeCommand],
+      io5,
+    ),
+    2,
+  );
+  assert.match(
+    io5.err,
+    /neither a client nor a consumer option: did you mean "heartbeat.interval.ms"/,
+  );
 });
 
 test("kanal consume interrupted before it starts exits 0 without connecting", async () => {
@@ -166,5 +289,9 @@ test("kanal consume interrupted before it starts exits 0 without connecting", as
   stopped.abort();
   const io = captureIo({ interrupted: () => stopped.signal });
   assert.equal(await runCli(["consume", "-b", "127.0.0.1:1", "-t", "t"], [consumeCommand], io), 0);
+  assert.equal(
+    await runCli(["consume", "-b", "127.0.0.1:1", "-G", "g", "t"], [consumeCommand], io),
+    0,
+  );
   assert.equal(io.out + io.err, "");
 });
