@@ -271,6 +271,8 @@ export class GroupConsumer implements AsyncDisposable {
                 }));
                 if (r.done) break;
                 while (!wanted) await new Promise<void>((w) => waiting.push(w));
+                // Revoked while this chunk waited for the reader: it is the new owner's now.
+                if (!this.#owns(claim)) break;
                 wanted = false;
                 handed.push({ claim, chunk: r.value });
                 try {
@@ -299,6 +301,10 @@ export class GroupConsumer implements AsyncDisposable {
         claims.cancel().catch(() => {});
       },
     }, { highWaterMark: 0 });
+  }
+
+  #owns(claim: Claim): boolean {
+    return this.#owned.get(key(claim.topic, claim.partition)) === claim;
   }
 
   /** Commits every marked offset now. */
@@ -507,12 +513,16 @@ export class GroupConsumer implements AsyncDisposable {
       const records = this.#consumer.partition(topic, partition, {
         offset: at >= 0 ? at : o.startOffset,
       });
+      const k = key(topic, partition);
       const claim: Claim = {
         topic,
         partition,
         generationId: this.#generationId,
         records,
-        mark: (offset) => this.offsets.mark(topic, partition, offset),
+        // A mark after the partition was released would commit for its new owner: ignore it.
+        mark: (offset) => {
+          if (this.#owned.get(k) === claim) this.offsets.mark(topic, partition, offset);
+        },
       };
       this.#owned.set(key(topic, partition), claim);
       this.#claimsController.enqueue(claim);
