@@ -770,16 +770,26 @@ export class GroupConsumer implements AsyncDisposable {
       o.groupInstanceId === undefined && this.#memberId !== "" && this.#groupProtocol === "classic"
     ) {
       const coordinator = await this.#client.coordinator(o.groupId).catch(() => -1);
-      if (coordinator >= 0) {
-        await this.#client.request(coordinator, API_TABLE[13], {
-          groupId: o.groupId,
-          memberId: this.#memberId,
-          members: [{
-            memberId: this.#memberId,
-            groupInstanceId: null,
-            reason: "the consumer is closing",
-          }],
-        }).catch(() => {});
+      const conn = coordinator >= 0
+        ? await this.#client.connection(coordinator).catch(() => undefined)
+        : undefined;
+      if (conn !== undefined) {
+        // v0-2 name the member directly; v3+ (batched leave, KIP-345) list members instead.
+        const v = conn.versions.version(API_TABLE[13].info.key);
+        await conn.request(
+          API_TABLE[13],
+          v >= 3
+            ? {
+              groupId: o.groupId,
+              members: [{
+                memberId: this.#memberId,
+                groupInstanceId: null,
+                reason: "the consumer is closing",
+              }],
+            }
+            : { groupId: o.groupId, memberId: this.#memberId },
+          { version: v },
+        ).catch(() => {});
       }
     }
     this.offsets.stop();
