@@ -7,7 +7,8 @@
  */
 
 import { fnv1a32 } from "./fnv1a.ts";
-import { assertPartitionCount, KeyHasher, type Partitioner } from "./partitioner.ts";
+import type { Partitioner } from "./partitioner.ts";
+import { KeyedPartitioner } from "./_keyed_partitioner.ts";
 import { randomPartitioner } from "./random_partitioner.ts";
 
 /** Options for {@linkcode fnv1aPartitioner}. */
@@ -43,33 +44,10 @@ export interface Fnv1aPartitionerOptions {
  * ```
  */
 export function fnv1aPartitioner(options: Fnv1aPartitionerOptions = {}): Partitioner {
-  return new Fnv1aPartitioner(options.keyless ?? randomPartitioner());
-}
-
-class Fnv1aPartitioner implements Partitioner {
-  readonly #hasher: KeyHasher = new KeyHasher(fnv1a32);
-  readonly #keyless: Partitioner;
-
-  constructor(keyless: Partitioner) {
-    if (typeof keyless?.partition !== "function") {
-      throw new TypeError(
-        `Cannot make an FNV-1a partitioner as keyless must be a partitioner: current value is ${typeof keyless}`,
-      );
-    }
-    this.#keyless = keyless;
-  }
-
-  partition(
-    topic: string,
-    key: Uint8Array | string | null,
-    count: number,
-    available: readonly number[],
-    recordBytes: number,
-  ): number {
-    if (key == null) return this.#keyless.partition(topic, null, count, available, recordBytes);
-    assertPartitionCount(topic, count);
-    // Go's % truncates toward zero like JavaScript's; `| 0` turns a -0 remainder into 0.
-    const p = ((this.#hasher.hash(key) | 0) % count) | 0;
+  // Sarama's HashPartitioner: int32(hash) % count, negated when negative. Go's % truncates
+  // toward zero like JavaScript's; `| 0` turns a -0 remainder into 0.
+  return new KeyedPartitioner("FNV-1a", fnv1a32, (h, count) => {
+    const p = ((h | 0) % count) | 0;
     return p < 0 ? -p : p;
-  }
+  }, options.keyless ?? randomPartitioner());
 }

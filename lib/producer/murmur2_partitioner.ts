@@ -7,7 +7,8 @@
  */
 
 import { murmur2 } from "./murmur2.ts";
-import { assertPartitionCount, KeyHasher, type Partitioner } from "./partitioner.ts";
+import type { Partitioner } from "./partitioner.ts";
+import { KeyedPartitioner } from "./_keyed_partitioner.ts";
 import { randomPartitioner } from "./random_partitioner.ts";
 
 /** Options for {@linkcode murmur2Partitioner}. */
@@ -45,32 +46,11 @@ export interface Murmur2PartitionerOptions {
  * ```
  */
 export function murmur2Partitioner(options: Murmur2PartitionerOptions = {}): Partitioner {
-  return new Murmur2Partitioner(options.keyless ?? randomPartitioner());
-}
-
-class Murmur2Partitioner implements Partitioner {
-  readonly #hasher: KeyHasher = new KeyHasher(murmur2);
-  readonly #keyless: Partitioner;
-
-  constructor(keyless: Partitioner) {
-    if (typeof keyless?.partition !== "function") {
-      throw new TypeError(
-        `Cannot make a murmur2 partitioner as keyless must be a partitioner: current value is ${typeof keyless}`,
-      );
-    }
-    this.#keyless = keyless;
-  }
-
-  partition(
-    topic: string,
-    key: Uint8Array | string | null,
-    count: number,
-    available: readonly number[],
-    recordBytes: number,
-  ): number {
-    // `== null` also catches an undefined key from untyped callers.
-    if (key == null) return this.#keyless.partition(topic, null, count, available, recordBytes);
-    assertPartitionCount(topic, count);
-    return (this.#hasher.hash(key) & 0x7fffffff) % count;
-  }
+  // Java's BuiltInPartitioner: the hash made positive, modulo the count.
+  return new KeyedPartitioner(
+    "murmur2",
+    murmur2,
+    (h, count) => (h & 0x7fffffff) % count,
+    options.keyless ?? randomPartitioner(),
+  );
 }
