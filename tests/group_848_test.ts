@@ -4,71 +4,15 @@
 // least once, and commits never go backwards.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { Admin } from "../lib/admin/admin.ts";
 import { Client } from "../lib/client/client.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { uniqueTopic } from "./_tools.ts";
+import { Member, until } from "./group/_member.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 const PARTITIONS = 6;
-
-interface Event {
-  e: string;
-  p?: number | number[];
-  f?: number;
-  l?: number;
-  protocol?: string;
-}
-
-function member(
-  args: string[],
-): { events: Event[]; kill(s: "SIGKILL" | "SIGTERM"): void; exited: Promise<unknown> } {
-  const cmd = isBun ? `${ROOT}node_modules/.bin/bun` : `${ROOT}node_modules/.bin/deno`;
-  const child = spawn(cmd, [
-    ...(isBun ? [] : ["run", "-A"]),
-    `${ROOT}tests/group/member.ts`,
-    ...args,
-  ], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const events: Event[] = [];
-  let buf = "";
-  child.stdout.on("data", (c: Uint8Array) => {
-    buf += new TextDecoder().decode(c);
-    let i;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      if (line.startsWith("{")) events.push(JSON.parse(line));
-    }
-  });
-  return {
-    events,
-    kill: (s) => child.kill(s),
-    exited: new Promise((r) => child.once("exit", r)),
-  };
-}
-
-const owned = (events: Event[]) => {
-  const s = new Set<number>();
-  for (const ev of events) {
-    if (ev.e === "assigned") { for (const p of ev.p as number[]) s.add(p); }
-    if (ev.e === "revoked") { for (const p of ev.p as number[]) s.delete(p); }
-  }
-  return s;
-};
-
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test("KIP-848 members split partitions one owner each, survive a kill, and deliver at least once", async () => {
   await requireBroker();
@@ -90,12 +34,12 @@ test("KIP-848 members split partitions one owner each, survive a kill, and deliv
     "--protocol",
     "consumer",
   ];
-  const ms = [member(args), member(args), member(args)];
+  const ms = [new Member(args), new Member(args), new Member(args)];
   const split = (list: typeof ms, each: number) => {
     const seen = new Map<number, number>();
-    for (const m of list) for (const p of owned(m.events)) seen.set(p, (seen.get(p) ?? 0) + 1);
+    for (const m of list) for (const p of m.owned()) seen.set(p, (seen.get(p) ?? 0) + 1);
     return seen.size === PARTITIONS && [...seen.values()].every((n) => n === 1) &&
-      list.every((m) => owned(m.events).size === each);
+      list.every((m) => m.owned().size === each);
   };
   try {
     await until("three members to split six partitions", () => split(ms, 2), 60_000);
@@ -127,14 +71,7 @@ test("KIP-848 members split partitions one owner each, survive a kill, and deliv
     );
     const processed = () => {
       const m = new Map<number, Set<number>>();
-      for (const x of ms) {
-        for (const ev of x.events) {
-          if (ev.e !== "records") continue;
-          const s = m.get(ev.p as number) ?? new Set();
-          for (let o = ev.f!; o <= ev.l!; o++) s.add(o);
-          m.set(ev.p as number, s);
-        }
-      }
+      for (const x of ms) x.processed(m);
       return m;
     };
     await until("every record to be processed", () => {
