@@ -2,7 +2,7 @@
 // kanal consume without a broker: how flags become options and which mistakes exit 2.
 // record_formatter_test.ts covers how records become bytes.
 // tests/cli_consume_test.ts runs the command against a real broker with kcat as the oracle.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { KafkaRecord } from "../protocol/record.ts";
 import { parseArgs } from "./args.ts";

@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // How -X pairs are sorted between the consumer, the group and the client.
 // consume_command_test.ts covers them as flags of kanal consume.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { consumerConfig, unknownOption } from "./consumer_config.ts";
 

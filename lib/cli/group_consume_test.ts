@@ -2,7 +2,7 @@
 // kanal consume -G without a broker: how its topics become a subscription. consume_command_test.ts
 // covers its flags; tests/cli_group_test.ts runs it against a real broker with Kafka's own tools
 // as the oracle.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { subscription } from "./group_consume.ts";
 

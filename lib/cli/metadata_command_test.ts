@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The metadata command's output without a broker; tests/cli_metadata_test.ts checks it against
 // kcat on real brokers.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { ClusterMetadata, TopicInfo } from "../client/metadata_cache.ts";
 import { parseArgs } from "./args.ts";

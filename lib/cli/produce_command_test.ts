@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // kanal produce without a broker: how stdin becomes records, and how flags become options.
 // tests/cli_produce_test.ts runs the command against a real broker with kcat as the witness.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { ProducerRecord } from "../producer/producer_record.ts";
 import { parseArgs } from "./args.ts";

@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // How records become bytes with kcat's -f tokens; tests/cli_consume_test.ts compares the same
 // formats with kcat's own output on a real broker.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { KafkaRecord } from "../protocol/record.ts";
 import { RecordFormatter } from "./record_formatter.ts";

@@ -1,5 +1,5 @@
 // Copyright 2026 the kanal authors. MIT license.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { ParsedArgs } from "./args.ts";
 import { UsageError } from "./args.ts";

@@ -1,6 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The option checks and the abort/timeout guard every adapter shares, without any socket.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { checkDial, guardDial, isCertificateError } from "./_dial.ts";
 import { ConnectionError } from "./connection_error.ts";

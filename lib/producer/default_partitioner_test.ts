@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { defaultPartitioner } from "./default_partitioner.ts";
 import javaVectors from "./testdata/murmur2_vectors.json" with { type: "json" };

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { fnv1aPartitioner } from "./fnv1a_partitioner.ts";
 import type { Partitioner } from "./partitioner.ts";

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { fnv1a32 } from "./fnv1a.ts";
 import saramaVectors from "./testdata/sarama_vectors.json" with { type: "json" };

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { murmur2 } from "./murmur2.ts";
 import javaVectors from "./testdata/murmur2_vectors.json" with { type: "json" };

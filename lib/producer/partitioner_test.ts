@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { assertPartitionCount, KeyHasher } from "./partitioner.ts";
 import { murmur2 } from "./murmur2.ts";

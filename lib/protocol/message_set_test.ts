@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { decodeRecordBatches, decodeRecordBatchesSync } from "./record_batch_decoder.ts";
 import { encodeRecordBatch } from "./record_batch_encoder.ts";

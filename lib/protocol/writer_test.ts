@@ -1,5 +1,5 @@
 // Copyright 2026 the kanal authors. MIT license.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { utf8Length, uvarintSize, varintSize, Writer } from "./writer.ts";
 import { Reader } from "./reader.ts";

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { gzipCompress, gzipDecompress, pumpStream } from "./gzip.ts";
 import { DecompressionLimitError } from "./codec.ts";

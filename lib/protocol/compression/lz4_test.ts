@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { lz4Compress, lz4Decompress } from "./lz4.ts";
 import { DecompressionLimitError } from "./codec.ts";

@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The spec rules the generated codecs must follow, each shown on one message: unknown tags,
 // hostile counts and sizes, versions lacking a field, nulls, defaults, and header versions.
-import { test } from "node:test";
+import { test } from "../../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { MalformedDataError } from "../kafka_error.ts";
 import { Reader } from "../reader.ts";

@@ -6,7 +6,7 @@
 // field UNSIGNED_VARINT tag, UNSIGNED_VARINT size, value. Request header v1 is api_key,
 // api_version, correlation_id, client_id (NULLABLE_STRING); v2 adds TAGGED_FIELDS. Response
 // header v0 is correlation_id; v1 adds TAGGED_FIELDS.
-import { test } from "node:test";
+import { test } from "../../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { Reader } from "../reader.ts";
 import { Writer } from "../writer.ts";
