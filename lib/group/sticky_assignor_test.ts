@@ -1,5 +1,5 @@
 // Copyright 2026 the kanal authors. MIT license.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { MemberSubscription, TopicPartitions } from "./assignor.ts";
 import {
@@ -344,19 +344,16 @@ test("stickyAssignor falls back to ownedPartitions when a member sends no userDa
   assert.equal(stickyAssignor().subscriptionUserData([], -1), null);
 });
 
-test("stickyAssignor handles a hundred members on a thousand partitions quickly", () => {
+test("stickyAssignor balances a hundred members on a thousand partitions", () => {
   const topics = Array.from({ length: 10 }, (_, i) => `t${i}`);
   const partitionsPerTopic = new Map(topics.map((t) => [t, 100]));
   const members = Array.from(
     { length: 100 },
     (_, i) => member(`m${String(i).padStart(3, "0")}`, i % 3 ? topics : topics.slice(0, 5)),
   );
-  const start = performance.now();
   const first = stickyAssignor().assign(members, partitionsPerTopic);
   const next = withHistory([...members.slice(1), member("late", topics)], first, 1);
   const second = stickyAssignor().assign(next, partitionsPerTopic);
-  const elapsed = performance.now() - start;
   checkAssignment(second, next, partitionsPerTopic, true);
   checkBalanced(second, next);
-  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
 });

@@ -1,5 +1,5 @@
 // Copyright 2026 the kanal authors. MIT license.
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { Reader } from "./reader.ts";
 import { MalformedDataError } from "./kafka_error.ts";
@@ -244,9 +244,8 @@ test("Reader refuses negative lengths where null is not allowed", () => {
 
 test("Reader refuses huge lengths from the bytes alone, before allocating", () => {
   // Each claims up to 4 GiB but the frame has 4 bytes left: the check must come first, so
-  // the error is ours and not an allocation failure, and it comes at once.
+  // the error is ours and not an allocation failure.
   const tail = [1, 2, 3, 4];
-  const started = performance.now();
   const cases: [string, () => unknown][] = [
     ["bytes", () => reader(0x7f, F, F, F, ...tail).bytes()],
     ["nullableBytes", () => reader(0x7f, F, F, F, ...tail).nullableBytes()],
@@ -260,7 +259,6 @@ test("Reader refuses huge lengths from the bytes alone, before allocating", () =
     ["compactArrayLength of 4-byte elements", () => reader(3, ...tail).compactArrayLength(4)],
   ];
   for (const [name, read] of cases) assert.throws(read, MalformedDataError, name);
-  assert.ok(performance.now() - started < 1000);
   // The same counts are fine when the elements can be empty.
   assert.equal(reader(0, 0, 0, 4, ...tail).arrayLength(1), 4);
   assert.equal(reader(2, ...tail).compactArrayLength(4), 1);

