@@ -2,7 +2,7 @@
 // kanal's client inside a real workerd: tests/workerd/worker.ts and all of kanal it imports are
 // bundled into one JS module in a temp dir (workerd runs JS only), workerd serves it on a free
 // port with tests/workerd/config.capnp, and the worker's answers are checked here against kcat.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
@@ -114,6 +114,9 @@ test("a worker in workerd fetches the cluster's metadata through kanal's client,
       for (const c of ["gzip", "snappy", "lz4"] as const) {
         assert.ok(body.codecs?.roundTrips.includes(c), c);
       }
+      // No native zstd either: compressing with it is refused with UNSUPPORTED_COMPRESSION_TYPE.
+      assert.equal(body.codecs?.zstd, false);
+      assert.equal(body.codecs?.zstdRefused, true);
     }
     assert.doesNotMatch(workerd.stderr(), /uncaught|hung|error/i);
   } finally {

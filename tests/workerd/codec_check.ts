@@ -23,6 +23,8 @@ export interface CodecCheck {
   nodeZlib: boolean;
   /** Whether zstd compresses here (it decompresses everywhere). */
   zstd: boolean;
+  /** Where zstd does not compress: whether asking it to failed with Kafka's code 76. */
+  zstdRefused: boolean;
   /** The codecs whose round trip gave back the input. */
   roundTrips: CompressionName[];
 }
@@ -45,5 +47,13 @@ export async function checkCodecs(): Promise<CodecCheck> {
       roundTrips.push(codec);
     }
   }
-  return { nodeZlib, zstd, roundTrips };
+  let zstdRefused = false;
+  if (!zstd) {
+    try {
+      await compress("zstd", data);
+    } catch (e) {
+      zstdRefused = (e as { code?: unknown }).code === 76;
+    }
+  }
+  return { nodeZlib, zstd, zstdRefused, roundTrips };
 }
