@@ -6,6 +6,7 @@
 #   scripts/kafka.sh status            list the nodes and whether they answer
 #   scripts/kafka.sh kill N            SIGKILL node N (its data stays)
 #   scripts/kafka.sh restart N         start node N again on its data
+#   scripts/kafka.sh pid HOST:PORT     the pid of the broker that listens there (any set-up)
 #   scripts/kafka.sh tool CLASS ARGS   run one of Kafka's tools from the same jars
 #   scripts/kafka.sh jars              only fetch the jars
 #
@@ -274,6 +275,24 @@ cmd_restart() {
   log "node $id restarted"
 }
 
+# cmd_pid HOST:PORT: the pid of the broker serving that address. A harness node is found by the
+# port in its listeners; any other broker on this machine by the process that listens there.
+cmd_pid() {
+  local addr="${1:?pid takes HOST:PORT}" port conf pid
+  port="${addr##*:}"
+  [[ "$port" =~ ^[0-9]+$ ]] || die "pid takes HOST:PORT, not $addr"
+  for conf in "$H"/c*/node*/server.properties; do
+    [ -f "$conf" ] || continue
+    if grep -q "^listeners=PLAINTEXT://[^,]*:$port," "$conf"; then
+      pid=$(cat "$(dirname "$conf")/pid" 2>/dev/null || true)
+      [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
+    fi
+  done
+  pid=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o "pid=[0-9]*" | head -n 1 | cut -d= -f2 || true)
+  [ -n "$pid" ] || die "no process listens on port $port"
+  echo "$pid"
+}
+
 cmd_tool() {
   local class="${1:?tool takes a class name, e.g. org.apache.kafka.tools.ConsoleProducer}"
   shift
@@ -299,7 +318,8 @@ case "${1:-}" in
   status) cmd_status ;;
   kill) shift; cmd_kill "$@" ;;
   restart) shift; cmd_restart "$@" ;;
+  pid) shift; cmd_pid "$@" ;;
   tool) shift; cmd_tool "$@" ;;
   jars) fetch_jars ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

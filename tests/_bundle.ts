@@ -8,11 +8,9 @@
  */
 
 import { join } from "node:path";
-import process from "node:process";
-import { run } from "./_tools.ts";
+import { ROOT, run } from "./_tools.ts";
 
-/** The repository. A bundled copy of a test lives elsewhere, so it is told by KANAL_ROOT. */
-export const ROOT: string = process.env.KANAL_ROOT ?? new URL("..", import.meta.url).pathname;
+export { ROOT };
 
 /** Options for {@linkcode bundle}. */
 export interface BundleOptions {

@@ -8,6 +8,9 @@
 import { spawn } from "node:child_process";
 import process from "node:process";
 
+/** The repository. A bundled copy of a test lives elsewhere, so it is told by KANAL_ROOT. */
+export const ROOT: string = process.env.KANAL_ROOT ?? new URL("..", import.meta.url).pathname;
+
 /** What a finished command printed. */
 export interface RunResult {
   code: number | null;

@@ -15,6 +15,8 @@ import {
   readResponseFrame,
   writeRequestFrame,
 } from "../lib/protocol/request_frame.ts";
+import type { RecordBatch } from "../lib/protocol/record_batch.ts";
+import { decodeRecordBatches } from "../lib/protocol/record_batch_decoder.ts";
 import { type BrokerAddress, rawRequest } from "./_kafka.ts";
 
 let nextCorrelationId = 1;
@@ -45,4 +47,29 @@ export async function negotiate(broker: BrokerAddress): Promise<ApiVersionTable>
   });
   if (res.errorCode !== 0) throw new Error(`ApiVersions error ${res.errorCode}`);
   return new ApiVersionTable(res.apiKeys, CLIENT_APIS);
+}
+
+/**
+ * Every record batch of one partition (by topic id), fetched from offset 0 at `version` in one
+ * Fetch of up to 1 MiB and decoded. Throws when the partition answers an error.
+ */
+export async function fetchBatches(
+  broker: BrokerAddress,
+  version: number,
+  topicId: string,
+  partition = 0,
+): Promise<RecordBatch[]> {
+  const res = await call(broker, API_TABLE[1], version, {
+    maxWaitMs: 500,
+    minBytes: 1,
+    maxBytes: 1 << 20,
+    isolationLevel: 0,
+    topics: [{
+      topicId,
+      partitions: [{ partition, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }],
+    }],
+  });
+  const p = res.responses[0]!.partitions[0]!;
+  if (p.errorCode !== 0) throw new Error(`Fetch of ${topicId}/${partition}: error ${p.errorCode}`);
+  return (await decodeRecordBatches(p.records ?? new Uint8Array(0))).batches;
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
 // Admin basics against the real broker: create, list, describe, delete, with kcat as witness.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { Admin } from "../lib/admin/admin.ts";
 import { Client } from "../lib/client/client.ts";

@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The first round trip: an ApiVersions request written byte by byte over a plain socket,
 // proving the broker, the test rig and the primitives before any client code exists.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { Reader } from "../lib/protocol/reader.ts";
 import { Writer } from "../lib/protocol/writer.ts";

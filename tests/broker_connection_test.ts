@@ -1,9 +1,8 @@
 // Copyright 2026 the kanal authors. MIT license.
 // One pipelined connection against the real broker: negotiation, hundreds of requests in
 // flight, a connection cut mid-request, and a broker that stops answering.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { BrokerConnection } from "../lib/net/broker_connection.ts";
 import { ConnectionError } from "../lib/net/connection_error.ts";
 import { defaultTransport } from "../lib/net/default_transport.ts";
@@ -12,6 +11,7 @@ import { KafkaError } from "../lib/protocol/kafka_error.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { type BrokerAddress, requireBroker } from "./_kafka.ts";
 import { startProxy } from "./_proxy.ts";
+import { whilePaused } from "./_harness.ts";
 
 async function connect(
   b: BrokerAddress,
@@ -90,29 +90,18 @@ test("a connection cut mid-request fails it with a retriable ConnectionError", a
 
 test("a broker that stops answering (SIGSTOP) trips the request timeout", async () => {
   const broker = await requireBroker();
-  const pidFile = new URL("../.kafka-harness/c1/node1/pid", import.meta.url);
-  let pid: number;
-  try {
-    pid = Number(readFileSync(pidFile, "utf8").trim());
-  } catch {
-    throw new Error("this test stops the local broker: start it with `scripts/kafka.sh up`");
-  }
   const conn = await connect(broker, { requestTimeoutMs: 1000 });
-  const proc = (globalThis as unknown as { process: { kill(pid: number, sig: string): void } })
-    .process;
-  proc.kill(pid, "SIGSTOP");
-  // The stop reaches every broker thread a moment later; let it land before asking.
-  await new Promise((r) => setTimeout(r, 200));
   try {
-    await assert.rejects(conn.request(API_TABLE[3], { topics: null }), (e) => {
-      assert.ok(e instanceof KafkaError);
-      assert.equal(e.errorName, "REQUEST_TIMED_OUT");
-      assert.equal(e.retriable, true);
-      return true;
+    await whilePaused(broker, async () => {
+      await assert.rejects(conn.request(API_TABLE[3], { topics: null }), (e) => {
+        assert.ok(e instanceof KafkaError);
+        assert.equal(e.errorName, "REQUEST_TIMED_OUT");
+        assert.equal(e.retriable, true);
+        return true;
+      });
+      assert.equal(conn.isOpen, false, "a timed-out connection is closed");
     });
-    assert.equal(conn.isOpen, false, "a timed-out connection is closed");
   } finally {
-    proc.kill(pid, "SIGCONT");
     await conn.close();
   }
 });

@@ -2,7 +2,7 @@
 // Backpressure: a sink that takes one record a millisecond, on a partition of a million
 // records, keeps the process's memory within the documented bound, and the stage dump shows
 // that partition backpressured while its neighbour keeps flowing.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { Admin } from "../lib/admin/admin.ts";
@@ -12,6 +12,7 @@ import type { RecordChunk } from "../lib/consumer/record_chunk.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { uniqueTopic } from "./_tools.ts";
+import { until } from "./_wait.ts";
 
 const SLOW_RECORDS = 1_000_000;
 const FAST_RECORDS = 100_000;
@@ -66,15 +67,20 @@ test("a slow partition is held back by its own buffer while its neighbour keeps 
       fastTaken += chunk.records.length;
       if (fastTaken >= FAST_RECORDS) break;
     }
-    // Give the slow partition time to fill its buffer and stay full.
-    const deadline = Date.now() + 10_000;
-    let state = "";
-    while (Date.now() < deadline) {
-      state = consumer.stages().find((s) => s.role.endsWith(`${topic}/0`))?.state ?? "";
-      if (state === "backpressured") break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+    // The slow partition fills its buffer and holds back; then, once its sink has taken more
+    // of it, it refills and holds back again: the bound holds while records keep moving.
+    const stage = () => consumer.stages().find((s) => s.role.endsWith(`${topic}/0`));
+    await until("the slow partition to hold back", () => stage()?.state === "backpressured");
+    const chunks = stage()!.counters.chunks ?? 0;
+    await until(
+      "the slow partition to deliver more and hold back again",
+      () => {
+        const s = stage();
+        return (s?.counters.chunks ?? 0) > chunks && s?.state === "backpressured";
+      },
+      60_000,
+      5,
+    );
     const dump = consumer.dumpStages();
     assert.equal(fastTaken, FAST_RECORDS, "the neighbour delivered everything");
     assert.match(

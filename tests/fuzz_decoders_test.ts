@@ -18,7 +18,7 @@
 //
 // The inputs are seeded: KANAL_FUZZ_SEED=<integer> explores other ones. Every failure names
 // the seed, the case and the frame in hex, so it can be replayed without the fuzzer.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { Reader } from "../lib/protocol/reader.ts";

@@ -2,7 +2,7 @@
 // The KIP-848 consumer group protocol against the 4.x broker, members in separate processes:
 // one owner per partition, a killed member's partitions move, every record is processed at
 // least once, and commits never go backwards.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { Admin } from "../lib/admin/admin.ts";
 import { Client } from "../lib/client/client.ts";
@@ -10,7 +10,9 @@ import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { uniqueTopic } from "./_tools.ts";
-import { Member, until } from "./group/_member.ts";
+import { Member, processedBy } from "./group/_member.ts";
+import { until } from "./_wait.ts";
+import { committed } from "./_topics.ts";
 
 const PARTITIONS = 6;
 
@@ -69,23 +71,18 @@ test("KIP-848 members split partitions one owner each, survive a kill, and deliv
     await producer.send(
       Array.from({ length: 600 }, (_, i) => ({ topic, value: `${i}`, partition: i % PARTITIONS })),
     );
-    const processed = () => {
-      const m = new Map<number, Set<number>>();
-      for (const x of ms) x.processed(m);
-      return m;
-    };
+    const processed = () => processedBy(ms);
     await until("every record to be processed", () => {
       const m = processed();
       return [...Array(PARTITIONS).keys()].every((p) => (m.get(p)?.size ?? 0) >= 200);
     }, 30_000);
     for (const m of survivors) m.kill("SIGTERM");
     await Promise.all(survivors.map((m) => m.exited));
-    const res = await client.request(await client.coordinator(group), API_TABLE[9], {
-      groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: [0, 1, 2, 3, 4, 5] }] }],
-      requireStable: false,
-    });
-    const committed = res.groups![0]!.topics[0]!.partitions.map((p) => Number(p.committedOffset));
-    assert.deepEqual(committed, [200, 200, 200, 200, 200, 200], "everything committed at close");
+    assert.deepEqual(
+      await committed(client, group, topic, PARTITIONS),
+      [200, 200, 200, 200, 200, 200],
+      "everything committed at close",
+    );
   } finally {
     for (const m of ms) m.kill("SIGKILL");
   }

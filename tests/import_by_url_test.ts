@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // mod.ts and all it imports must load in Deno by URL with no install: this serves the
 // repository over local HTTP and imports it from a script that lives outside it.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The broker works for an independent client: kcat writes one keyed message and reads it back.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { kcat, uniqueTopic } from "./_tools.ts";

@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The generated codecs against a real broker: ApiVersions, CreateTopics, Metadata and
 // ListOffsets sent at the versions negotiated with it, checked against what kcat sees.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { requireBroker } from "./_kafka.ts";

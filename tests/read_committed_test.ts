@@ -3,7 +3,7 @@
 // committed and aborted transactions that interleave (tests/java/TxnProducer.java), and kanal
 // must show what kcat (librdkafka) shows, at the offsets the Java producer was given, without
 // control records, and must move past the trailing transaction markers.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import process from "node:process";

@@ -106,12 +106,9 @@ export class Member {
   }
 }
 
-/** Polls `ok` every 50 ms; resolves with the time it took, throws after `timeoutMs`. */
-export async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (!ok()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - start;
+/** Every offset any of `members` processed, per partition. */
+export function processedBy(members: readonly Member[]): Map<number, Set<number>> {
+  const m = new Map<number, Set<number>>();
+  for (const x of members) x.processed(m);
+  return m;
 }

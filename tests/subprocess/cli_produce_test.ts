@@ -2,59 +2,31 @@
 // `kanal produce` as a user runs it: cli.ts as a subprocess under Deno and under Bun, lines on
 // stdin, against the real broker; kcat reads back what arrived, and kcat -P fed the same lines is
 // the witness for how lines become records.
-import { test } from "node:test";
+import { test } from "../_test.ts";
 import assert from "node:assert/strict";
-import { Admin } from "../lib/admin/admin.ts";
-import { Client } from "../lib/client/client.ts";
-import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
-import type { CompressionName } from "../lib/protocol/compression/codec.ts";
-import { prepareCodecs } from "../lib/protocol/compression/codec_registry.ts";
-import { decodeRecordBatches } from "../lib/protocol/record_batch_decoder.ts";
-import { type BrokerAddress, brokerList, requireBroker } from "./_kafka.ts";
-import { kcat, run, type RunResult, uniqueTopic } from "./_tools.ts";
-import { call, negotiate } from "./_wire.ts";
+import { Admin } from "../../lib/admin/admin.ts";
+import { Client } from "../../lib/client/client.ts";
+import type { CompressionName } from "../../lib/protocol/compression/codec.ts";
+import { prepareCodecs } from "../../lib/protocol/compression/codec_registry.ts";
+import { brokerList, requireBroker } from "../_kafka.ts";
+import { kcat, type RunResult, uniqueTopic } from "../_tools.ts";
+import { kanal as cli, type Runtime, RUNTIMES, text } from "../_cli.ts";
+import { type TestTopic, withTopics as withFreshTopics } from "../_topics.ts";
+import { fetchBatches, negotiate } from "../_wire.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const CODECS: readonly CompressionName[] = ["none", "gzip", "snappy", "lz4", "zstd"];
 
-const RUNTIMES = [
-  ["deno", ["run", "-A", "cli.ts"]],
-  ["bun", ["cli.ts"]],
-] as const;
-
-type Runtime = (typeof RUNTIMES)[number][0];
-
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-
 async function kanal(runtime: Runtime, args: string[], input: string): Promise<RunResult> {
-  const prefix = RUNTIMES.find(([r]) => r === runtime)![1];
-  return await run(`${ROOT}node_modules/.bin/${runtime}`, [...prefix, ...args], {
-    cwd: ROOT,
-    input,
-    timeoutMs: 60_000,
-  });
+  return await cli(runtime, args, { input });
 }
 
 /** Runs `body` with fresh topics of `partitions` partitions each, deleted afterwards. */
-async function withTopics(
+function withTopics(
   count: number,
   partitions: number,
-  body: (topics: { name: string; topicId: string }[]) => Promise<void>,
+  body: (topics: TestTopic[]) => Promise<void>,
 ): Promise<void> {
-  await using client = await Client.connect({ brokers: brokerList(), requestTimeoutMs: 15_000 });
-  const admin = new Admin(client);
-  const created = await admin.createTopics(
-    Array.from({ length: count }, () => ({
-      name: uniqueTopic("cli-produce"),
-      partitions,
-      replicationFactor: 1,
-    })),
-  );
-  try {
-    await body(created.map((t) => ({ name: t.name, topicId: t.topicId })));
-  } finally {
-    await admin.deleteTopics(created.map((t) => t.name)).catch(() => {});
-  }
+  return withFreshTopics({ count, partitions, prefix: "cli-produce" }, body);
 }
 
 /** Every record of `topic` as kcat prints it with `format`, one entry per record. */
@@ -119,7 +91,7 @@ for (const [runtime] of RUNTIMES) {
           ...["-b", brokerList(), "-t", topic!.name, "-p", String(p), "-z", codec, "-K", "\\t"],
         ], lines);
         assert.equal(r.code, 0, `${codec}: ${r.stderr}`);
-        const batches = await fetchAll(broker, versions.version(1), topic!.topicId, p);
+        const batches = await fetchBatches(broker, versions.version(1), topic!.topicId, p);
         assert.ok(batches.length >= 1, codec);
         for (const b of batches) assert.equal(b.compression, codec, `${codec}: stored codec`);
         assert.deepEqual(
@@ -136,17 +108,14 @@ for (const [runtime] of RUNTIMES) {
     await withTopics(1, 1, async ([topic]) => {
       let input = "";
       for (let i = 0; i < 200_000; i++) input += `record ${i} ${"x".repeat(i % 50)}\n`;
-      const started = Date.now();
       const r = await kanal(runtime, [
         "produce",
         ...["-b", brokerList(), "-t", topic!.name, "-X", "acks=1", "-X", "linger.ms=10"],
       ], input);
-      const ms = Date.now() - started;
       assert.equal(r.code, 0, r.stderr);
       const got = await readBack(topic!.name, "%s");
       assert.equal(got.length, 200_000);
       assert.equal(got.join("\n") + "\n", input);
-      console.log(`${runtime}: 200,000 lines in ${ms} ms, start-up included`);
     });
   });
 
@@ -199,21 +168,4 @@ for (const [runtime] of RUNTIMES) {
     await using client = await Client.connect({ brokers: brokerList() });
     assert.ok(!(await new Admin(client).listTopics()).includes(topic), "nothing produced");
   });
-}
-
-/** Every record batch in a partition, fetched from offset 0 and decoded. */
-async function fetchAll(b: BrokerAddress, version: number, topicId: string, partition: number) {
-  const res = await call(b, API_TABLE[1], version, {
-    maxWaitMs: 500,
-    minBytes: 1,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    topics: [{
-      topicId,
-      partitions: [{ partition, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }],
-    }],
-  });
-  const p = res.responses[0]!.partitions[0]!;
-  assert.equal(p.errorCode, 0);
-  return (await decodeRecordBatches(p.records ?? new Uint8Array(0))).batches;
 }

