@@ -555,7 +555,8 @@ export class GroupConsumer implements AsyncDisposable {
       for (const t of rows) {
         for (const p of t.partitions) {
           if (p.errorCode !== 0) error = p.errorCode;
-          else out.set(key(t.name, p.partitionIndex), Number(p.committedOffset));
+          // Named up to OffsetFetch v9; CLIENT_MAX_VERSIONS keeps kanal below v10's topic ids.
+          else out.set(key(t.name ?? "", p.partitionIndex), Number(p.committedOffset));
         }
       }
       if (error === 0) return out;
