@@ -4,7 +4,9 @@
 # Fails (exit 1) when the committed protocol codecs in lib/protocol/messages/ differ from what
 # scripts/gen-protocol.ts makes from the specs today: a hand edit, a generator change not rerun,
 # or a stale generated file. Generated files are those whose first line names the generator;
-# hand-written tests beside them are left out of the comparison.
+# hand-written tests beside them are left out of the comparison. With the default specs it also
+# fails when they are not the pinned Kafka version's (KAFKA_VERSION in scripts/kafka.sh), byte for
+# byte when that version's kafka-clients jar is in .kafka-harness/.
 #
 # Usage: scripts/check-generated.sh [SPECS_DIR]   (default scripts/kafka/message-specs, the specs
 # committed from the pinned Kafka version's kafka-clients jar by `scripts/kafka.sh specs`)
@@ -25,6 +27,24 @@ trap 'rm -rf "$tmp"' EXIT
   "--specs=$specs" "--out=$tmp/messages" >/dev/null
 
 status=0
+# The committed specs must be the pinned Kafka version's (scripts/kafka.sh), unchanged: checked
+# against its kafka-clients jar when the jar is here, else by the version their README names.
+if [[ $# -eq 0 ]]; then
+  pinned="$(sed -n 's/^KAFKA_VERSION="\${KAFKA_VERSION:-\(.*\)}"$/\1/p' scripts/kafka.sh)"
+  if ! grep -qF "kafka-clients:$pinned\`" "$specs/README.md"; then
+    echo "specs: scripts/kafka/message-specs are not Kafka $pinned's (run scripts/kafka.sh specs)"
+    status=1
+  fi
+  jar="${KAFKA_HARNESS_DIR:-$root/.kafka-harness}/lib-$pinned/kafka-clients-$pinned.jar"
+  if [[ -f "$jar" ]] && command -v unzip >/dev/null; then
+    unzip -q "$jar" 'common/message/*.json' -d "$tmp/jar"
+    if ! diff -r -q -x '*.md' -x LICENSE -x NOTICE "$tmp/jar/common/message" "$specs"; then
+      echo "specs: scripts/kafka/message-specs differ from $jar (run scripts/kafka.sh specs)"
+      status=1
+    fi
+  fi
+fi
+
 # Every file the generator makes must be committed, byte for byte.
 while IFS= read -r -d '' file; do
   rel="${file#"$tmp/messages/"}"
