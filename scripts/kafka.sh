@@ -9,6 +9,8 @@
 #   scripts/kafka.sh pid HOST:PORT     the pid of the broker that listens there (any set-up)
 #   scripts/kafka.sh tool CLASS ARGS   run one of Kafka's tools from the same jars
 #   scripts/kafka.sh jars              only fetch the jars
+#   scripts/kafka.sh specs             copy the protocol message specs from the kafka-clients jar
+#                                      into scripts/kafka/message-specs/ (then: deno task gen)
 #
 # Each node is a combined broker+controller with a static quorum. The single node and the
 # three-node cluster are separate set-ups that may run side by side; kill, restart and status
@@ -312,6 +314,56 @@ cmd_tool() {
     -cp "$LIB/*" "$class" "$@"
 }
 
+# cmd_specs: replaces scripts/kafka/message-specs/ with common/message/*.json (and the format's
+# README) from the kafka-clients jar of KAFKA_VERSION, plus the jar's LICENSE and NOTICE, and
+# writes the folder's README naming the version. Run `deno task gen` afterwards.
+cmd_specs() {
+  local jar="$LIB/kafka-clients-$KAFKA_VERSION.jar" dest="$ROOT/scripts/kafka/message-specs"
+  fetch_jars
+  [ -f "$jar" ] || die "no $jar: Maven did not bring kafka-clients"
+  local tmp n
+  tmp="$(mktemp -d)"
+  if command -v unzip >/dev/null; then
+    unzip -q "$jar" 'common/message/*' LICENSE NOTICE -d "$tmp"
+  elif command -v jar >/dev/null; then
+    (cd "$tmp" && jar xf "$jar" common/message LICENSE NOTICE)
+  else
+    rm -rf "$tmp"
+    die "unzip or jar (from the JDK) is needed to read $jar"
+  fi
+  n=$(find "$tmp/common/message" -maxdepth 1 -name '*.json' | wc -l)
+  if [ "$n" -eq 0 ]; then rm -rf "$tmp"; die "$jar holds no common/message/*.json"; fi
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  cp "$tmp"/common/message/*.json "$dest/"
+  cp "$tmp/common/message/README.md" "$dest/README.upstream.md"
+  cp "$tmp/LICENSE" "$tmp/NOTICE" "$dest/"
+  rm -rf "$tmp"
+  cat > "$dest/README.md" <<EOF
+# Kafka's protocol message specs
+
+Apache Kafka's JSON definitions of its protocol messages, copied unchanged from
+\`common/message/*.json\` in \`org.apache.kafka:kafka-clients:$KAFKA_VERSION\` (the
+\`kafka-clients-$KAFKA_VERSION.jar\` that \`scripts/kafka.sh\` fetches from Maven Central).
+\`README.upstream.md\` is that folder's \`README.md\`: Kafka's description of the format.
+
+They are Apache Kafka's work under the Apache License 2.0 (\`LICENSE\` and \`NOTICE\` come from the
+same jar); kanal's own code is MIT-licensed. Do not edit them by hand.
+
+\`scripts/gen-protocol.ts\` (\`deno task gen\`) turns them into \`lib/protocol/messages/\`, and
+\`scripts/check-generated.sh\` checks that the committed code matches them.
+
+To refresh them, or to move to another Kafka version:
+
+    KAFKA_VERSION=$KAFKA_VERSION scripts/kafka.sh specs
+    deno task gen
+
+The first replaces this folder from the jar of that version (fetching it when missing), the
+second regenerates \`lib/protocol/messages/\`; then follow the header of \`scripts/gen-protocol.ts\`.
+EOF
+  log "copied $n specs from $jar into $dest; now run: deno task gen"
+}
+
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;
   down) shift; cmd_down "$@" ;;
@@ -321,5 +373,6 @@ case "${1:-}" in
   pid) shift; cmd_pid "$@" ;;
   tool) shift; cmd_tool "$@" ;;
   jars) fetch_jars ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  specs) cmd_specs ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

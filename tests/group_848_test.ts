@@ -6,6 +6,7 @@ import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { Admin } from "../lib/admin/admin.ts";
 import { Client } from "../lib/client/client.ts";
+import { GroupConsumer } from "../lib/group/group_consumer.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
@@ -86,4 +87,34 @@ test("KIP-848 members split partitions one owner each, survive a kill, and deliv
   } finally {
     for (const m of ms) m.kill("SIGKILL");
   }
+});
+
+test("a KIP-848 member names itself (ConsumerGroupHeartbeat v1) and the broker knows it by that id", async () => {
+  await requireBroker();
+  await using client = await Client.connect({ brokers: brokerList() });
+  const topic = uniqueTopic("g848id");
+  const group = uniqueTopic("g848id");
+  await new Admin(client).createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+  const coordinator = await client.coordinator(group);
+  const conn = await client.connection(coordinator);
+  assert.ok(conn.versions.version(API_TABLE[68].info.key) >= 1, "the broker and kanal speak v1");
+  await using member = new GroupConsumer(client, {
+    groupId: group,
+    topics: [topic],
+    protocol: "consumer",
+    heartbeatIntervalMs: 500,
+  });
+  // The first claim, or the error that ended the member (a v1 heartbeat without a member id is
+  // refused with INVALID_REQUEST).
+  const reader = member.claims.getReader();
+  const first = await reader.read();
+  reader.releaseLock();
+  assert.equal(first.done, false);
+  assert.equal(first.value.topic, topic);
+  assert.match(member.memberId, /^[A-Za-z0-9_-]{22}$/, "a Kafka UUID chosen by the member");
+  const described = await client.request(coordinator, API_TABLE[69], {
+    groupIds: [group],
+    includeAuthorizedOperations: false,
+  });
+  assert.deepEqual(described.groups[0]!.members.map((m) => m.memberId), [member.memberId]);
 });

@@ -496,6 +496,11 @@ export class Client implements AsyncDisposable {
       allowAutoTopicCreation: this.options.allowAutoTopicCreation,
       includeTopicAuthorizedOperations: false,
     });
+    // v13+ (KIP-1102): a top-level error, e.g. REBOOTSTRAP_REQUIRED, comes with no brokers or
+    // topics to believe.
+    if (res.errorCode) {
+      throw new KafkaError(res.errorCode, { api: "Metadata" });
+    }
     if (topics === null) this.#fullRefreshSeen = true;
     const snapshot = this.#cache.apply(res, topics);
     for (const b of snapshot.brokers.values()) this.#learnBroker(b.nodeId, b.host, b.port);

@@ -12,6 +12,7 @@ import { type OptionSchema, validateOptions } from "../client/validate_options.t
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
+import { randomUuid } from "../protocol/uuid.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import { Consumer } from "../consumer/consumer.ts";
 import type { ConsumerOptions } from "../consumer/consumer_options.ts";
@@ -213,7 +214,10 @@ export class GroupConsumer implements AsyncDisposable {
     o.signal?.addEventListener("abort", () => this.close().catch(() => {}), { once: true });
   }
 
-  /** The member id the coordinator gave this member ("" before the first join). */
+  /**
+   * The member id: the one the coordinator gave this member, or, in the consumer protocol from
+   * ConsumerGroupHeartbeat v1, the one it chose itself ("" before the first join).
+   */
   get memberId(): string {
     return this.#memberId;
   }
@@ -555,7 +559,8 @@ export class GroupConsumer implements AsyncDisposable {
       for (const t of rows) {
         for (const p of t.partitions) {
           if (p.errorCode !== 0) error = p.errorCode;
-          else out.set(key(t.name, p.partitionIndex), Number(p.committedOffset));
+          // Named up to OffsetFetch v9; CLIENT_MAX_VERSIONS keeps kanal below v10's topic ids.
+          else out.set(key(t.name ?? "", p.partitionIndex), Number(p.committedOffset));
         }
       }
       if (error === 0) return out;
@@ -636,12 +641,21 @@ export class GroupConsumer implements AsyncDisposable {
     let full = true;
     let ack = false;
     let interval = o.heartbeatIntervalMs;
+    // From v1 (KIP-1082) the member names itself, once for its whole life: it keeps the id
+    // when fenced and joins again under it. Before v1 the coordinator names it.
+    let selfNamed = false;
     while (!this.#closed) {
       try {
         const coordinator = await this.#client.coordinator(o.groupId);
+        const conn = await this.#client.connection(coordinator);
+        const version = conn.versions.version(API_TABLE[68].info.key);
+        if (version >= 1 && this.#memberId === "") {
+          this.#memberId = randomUuid();
+          selfNamed = true;
+        }
         const owned = this.#ownedIds();
         this.#stage.set("request in flight");
-        const res = await this.#client.request(coordinator, API_TABLE[68], {
+        const res = await conn.request(API_TABLE[68], {
           groupId: o.groupId,
           memberId: this.#memberId,
           memberEpoch: epoch,
@@ -652,7 +666,7 @@ export class GroupConsumer implements AsyncDisposable {
           subscribedTopicRegex: null,
           serverAssignor: full ? o.serverAssignor ?? null : null,
           topicPartitions: epoch === 0 ? [] : full || ack ? owned : null,
-        }, { version: 0 });
+        }, { version });
         this.#stage.add("heartbeats", 1);
         if (res.errorCode !== 0) {
           throw new KafkaError(res.errorCode, {
@@ -691,7 +705,7 @@ export class GroupConsumer implements AsyncDisposable {
           // Fenced: the partitions are already someone else's; drop them without committing.
           await this.#revoke([...this.#owned.keys()], false);
           epoch = 0;
-          this.#memberId = "";
+          if (!selfNamed) this.#memberId = "";
           this.#inGeneration = false;
         } else if (
           code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -717,7 +731,7 @@ export class GroupConsumer implements AsyncDisposable {
           memberEpoch: o.groupInstanceId ? -2 : -1,
           instanceId: o.groupInstanceId ?? null,
           topicPartitions: null,
-        }, { version: 0 }).catch(() => {});
+        }).catch(() => {});
       }
       this.#memberId = "";
     }

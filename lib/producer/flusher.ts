@@ -126,7 +126,8 @@ export class Flusher extends WritableStream<ProducePlan> {
     for (const t of res.responses) {
       const m = new Map<number, (typeof t.partitionResponses)[number]>();
       for (const p of t.partitionResponses) m.set(p.index, p);
-      answers.set(t.name, m);
+      // Topics are named up to Produce v12; CLIENT_MAX_VERSIONS keeps kanal below v13's ids.
+      answers.set(t.name ?? "", m);
     }
     for (let i = 0; i < plan.batches.length; i++) {
       const batch = plan.batches[i]!;

@@ -24,6 +24,7 @@ export * from "./error_codes.ts";
 export * from "./versions.ts";
 export * from "./crc32c.ts";
 export * from "./request_frame.ts";
+export * from "./client_max_versions.ts";
 export * from "./messages/mod.ts";
 export * from "./record.ts";
 export * from "./record_batch.ts";

@@ -3,8 +3,8 @@
 /**
  * Whole request and response frames: the size prefix, the header at the version the API's
  * version calls for, and the body. The connection layer, the tests and the fake cluster all
- * frame through here, so the header rules (ApiVersions answers always use header v0;
- * ControlledShutdown v0 uses request header v0) live in one place.
+ * frame through here, so the header rules (flexible versions use the newer headers; ApiVersions
+ * answers always use header v0) live in one place.
  *
  * @module
  */
@@ -17,6 +17,7 @@ import { API_LIST } from "./messages/api_table.ts";
 import { decodeRequestHeader, encodeRequestHeader } from "./messages/request_header.ts";
 import { decodeResponseHeader, encodeResponseHeader } from "./messages/response_header.ts";
 import type { ClientApiVersion } from "./versions.ts";
+import { CLIENT_MAX_VERSIONS } from "./client_max_versions.ts";
 
 /**
  * Writes one size-prefixed request frame into `w` (appending) and returns its start.
@@ -165,13 +166,18 @@ export function readRequestFrame(frame: Uint8Array): DecodedRequest {
 /**
  * The APIs and versions kanal speaks, for negotiation: every generated API up to its highest
  * stable version (a spec's unstable latest version is only offered by brokers configured for
- * it, and may still change).
+ * it, and may still change), or up to its cap in {@linkcode CLIENT_MAX_VERSIONS} where kanal's
+ * code does not speak the newer versions yet.
  */
-export const CLIENT_APIS: readonly ClientApiVersion[] = API_LIST.map((a) => ({
-  key: a.info.key,
-  name: a.info.name,
-  minVersion: a.info.minVersion,
-  maxVersion: a.info.maxStableVersion >= a.info.minVersion
+export const CLIENT_APIS: readonly ClientApiVersion[] = API_LIST.map((a) => {
+  const stable = a.info.maxStableVersion >= a.info.minVersion
     ? a.info.maxStableVersion
-    : a.info.maxVersion,
-}));
+    : a.info.maxVersion;
+  const cap = CLIENT_MAX_VERSIONS.get(a.info.key)?.maxVersion;
+  return {
+    key: a.info.key,
+    name: a.info.name,
+    minVersion: a.info.minVersion,
+    maxVersion: cap === undefined ? stable : Math.min(stable, cap),
+  };
+});

@@ -76,3 +76,29 @@ export function uuidToBytes(s: string): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A random Kafka UUID (version 4), as Java's `Uuid.randomUuid()` makes them: never the zero
+ * UUID, and never starting with `-`, which Kafka's command-line tools would read as a flag.
+ *
+ * @example A member id for ConsumerGroupHeartbeat v1+
+ * ```ts
+ * import { randomUuid, uuidToBytes, ZERO_UUID } from "./uuid.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const id = randomUuid();
+ * assert.match(id, /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+ * assert.notEqual(id, ZERO_UUID);
+ * assert.equal(uuidToBytes(id)[6]! >> 4, 4);
+ * ```
+ */
+export function randomUuid(): string {
+  const b = new Uint8Array(16);
+  for (;;) {
+    crypto.getRandomValues(b);
+    b[6] = (b[6]! & 0x0f) | 0x40; // version 4
+    b[8] = (b[8]! & 0x3f) | 0x80; // IETF variant
+    const s = uuidFromBytes(b);
+    if (s !== ZERO_UUID && !s.startsWith("-")) return s;
+  }
+}

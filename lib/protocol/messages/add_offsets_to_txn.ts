@@ -3,7 +3,7 @@
 /**
  * AddOffsetsToTxn (API key 25): request and response codecs.
  *
- * Versions 0-4, flexible from v3. Served by: zkBroker, broker.
+ * Versions 0-4, flexible from v3. Served by: broker.
  *
  * @module
  */
@@ -77,7 +77,7 @@ export const addOffsetsToTxnApi: ApiInfo = {
   maxStableVersion: 4,
   flexibleFrom: 3,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },

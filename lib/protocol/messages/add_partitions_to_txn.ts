@@ -3,7 +3,7 @@
 /**
  * AddPartitionsToTxn (API key 24): request and response codecs.
  *
- * Versions 0-5, flexible from v3. Served by: zkBroker, broker.
+ * Versions 0-5, flexible from v3. Served by: broker.
  *
  * @module
  */
@@ -112,7 +112,7 @@ export interface AddPartitionsToTxnRequestTopic {
    * Map key. Entity type: topicName.
    */
   name: string;
-  /** The partition indexes to add to the transaction */
+  /** The partition indexes to add to the transaction. */
   partitions: number[];
 }
 
@@ -183,13 +183,13 @@ export interface AddPartitionsToTxnResponseTopicResult {
    * Map key. Entity type: topicName.
    */
   name: string;
-  /** The results for each partition */
+  /** The results for each partition. */
   resultsByPartition: AddPartitionsToTxnResponsePartitionResult[];
 }
 
 /**
  * An element of `AddPartitionsToTxnResponseTopicResult.resultsByPartition`: The results for each
- * partition
+ * partition.
  */
 export interface AddPartitionsToTxnResponsePartitionResult {
   /**
@@ -211,7 +211,7 @@ export const addPartitionsToTxnApi: ApiInfo = {
   maxStableVersion: 5,
   flexibleFrom: 3,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },

@@ -3,7 +3,7 @@
 /**
  * AddRaftVoter (API key 80): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: controller, broker.
+ * Versions 0-1, flexible from v0. Served by: controller, broker.
  *
  * @module
  */
@@ -11,51 +11,68 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
+import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
-/** The AddRaftVoter request (API key 80), versions 0. */
+/**
+ * The AddRaftVoter request (API key 80), versions 0-1.
+ *
+ * Version 1 adds the AckWhenCommitted field.
+ */
 export interface AddRaftVoterRequest {
   /**
-   * Kafka's `ClusterId` (`string`).
+   * The cluster id.
    *
    * Nullable.
    */
   clusterId: string | null;
-  /** Kafka's `TimeoutMs` (`int32`). */
+  /** The maximum time to wait for the request to complete before returning. */
   timeoutMs: number;
-  /** The replica id of the voter getting added to the topic partition */
+  /** The replica id of the voter getting added to the topic partition. */
   voterId: number;
-  /** The directory id of the voter getting added to the topic partition */
+  /** The directory id of the voter getting added to the topic partition. */
   voterDirectoryId: string;
-  /** The endpoints that can be used to communicate with the voter */
+  /** The endpoints that can be used to communicate with the voter. */
   listeners: AddRaftVoterRequestListener[];
+  /**
+   * When true, return a response after the new voter set is committed. Otherwise, return after the
+   * leader writes the changes locally.
+   *
+   * Versions 1+.
+   *
+   * @default {true}
+   */
+  ackWhenCommitted?: boolean;
 }
 
 /**
  * An element of `AddRaftVoterRequest.listeners`: The endpoints that can be used to communicate with
- * the voter
+ * the voter.
  */
 export interface AddRaftVoterRequestListener {
   /**
-   * The name of the endpoint
+   * The name of the endpoint.
    *
    * Map key.
    */
   name: string;
-  /** The hostname */
+  /** The hostname. */
   host: string;
-  /** The port */
+  /** The port. */
   port: number;
 }
 
-/** The AddRaftVoter response (API key 80), versions 0. */
+/**
+ * The AddRaftVoter response (API key 80), versions 0-1.
+ *
+ * Version 1 is the same as version 0
+ */
 export interface AddRaftVoterResponse {
   /**
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The error code, or 0 if there was no error */
+  /** The error code, or 0 if there was no error. */
   errorCode: number;
   /**
    * The error message, or null if there was no error.
@@ -70,8 +87,8 @@ export const addRaftVoterApi: ApiInfo = {
   key: 80,
   name: "AddRaftVoter",
   minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: 0,
+  maxVersion: 1,
+  maxStableVersion: 1,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["controller", "broker"],
@@ -84,7 +101,7 @@ export const addRaftVoterApi: ApiInfo = {
 };
 
 /**
- * Writes an AddRaftVoterRequest body at `version` (0).
+ * Writes an AddRaftVoterRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -95,7 +112,7 @@ export function encodeAddRaftVoterRequest(
   version: number,
   m: AddRaftVoterRequest,
 ): void {
-  checkVersion("encode", "AddRaftVoterRequest", version, 0, 0);
+  checkVersion("encode", "AddRaftVoterRequest", version, 0, 1);
   w.compactNullableString(m.clusterId);
   w.int32(m.timeoutMs);
   w.int32(m.voterId);
@@ -104,17 +121,22 @@ export function encodeAddRaftVoterRequest(
   for (const e of m.listeners) {
     writeAddRaftVoterRequestListener(w, version, e);
   }
+  if (version >= 1) {
+    w.bool(m.ackWhenCommitted ?? true);
+  } else if (m.ackWhenCommitted !== undefined && m.ackWhenCommitted !== true) {
+    throw absentField("AddRaftVoterRequest", "ackWhenCommitted", "1+", version, m.ackWhenCommitted);
+  }
   w.uvarint(0);
 }
 
 /**
- * Reads an AddRaftVoterRequest body at `version` (0).
+ * Reads an AddRaftVoterRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVoterRequest {
-  checkVersion("decode", "AddRaftVoterRequest", version, 0, 0);
+  checkVersion("decode", "AddRaftVoterRequest", version, 0, 1);
   const clusterId = r.compactNullableString();
   const timeoutMs = r.int32();
   const voterId = r.int32();
@@ -125,6 +147,10 @@ export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVo
   for (let i = 0; i < listenersCount; i++) {
     listeners.push(readAddRaftVoterRequestListener(r, version));
   }
+  let ackWhenCommitted = true;
+  if (version >= 1) {
+    ackWhenCommitted = r.bool();
+  }
   skipTaggedFields(r);
   return {
     clusterId,
@@ -132,6 +158,7 @@ export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVo
     voterId,
     voterDirectoryId,
     listeners,
+    ackWhenCommitted,
   };
 }
 
@@ -159,7 +186,7 @@ function readAddRaftVoterRequestListener(r: Reader, _version: number): AddRaftVo
 }
 
 /**
- * Writes an AddRaftVoterResponse body at `version` (0).
+ * Writes an AddRaftVoterResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -170,7 +197,7 @@ export function encodeAddRaftVoterResponse(
   version: number,
   m: AddRaftVoterResponse,
 ): void {
-  checkVersion("encode", "AddRaftVoterResponse", version, 0, 0);
+  checkVersion("encode", "AddRaftVoterResponse", version, 0, 1);
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.compactNullableString(m.errorMessage);
@@ -178,13 +205,13 @@ export function encodeAddRaftVoterResponse(
 }
 
 /**
- * Reads an AddRaftVoterResponse body at `version` (0).
+ * Reads an AddRaftVoterResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeAddRaftVoterResponse(r: Reader, version: number): AddRaftVoterResponse {
-  checkVersion("decode", "AddRaftVoterResponse", version, 0, 0);
+  checkVersion("decode", "AddRaftVoterResponse", version, 0, 1);
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();

@@ -3,7 +3,7 @@
 /**
  * AllocateProducerIds (API key 67): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: zkBroker, controller.
+ * Versions 0-0, flexible from v0. Served by: controller.
  *
  * @module
  */
@@ -16,13 +16,13 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 /** The AllocateProducerIds request (API key 67), versions 0. */
 export interface AllocateProducerIdsRequest {
   /**
-   * The ID of the requesting broker
+   * The ID of the requesting broker.
    *
    * Entity type: brokerId.
    */
   brokerId: number;
   /**
-   * The epoch of the requesting broker
+   * The epoch of the requesting broker.
    *
    * @default {-1n}
    */
@@ -36,15 +36,15 @@ export interface AllocateProducerIdsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The top level response error code */
+  /** The top level response error code. */
   errorCode: number;
   /**
-   * The first producer ID in this range, inclusive
+   * The first producer ID in this range, inclusive.
    *
    * Entity type: producerId.
    */
   producerIdStart: bigint;
-  /** The number of producer IDs in this range */
+  /** The number of producer IDs in this range. */
   producerIdLen: number;
 }
 
@@ -57,7 +57,7 @@ export const allocateProducerIdsApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "controller"],
+  listeners: ["controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

@@ -3,7 +3,7 @@
 /**
  * AlterConfigs (API key 33): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 0-2, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -108,7 +108,7 @@ export const alterConfigsApi: ApiInfo = {
   maxStableVersion: 2,
   flexibleFrom: 2,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },

@@ -3,66 +3,59 @@
 /**
  * AlterPartition (API key 56): request and response codecs.
  *
- * Versions 0-3, flexible from v0. Served by: zkBroker, controller.
+ * Versions 2-3, flexible from v0. Served by: controller.
  *
  * @module
  */
 
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
-import { ZERO_UUID } from "../uuid.ts";
 import type { ApiInfo } from "./api_info.ts";
 import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The AlterPartition request (API key 56), versions 0-3.
+ * The AlterPartition request (API key 56), versions 2-3.
  *
+ * Versions 0-1 were removed in Apache Kafka 4.0, version 2 is the new baseline.
  * Version 1 adds LeaderRecoveryState field (KIP-704).
- *
  * Version 2 adds TopicId field to replace TopicName field (KIP-841).
  *
  * Version 3 adds the NewIsrEpochs field and deprecates the NewIsr field (KIP-903).
  */
 export interface AlterPartitionRequest {
   /**
-   * The ID of the requesting broker
+   * The ID of the requesting broker.
    *
    * Entity type: brokerId.
    */
   brokerId: number;
   /**
-   * The epoch of the requesting broker
+   * The epoch of the requesting broker.
    *
    * @default {-1n}
    */
   brokerEpoch?: bigint;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topics to alter ISRs for. */
   topics: AlterPartitionRequestTopicData[];
 }
 
-/** An element of `AlterPartitionRequest.topics`. */
+/** An element of `AlterPartitionRequest.topics`: The topics to alter ISRs for. */
 export interface AlterPartitionRequestTopicData {
   /**
-   * The name of the topic to alter ISRs for
+   * The ID of the topic to alter ISRs for.
    *
-   * Versions 0-1. Ignorable: dropped silently by versions without it. Entity type: topicName.
+   * Ignorable: dropped silently by versions without it.
    */
-  topicName?: string;
-  /**
-   * The ID of the topic to alter ISRs for
-   *
-   * Versions 2+. Ignorable: dropped silently by versions without it.
-   */
-  topicId?: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  topicId: string;
+  /** The partitions to alter ISRs for. */
   partitions: AlterPartitionRequestPartitionData[];
 }
 
-/** An element of `AlterPartitionRequestTopicData.partitions`. */
+/** An element of `AlterPartitionRequestTopicData.partitions`: The partitions to alter ISRs for. */
 export interface AlterPartitionRequestPartitionData {
-  /** The partition index */
+  /** The partition index. */
   partitionIndex: number;
-  /** The leader epoch of this partition */
+  /** The leader epoch of this partition. */
   leaderEpoch: number;
   /**
    * The ISR for this partition. Deprecated since version 3.
@@ -71,7 +64,7 @@ export interface AlterPartitionRequestPartitionData {
    */
   newIsr?: number[];
   /**
-   * Kafka's `NewIsrWithEpochs` (`[]BrokerState`).
+   * The ISR for this partition.
    *
    * Versions 3+.
    */
@@ -79,20 +72,15 @@ export interface AlterPartitionRequestPartitionData {
   /**
    * 1 if the partition is recovering from an unclean leader election; 0 otherwise.
    *
-   * Versions 1+.
-   *
    * @default {0}
    */
   leaderRecoveryState?: number;
-  /**
-   * The expected epoch of the partition which is being updated. For legacy cluster this is the
-   * ZkVersion in the LeaderAndIsr request.
-   */
+  /** The expected epoch of the partition which is being updated. */
   partitionEpoch: number;
 }
 
 /**
- * An element of `AlterPartitionRequestPartitionData.newIsrWithEpochs`.
+ * An element of `AlterPartitionRequestPartitionData.newIsrWithEpochs`: The ISR for this partition.
  *
  * Used in versions 3.
  */
@@ -112,10 +100,10 @@ export interface AlterPartitionRequestBrokerState {
 }
 
 /**
- * The AlterPartition response (API key 56), versions 0-3.
+ * The AlterPartition response (API key 56), versions 2-3.
  *
+ * Versions 0-1 were removed in Apache Kafka 4.0, version 2 is the new baseline.
  * Version 1 adds LeaderRecoveryState field (KIP-704).
- *
  * Version 2 adds TopicId field to replace TopicName field, can return the following new errors:
  * INELIGIBLE_REPLICA, NEW_LEADER_ELECTED and UNKNOWN_TOPIC_ID (KIP-841).
  *
@@ -127,35 +115,29 @@ export interface AlterPartitionResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The top level response error code */
+  /** The top level response error code. */
   errorCode: number;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The responses for each topic. */
   topics: AlterPartitionResponseTopicData[];
 }
 
-/** An element of `AlterPartitionResponse.topics`. */
+/** An element of `AlterPartitionResponse.topics`: The responses for each topic. */
 export interface AlterPartitionResponseTopicData {
   /**
-   * The name of the topic
+   * The ID of the topic.
    *
-   * Versions 0-1. Ignorable: dropped silently by versions without it. Entity type: topicName.
+   * Ignorable: dropped silently by versions without it.
    */
-  topicName?: string;
-  /**
-   * The ID of the topic
-   *
-   * Versions 2+. Ignorable: dropped silently by versions without it.
-   */
-  topicId?: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  topicId: string;
+  /** The responses for each partition. */
   partitions: AlterPartitionResponsePartitionData[];
 }
 
-/** An element of `AlterPartitionResponseTopicData.partitions`. */
+/** An element of `AlterPartitionResponseTopicData.partitions`: The responses for each partition. */
 export interface AlterPartitionResponsePartitionData {
-  /** The partition index */
+  /** The partition index. */
   partitionIndex: number;
-  /** The partition level error code */
+  /** The partition level error code. */
   errorCode: number;
   /**
    * The broker ID of the leader.
@@ -174,15 +156,12 @@ export interface AlterPartitionResponsePartitionData {
   /**
    * 1 if the partition is recovering from an unclean leader election; 0 otherwise.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {0}
    */
   leaderRecoveryState?: number;
-  /**
-   * The current epoch for the partition for KRaft controllers. The current ZK version for the
-   * legacy controllers.
-   */
+  /** The current epoch for the partition for KRaft controllers. */
   partitionEpoch: number;
 }
 
@@ -190,12 +169,12 @@ export interface AlterPartitionResponsePartitionData {
 export const alterPartitionApi: ApiInfo = {
   key: 56,
   name: "AlterPartition",
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 3,
   maxStableVersion: 3,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "controller"],
+  listeners: ["controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },
@@ -205,7 +184,7 @@ export const alterPartitionApi: ApiInfo = {
 };
 
 /**
- * Writes an AlterPartitionRequest body at `version` (0-3).
+ * Writes an AlterPartitionRequest body at `version` (2-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -216,7 +195,7 @@ export function encodeAlterPartitionRequest(
   version: number,
   m: AlterPartitionRequest,
 ): void {
-  checkVersion("encode", "AlterPartitionRequest", version, 0, 3);
+  checkVersion("encode", "AlterPartitionRequest", version, 2, 3);
   w.int32(m.brokerId);
   w.int64(m.brokerEpoch ?? -1n);
   w.compactArrayLength(m.topics.length);
@@ -227,16 +206,16 @@ export function encodeAlterPartitionRequest(
 }
 
 /**
- * Reads an AlterPartitionRequest body at `version` (0-3).
+ * Reads an AlterPartitionRequest body at `version` (2-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeAlterPartitionRequest(r: Reader, version: number): AlterPartitionRequest {
-  checkVersion("decode", "AlterPartitionRequest", version, 0, 3);
+  checkVersion("decode", "AlterPartitionRequest", version, 2, 3);
   const brokerId = r.int32();
   const brokerEpoch = r.int64();
-  const topicsCount = r.compactArrayLength(3);
+  const topicsCount = r.compactArrayLength(18);
   if (topicsCount < 0) throw nullOnWire("AlterPartitionRequest", "topics", version);
   const topics: AlterPartitionRequestTopicData[] = [];
   for (let i = 0; i < topicsCount; i++) {
@@ -255,12 +234,7 @@ function writeAlterPartitionRequestTopicData(
   version: number,
   m: AlterPartitionRequestTopicData,
 ): void {
-  if (version <= 1) {
-    w.compactString(m.topicName ?? "");
-  }
-  if (version >= 2) {
-    w.uuid(m.topicId ?? ZERO_UUID);
-  }
+  w.uuid(m.topicId);
   w.compactArrayLength(m.partitions.length);
   for (const e of m.partitions) {
     writeAlterPartitionRequestPartitionData(w, version, e);
@@ -272,15 +246,8 @@ function readAlterPartitionRequestTopicData(
   r: Reader,
   version: number,
 ): AlterPartitionRequestTopicData {
-  let topicName = "";
-  if (version <= 1) {
-    topicName = r.compactString();
-  }
-  let topicId: string = ZERO_UUID;
-  if (version >= 2) {
-    topicId = r.uuid();
-  }
-  const partitionsCount = r.compactArrayLength(14);
+  const topicId = r.uuid();
+  const partitionsCount = r.compactArrayLength(15);
   if (partitionsCount < 0) {
     throw nullOnWire("AlterPartitionRequestTopicData", "partitions", version);
   }
@@ -290,7 +257,6 @@ function readAlterPartitionRequestTopicData(
   }
   skipTaggedFields(r);
   return {
-    topicName,
     topicId,
     partitions,
   };
@@ -327,17 +293,7 @@ function writeAlterPartitionRequestPartitionData(
       m.newIsrWithEpochs,
     );
   }
-  if (version >= 1) {
-    w.int8(m.leaderRecoveryState ?? 0);
-  } else if (m.leaderRecoveryState !== undefined && m.leaderRecoveryState !== 0) {
-    throw absentField(
-      "AlterPartitionRequestPartitionData",
-      "leaderRecoveryState",
-      "1+",
-      version,
-      m.leaderRecoveryState,
-    );
-  }
+  w.int8(m.leaderRecoveryState ?? 0);
   w.int32(m.partitionEpoch);
   w.uvarint(0);
 }
@@ -366,10 +322,7 @@ function readAlterPartitionRequestPartitionData(
       newIsrWithEpochs.push(readAlterPartitionRequestBrokerState(r, version));
     }
   }
-  let leaderRecoveryState = 0;
-  if (version >= 1) {
-    leaderRecoveryState = r.int8();
-  }
+  const leaderRecoveryState = r.int8();
   const partitionEpoch = r.int32();
   skipTaggedFields(r);
   return {
@@ -406,7 +359,7 @@ function readAlterPartitionRequestBrokerState(
 }
 
 /**
- * Writes an AlterPartitionResponse body at `version` (0-3).
+ * Writes an AlterPartitionResponse body at `version` (2-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -417,7 +370,7 @@ export function encodeAlterPartitionResponse(
   version: number,
   m: AlterPartitionResponse,
 ): void {
-  checkVersion("encode", "AlterPartitionResponse", version, 0, 3);
+  checkVersion("encode", "AlterPartitionResponse", version, 2, 3);
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.compactArrayLength(m.topics.length);
@@ -428,16 +381,16 @@ export function encodeAlterPartitionResponse(
 }
 
 /**
- * Reads an AlterPartitionResponse body at `version` (0-3).
+ * Reads an AlterPartitionResponse body at `version` (2-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeAlterPartitionResponse(r: Reader, version: number): AlterPartitionResponse {
-  checkVersion("decode", "AlterPartitionResponse", version, 0, 3);
+  checkVersion("decode", "AlterPartitionResponse", version, 2, 3);
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
-  const topicsCount = r.compactArrayLength(3);
+  const topicsCount = r.compactArrayLength(18);
   if (topicsCount < 0) throw nullOnWire("AlterPartitionResponse", "topics", version);
   const topics: AlterPartitionResponseTopicData[] = [];
   for (let i = 0; i < topicsCount; i++) {
@@ -456,12 +409,7 @@ function writeAlterPartitionResponseTopicData(
   version: number,
   m: AlterPartitionResponseTopicData,
 ): void {
-  if (version <= 1) {
-    w.compactString(m.topicName ?? "");
-  }
-  if (version >= 2) {
-    w.uuid(m.topicId ?? ZERO_UUID);
-  }
+  w.uuid(m.topicId);
   w.compactArrayLength(m.partitions.length);
   for (const e of m.partitions) {
     writeAlterPartitionResponsePartitionData(w, version, e);
@@ -473,15 +421,8 @@ function readAlterPartitionResponseTopicData(
   r: Reader,
   version: number,
 ): AlterPartitionResponseTopicData {
-  let topicName = "";
-  if (version <= 1) {
-    topicName = r.compactString();
-  }
-  let topicId: string = ZERO_UUID;
-  if (version >= 2) {
-    topicId = r.uuid();
-  }
-  const partitionsCount = r.compactArrayLength(20);
+  const topicId = r.uuid();
+  const partitionsCount = r.compactArrayLength(21);
   if (partitionsCount < 0) {
     throw nullOnWire("AlterPartitionResponseTopicData", "partitions", version);
   }
@@ -491,7 +432,6 @@ function readAlterPartitionResponseTopicData(
   }
   skipTaggedFields(r);
   return {
-    topicName,
     topicId,
     partitions,
   };
@@ -499,7 +439,7 @@ function readAlterPartitionResponseTopicData(
 
 function writeAlterPartitionResponsePartitionData(
   w: Writer,
-  version: number,
+  _version: number,
   m: AlterPartitionResponsePartitionData,
 ): void {
   w.int32(m.partitionIndex);
@@ -510,9 +450,7 @@ function writeAlterPartitionResponsePartitionData(
   for (const e of m.isr) {
     w.int32(e);
   }
-  if (version >= 1) {
-    w.int8(m.leaderRecoveryState ?? 0);
-  }
+  w.int8(m.leaderRecoveryState ?? 0);
   w.int32(m.partitionEpoch);
   w.uvarint(0);
 }
@@ -531,10 +469,7 @@ function readAlterPartitionResponsePartitionData(
   for (let i = 0; i < isrCount; i++) {
     isr.push(r.int32());
   }
-  let leaderRecoveryState = 0;
-  if (version >= 1) {
-    leaderRecoveryState = r.int8();
-  }
+  const leaderRecoveryState = r.int8();
   const partitionEpoch = r.int32();
   skipTaggedFields(r);
   return {

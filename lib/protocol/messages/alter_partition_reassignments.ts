@@ -3,7 +3,7 @@
 /**
  * AlterPartitionReassignments (API key 45): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker, controller, zkBroker.
+ * Versions 0-1, flexible from v0. Served by: broker, controller.
  *
  * @module
  */
@@ -11,9 +11,14 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
+import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
-/** The AlterPartitionReassignments request (API key 45), versions 0. */
+/**
+ * The AlterPartitionReassignments request (API key 45), versions 0-1.
+ *
+ * Version 1 adds the ability to allow/disallow changing the replication factor as part of the
+ * request.
+ */
 export interface AlterPartitionReassignmentsRequest {
   /**
    * The time in ms to wait for the request to complete.
@@ -21,6 +26,15 @@ export interface AlterPartitionReassignmentsRequest {
    * @default {60000}
    */
   timeoutMs?: number;
+  /**
+   * The option indicating whether changing the replication factor of any given partition as part of
+   * this request is a valid move.
+   *
+   * Versions 1+.
+   *
+   * @default {true}
+   */
+  allowReplicationFactorChange?: boolean;
   /** The topics to reassign. */
   topics: AlterPartitionReassignmentsRequestReassignableTopic[];
 }
@@ -55,13 +69,27 @@ export interface AlterPartitionReassignmentsRequestReassignablePartition {
   replicas?: number[] | null;
 }
 
-/** The AlterPartitionReassignments response (API key 45), versions 0. */
+/**
+ * The AlterPartitionReassignments response (API key 45), versions 0-1.
+ *
+ * Version 1 adds the ability to allow/disallow changing the replication factor as part of the
+ * request.
+ */
 export interface AlterPartitionReassignmentsResponse {
   /**
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
+  /**
+   * The option indicating whether changing the replication factor of any given partition as part of
+   * the request was allowed.
+   *
+   * Versions 1+. Ignorable: dropped silently by versions without it.
+   *
+   * @default {true}
+   */
+  allowReplicationFactorChange?: boolean;
   /** The top-level error code, or 0 if there was no error. */
   errorCode: number;
   /**
@@ -80,18 +108,18 @@ export interface AlterPartitionReassignmentsResponse {
  */
 export interface AlterPartitionReassignmentsResponseReassignableTopicResponse {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
   name: string;
-  /** The responses to partitions to reassign */
+  /** The responses to partitions to reassign. */
   partitions: AlterPartitionReassignmentsResponseReassignablePartitionResponse[];
 }
 
 /**
  * An element of `AlterPartitionReassignmentsResponseReassignableTopicResponse.partitions`: The
- * responses to partitions to reassign
+ * responses to partitions to reassign.
  */
 export interface AlterPartitionReassignmentsResponseReassignablePartitionResponse {
   /** The partition index. */
@@ -111,11 +139,11 @@ export const alterPartitionReassignmentsApi: ApiInfo = {
   key: 45,
   name: "AlterPartitionReassignments",
   minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: 0,
+  maxVersion: 1,
+  maxStableVersion: 1,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["broker", "controller", "zkBroker"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },
@@ -125,7 +153,7 @@ export const alterPartitionReassignmentsApi: ApiInfo = {
 };
 
 /**
- * Writes an AlterPartitionReassignmentsRequest body at `version` (0).
+ * Writes an AlterPartitionReassignmentsRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -136,8 +164,21 @@ export function encodeAlterPartitionReassignmentsRequest(
   version: number,
   m: AlterPartitionReassignmentsRequest,
 ): void {
-  checkVersion("encode", "AlterPartitionReassignmentsRequest", version, 0, 0);
+  checkVersion("encode", "AlterPartitionReassignmentsRequest", version, 0, 1);
   w.int32(m.timeoutMs ?? 60000);
+  if (version >= 1) {
+    w.bool(m.allowReplicationFactorChange ?? true);
+  } else if (
+    m.allowReplicationFactorChange !== undefined && m.allowReplicationFactorChange !== true
+  ) {
+    throw absentField(
+      "AlterPartitionReassignmentsRequest",
+      "allowReplicationFactorChange",
+      "1+",
+      version,
+      m.allowReplicationFactorChange,
+    );
+  }
   w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
     writeAlterPartitionReassignmentsRequestReassignableTopic(w, version, e);
@@ -146,7 +187,7 @@ export function encodeAlterPartitionReassignmentsRequest(
 }
 
 /**
- * Reads an AlterPartitionReassignmentsRequest body at `version` (0).
+ * Reads an AlterPartitionReassignmentsRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -155,8 +196,12 @@ export function decodeAlterPartitionReassignmentsRequest(
   r: Reader,
   version: number,
 ): AlterPartitionReassignmentsRequest {
-  checkVersion("decode", "AlterPartitionReassignmentsRequest", version, 0, 0);
+  checkVersion("decode", "AlterPartitionReassignmentsRequest", version, 0, 1);
   const timeoutMs = r.int32();
+  let allowReplicationFactorChange = true;
+  if (version >= 1) {
+    allowReplicationFactorChange = r.bool();
+  }
   const topicsCount = r.compactArrayLength(3);
   if (topicsCount < 0) throw nullOnWire("AlterPartitionReassignmentsRequest", "topics", version);
   const topics: AlterPartitionReassignmentsRequestReassignableTopic[] = [];
@@ -166,6 +211,7 @@ export function decodeAlterPartitionReassignmentsRequest(
   skipTaggedFields(r);
   return {
     timeoutMs,
+    allowReplicationFactorChange,
     topics,
   };
 }
@@ -244,7 +290,7 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(
 }
 
 /**
- * Writes an AlterPartitionReassignmentsResponse body at `version` (0).
+ * Writes an AlterPartitionReassignmentsResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -255,8 +301,11 @@ export function encodeAlterPartitionReassignmentsResponse(
   version: number,
   m: AlterPartitionReassignmentsResponse,
 ): void {
-  checkVersion("encode", "AlterPartitionReassignmentsResponse", version, 0, 0);
+  checkVersion("encode", "AlterPartitionReassignmentsResponse", version, 0, 1);
   w.int32(m.throttleTimeMs);
+  if (version >= 1) {
+    w.bool(m.allowReplicationFactorChange ?? true);
+  }
   w.int16(m.errorCode);
   w.compactNullableString(m.errorMessage);
   w.compactArrayLength(m.responses.length);
@@ -267,7 +316,7 @@ export function encodeAlterPartitionReassignmentsResponse(
 }
 
 /**
- * Reads an AlterPartitionReassignmentsResponse body at `version` (0).
+ * Reads an AlterPartitionReassignmentsResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -276,8 +325,12 @@ export function decodeAlterPartitionReassignmentsResponse(
   r: Reader,
   version: number,
 ): AlterPartitionReassignmentsResponse {
-  checkVersion("decode", "AlterPartitionReassignmentsResponse", version, 0, 0);
+  checkVersion("decode", "AlterPartitionReassignmentsResponse", version, 0, 1);
   const throttleTimeMs = r.int32();
+  let allowReplicationFactorChange = true;
+  if (version >= 1) {
+    allowReplicationFactorChange = r.bool();
+  }
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const responsesCount = r.compactArrayLength(3);
@@ -291,6 +344,7 @@ export function decodeAlterPartitionReassignmentsResponse(
   skipTaggedFields(r);
   return {
     throttleTimeMs,
+    allowReplicationFactorChange,
     errorCode,
     errorMessage,
     responses,

@@ -3,7 +3,7 @@
 /**
  * AlterReplicaLogDirs (API key 34): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker.
+ * Versions 1-2, flexible from v2. Served by: broker.
  *
  * @module
  */
@@ -20,7 +20,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The AlterReplicaLogDirs request (API key 34), versions 0-2.
+ * The AlterReplicaLogDirs request (API key 34), versions 1-2.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 is the same as version 0.
  * Version 2 enables flexible versions.
@@ -58,8 +60,9 @@ export interface AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
 }
 
 /**
- * The AlterReplicaLogDirs response (API key 34), versions 0-2.
+ * The AlterReplicaLogDirs response (API key 34), versions 1-2.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Starting in version 1, on quota violation brokers send out responses before throttling.
  * Version 2 enables flexible versions.
  */
@@ -100,12 +103,12 @@ export interface AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
 export const alterReplicaLogDirsApi: ApiInfo = {
   key: 34,
   name: "AlterReplicaLogDirs",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 2,
   maxStableVersion: 2,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -115,7 +118,7 @@ export const alterReplicaLogDirsApi: ApiInfo = {
 };
 
 /**
- * Writes an AlterReplicaLogDirsRequest body at `version` (0-2).
+ * Writes an AlterReplicaLogDirsRequest body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -126,7 +129,7 @@ export function encodeAlterReplicaLogDirsRequest(
   version: number,
   m: AlterReplicaLogDirsRequest,
 ): void {
-  checkVersion("encode", "AlterReplicaLogDirsRequest", version, 0, 2);
+  checkVersion("encode", "AlterReplicaLogDirsRequest", version, 1, 2);
   const flexible = version >= 2;
   writeArrayLength(w, flexible, m.dirs.length);
   for (const e of m.dirs) {
@@ -138,7 +141,7 @@ export function encodeAlterReplicaLogDirsRequest(
 }
 
 /**
- * Reads an AlterReplicaLogDirsRequest body at `version` (0-2).
+ * Reads an AlterReplicaLogDirsRequest body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -147,7 +150,7 @@ export function decodeAlterReplicaLogDirsRequest(
   r: Reader,
   version: number,
 ): AlterReplicaLogDirsRequest {
-  checkVersion("decode", "AlterReplicaLogDirsRequest", version, 0, 2);
+  checkVersion("decode", "AlterReplicaLogDirsRequest", version, 1, 2);
   const flexible = version >= 2;
   const dirsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
   if (dirsCount < 0) throw nullOnWire("AlterReplicaLogDirsRequest", "dirs", version);
@@ -242,7 +245,7 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(
 }
 
 /**
- * Writes an AlterReplicaLogDirsResponse body at `version` (0-2).
+ * Writes an AlterReplicaLogDirsResponse body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -253,7 +256,7 @@ export function encodeAlterReplicaLogDirsResponse(
   version: number,
   m: AlterReplicaLogDirsResponse,
 ): void {
-  checkVersion("encode", "AlterReplicaLogDirsResponse", version, 0, 2);
+  checkVersion("encode", "AlterReplicaLogDirsResponse", version, 1, 2);
   const flexible = version >= 2;
   w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.results.length);
@@ -266,7 +269,7 @@ export function encodeAlterReplicaLogDirsResponse(
 }
 
 /**
- * Reads an AlterReplicaLogDirsResponse body at `version` (0-2).
+ * Reads an AlterReplicaLogDirsResponse body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -275,7 +278,7 @@ export function decodeAlterReplicaLogDirsResponse(
   r: Reader,
   version: number,
 ): AlterReplicaLogDirsResponse {
-  checkVersion("decode", "AlterReplicaLogDirsResponse", version, 0, 2);
+  checkVersion("decode", "AlterReplicaLogDirsResponse", version, 1, 2);
   const flexible = version >= 2;
   const throttleTimeMs = r.int32();
   const resultsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);

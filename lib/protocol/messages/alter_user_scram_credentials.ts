@@ -3,7 +3,7 @@
 /**
  * AlterUserScramCredentials (API key 51): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: zkBroker, broker, controller.
+ * Versions 0-0, flexible from v0. Served by: broker, controller.
  *
  * @module
  */
@@ -83,7 +83,7 @@ export const alterUserScramCredentialsApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

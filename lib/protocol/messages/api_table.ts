@@ -45,42 +45,6 @@ import {
   type MetadataResponse,
 } from "./metadata.ts";
 import {
-  decodeLeaderAndIsrRequest,
-  decodeLeaderAndIsrResponse,
-  encodeLeaderAndIsrRequest,
-  encodeLeaderAndIsrResponse,
-  leaderAndIsrApi,
-  type LeaderAndIsrRequest,
-  type LeaderAndIsrResponse,
-} from "./leader_and_isr.ts";
-import {
-  decodeStopReplicaRequest,
-  decodeStopReplicaResponse,
-  encodeStopReplicaRequest,
-  encodeStopReplicaResponse,
-  stopReplicaApi,
-  type StopReplicaRequest,
-  type StopReplicaResponse,
-} from "./stop_replica.ts";
-import {
-  decodeUpdateMetadataRequest,
-  decodeUpdateMetadataResponse,
-  encodeUpdateMetadataRequest,
-  encodeUpdateMetadataResponse,
-  updateMetadataApi,
-  type UpdateMetadataRequest,
-  type UpdateMetadataResponse,
-} from "./update_metadata.ts";
-import {
-  controlledShutdownApi,
-  type ControlledShutdownRequest,
-  type ControlledShutdownResponse,
-  decodeControlledShutdownRequest,
-  decodeControlledShutdownResponse,
-  encodeControlledShutdownRequest,
-  encodeControlledShutdownResponse,
-} from "./controlled_shutdown.ts";
-import {
   decodeOffsetCommitRequest,
   decodeOffsetCommitResponse,
   encodeOffsetCommitRequest,
@@ -675,14 +639,14 @@ import {
   encodeAssignReplicasToDirsResponse,
 } from "./assign_replicas_to_dirs.ts";
 import {
-  decodeListClientMetricsResourcesRequest,
-  decodeListClientMetricsResourcesResponse,
-  encodeListClientMetricsResourcesRequest,
-  encodeListClientMetricsResourcesResponse,
-  listClientMetricsResourcesApi,
-  type ListClientMetricsResourcesRequest,
-  type ListClientMetricsResourcesResponse,
-} from "./list_client_metrics_resources.ts";
+  decodeListConfigResourcesRequest,
+  decodeListConfigResourcesResponse,
+  encodeListConfigResourcesRequest,
+  encodeListConfigResourcesResponse,
+  listConfigResourcesApi,
+  type ListConfigResourcesRequest,
+  type ListConfigResourcesResponse,
+} from "./list_config_resources.ts";
 import {
   decodeDescribeTopicPartitionsRequest,
   decodeDescribeTopicPartitionsResponse,
@@ -800,6 +764,51 @@ import {
   type ReadShareGroupStateSummaryRequest,
   type ReadShareGroupStateSummaryResponse,
 } from "./read_share_group_state_summary.ts";
+import {
+  decodeStreamsGroupHeartbeatRequest,
+  decodeStreamsGroupHeartbeatResponse,
+  encodeStreamsGroupHeartbeatRequest,
+  encodeStreamsGroupHeartbeatResponse,
+  streamsGroupHeartbeatApi,
+  type StreamsGroupHeartbeatRequest,
+  type StreamsGroupHeartbeatResponse,
+} from "./streams_group_heartbeat.ts";
+import {
+  decodeStreamsGroupDescribeRequest,
+  decodeStreamsGroupDescribeResponse,
+  encodeStreamsGroupDescribeRequest,
+  encodeStreamsGroupDescribeResponse,
+  streamsGroupDescribeApi,
+  type StreamsGroupDescribeRequest,
+  type StreamsGroupDescribeResponse,
+} from "./streams_group_describe.ts";
+import {
+  decodeDescribeShareGroupOffsetsRequest,
+  decodeDescribeShareGroupOffsetsResponse,
+  describeShareGroupOffsetsApi,
+  type DescribeShareGroupOffsetsRequest,
+  type DescribeShareGroupOffsetsResponse,
+  encodeDescribeShareGroupOffsetsRequest,
+  encodeDescribeShareGroupOffsetsResponse,
+} from "./describe_share_group_offsets.ts";
+import {
+  alterShareGroupOffsetsApi,
+  type AlterShareGroupOffsetsRequest,
+  type AlterShareGroupOffsetsResponse,
+  decodeAlterShareGroupOffsetsRequest,
+  decodeAlterShareGroupOffsetsResponse,
+  encodeAlterShareGroupOffsetsRequest,
+  encodeAlterShareGroupOffsetsResponse,
+} from "./alter_share_group_offsets.ts";
+import {
+  decodeDeleteShareGroupOffsetsRequest,
+  decodeDeleteShareGroupOffsetsResponse,
+  deleteShareGroupOffsetsApi,
+  type DeleteShareGroupOffsetsRequest,
+  type DeleteShareGroupOffsetsResponse,
+  encodeDeleteShareGroupOffsetsRequest,
+  encodeDeleteShareGroupOffsetsResponse,
+} from "./delete_share_group_offsets.ts";
 
 /**
  * The facts and codec functions of one API. Methods, so that a codec of specific request and
@@ -828,14 +837,6 @@ export interface ApiTable {
   readonly 2: ApiCodec<ListOffsetsRequest, ListOffsetsResponse>;
   /** Metadata. */
   readonly 3: ApiCodec<MetadataRequest, MetadataResponse>;
-  /** LeaderAndIsr. */
-  readonly 4: ApiCodec<LeaderAndIsrRequest, LeaderAndIsrResponse>;
-  /** StopReplica. */
-  readonly 5: ApiCodec<StopReplicaRequest, StopReplicaResponse>;
-  /** UpdateMetadata. */
-  readonly 6: ApiCodec<UpdateMetadataRequest, UpdateMetadataResponse>;
-  /** ControlledShutdown. */
-  readonly 7: ApiCodec<ControlledShutdownRequest, ControlledShutdownResponse>;
   /** OffsetCommit. */
   readonly 8: ApiCodec<OffsetCommitRequest, OffsetCommitResponse>;
   /** OffsetFetch. */
@@ -968,8 +969,8 @@ export interface ApiTable {
   readonly 72: ApiCodec<PushTelemetryRequest, PushTelemetryResponse>;
   /** AssignReplicasToDirs. */
   readonly 73: ApiCodec<AssignReplicasToDirsRequest, AssignReplicasToDirsResponse>;
-  /** ListClientMetricsResources. */
-  readonly 74: ApiCodec<ListClientMetricsResourcesRequest, ListClientMetricsResourcesResponse>;
+  /** ListConfigResources. */
+  readonly 74: ApiCodec<ListConfigResourcesRequest, ListConfigResourcesResponse>;
   /** DescribeTopicPartitions. */
   readonly 75: ApiCodec<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>;
   /** ShareGroupHeartbeat. */
@@ -996,6 +997,16 @@ export interface ApiTable {
   readonly 86: ApiCodec<DeleteShareGroupStateRequest, DeleteShareGroupStateResponse>;
   /** ReadShareGroupStateSummary. */
   readonly 87: ApiCodec<ReadShareGroupStateSummaryRequest, ReadShareGroupStateSummaryResponse>;
+  /** StreamsGroupHeartbeat. */
+  readonly 88: ApiCodec<StreamsGroupHeartbeatRequest, StreamsGroupHeartbeatResponse>;
+  /** StreamsGroupDescribe. */
+  readonly 89: ApiCodec<StreamsGroupDescribeRequest, StreamsGroupDescribeResponse>;
+  /** DescribeShareGroupOffsets. */
+  readonly 90: ApiCodec<DescribeShareGroupOffsetsRequest, DescribeShareGroupOffsetsResponse>;
+  /** AlterShareGroupOffsets. */
+  readonly 91: ApiCodec<AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsResponse>;
+  /** DeleteShareGroupOffsets. */
+  readonly 92: ApiCodec<DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse>;
 }
 
 /** Every API by key. */
@@ -1027,34 +1038,6 @@ export const API_TABLE: ApiTable = {
     decodeRequest: decodeMetadataRequest,
     encodeResponse: encodeMetadataResponse,
     decodeResponse: decodeMetadataResponse,
-  },
-  4: {
-    info: leaderAndIsrApi,
-    encodeRequest: encodeLeaderAndIsrRequest,
-    decodeRequest: decodeLeaderAndIsrRequest,
-    encodeResponse: encodeLeaderAndIsrResponse,
-    decodeResponse: decodeLeaderAndIsrResponse,
-  },
-  5: {
-    info: stopReplicaApi,
-    encodeRequest: encodeStopReplicaRequest,
-    decodeRequest: decodeStopReplicaRequest,
-    encodeResponse: encodeStopReplicaResponse,
-    decodeResponse: decodeStopReplicaResponse,
-  },
-  6: {
-    info: updateMetadataApi,
-    encodeRequest: encodeUpdateMetadataRequest,
-    decodeRequest: decodeUpdateMetadataRequest,
-    encodeResponse: encodeUpdateMetadataResponse,
-    decodeResponse: decodeUpdateMetadataResponse,
-  },
-  7: {
-    info: controlledShutdownApi,
-    encodeRequest: encodeControlledShutdownRequest,
-    decodeRequest: decodeControlledShutdownRequest,
-    encodeResponse: encodeControlledShutdownResponse,
-    decodeResponse: decodeControlledShutdownResponse,
   },
   8: {
     info: offsetCommitApi,
@@ -1519,11 +1502,11 @@ export const API_TABLE: ApiTable = {
     decodeResponse: decodeAssignReplicasToDirsResponse,
   },
   74: {
-    info: listClientMetricsResourcesApi,
-    encodeRequest: encodeListClientMetricsResourcesRequest,
-    decodeRequest: decodeListClientMetricsResourcesRequest,
-    encodeResponse: encodeListClientMetricsResourcesResponse,
-    decodeResponse: decodeListClientMetricsResourcesResponse,
+    info: listConfigResourcesApi,
+    encodeRequest: encodeListConfigResourcesRequest,
+    decodeRequest: decodeListConfigResourcesRequest,
+    encodeResponse: encodeListConfigResourcesResponse,
+    decodeResponse: decodeListConfigResourcesResponse,
   },
   75: {
     info: describeTopicPartitionsApi,
@@ -1615,6 +1598,41 @@ export const API_TABLE: ApiTable = {
     decodeRequest: decodeReadShareGroupStateSummaryRequest,
     encodeResponse: encodeReadShareGroupStateSummaryResponse,
     decodeResponse: decodeReadShareGroupStateSummaryResponse,
+  },
+  88: {
+    info: streamsGroupHeartbeatApi,
+    encodeRequest: encodeStreamsGroupHeartbeatRequest,
+    decodeRequest: decodeStreamsGroupHeartbeatRequest,
+    encodeResponse: encodeStreamsGroupHeartbeatResponse,
+    decodeResponse: decodeStreamsGroupHeartbeatResponse,
+  },
+  89: {
+    info: streamsGroupDescribeApi,
+    encodeRequest: encodeStreamsGroupDescribeRequest,
+    decodeRequest: decodeStreamsGroupDescribeRequest,
+    encodeResponse: encodeStreamsGroupDescribeResponse,
+    decodeResponse: decodeStreamsGroupDescribeResponse,
+  },
+  90: {
+    info: describeShareGroupOffsetsApi,
+    encodeRequest: encodeDescribeShareGroupOffsetsRequest,
+    decodeRequest: decodeDescribeShareGroupOffsetsRequest,
+    encodeResponse: encodeDescribeShareGroupOffsetsResponse,
+    decodeResponse: decodeDescribeShareGroupOffsetsResponse,
+  },
+  91: {
+    info: alterShareGroupOffsetsApi,
+    encodeRequest: encodeAlterShareGroupOffsetsRequest,
+    decodeRequest: decodeAlterShareGroupOffsetsRequest,
+    encodeResponse: encodeAlterShareGroupOffsetsResponse,
+    decodeResponse: decodeAlterShareGroupOffsetsResponse,
+  },
+  92: {
+    info: deleteShareGroupOffsetsApi,
+    encodeRequest: encodeDeleteShareGroupOffsetsRequest,
+    decodeRequest: decodeDeleteShareGroupOffsetsRequest,
+    encodeResponse: encodeDeleteShareGroupOffsetsResponse,
+    decodeResponse: decodeDeleteShareGroupOffsetsResponse,
   },
 };
 

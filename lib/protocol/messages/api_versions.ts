@@ -3,7 +3,7 @@
 /**
  * ApiVersions (API key 18): request and response codecs.
  *
- * Versions 0-4, flexible from v3. Served by: zkBroker, broker, controller.
+ * Versions 0-4, flexible from v3. Served by: broker, controller.
  *
  * @module
  */
@@ -96,7 +96,7 @@ export interface ApiVersionsResponse {
    */
   finalizedFeatures?: ApiVersionsResponseFinalizedFeatureKey[];
   /**
-   * Set by a KRaft controller if the required configurations for ZK migration are present
+   * Set by a KRaft controller if the required configurations for ZK migration are present.
    *
    * Versions 3+. Tagged field 3. Ignorable: dropped silently by versions without it.
    *
@@ -166,7 +166,7 @@ export const apiVersionsApi: ApiInfo = {
   maxStableVersion: 4,
   flexibleFrom: 3,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },

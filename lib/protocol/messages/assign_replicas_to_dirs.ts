@@ -16,40 +16,49 @@ import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 /** The AssignReplicasToDirs request (API key 73), versions 0. */
 export interface AssignReplicasToDirsRequest {
   /**
-   * The ID of the requesting broker
+   * The ID of the requesting broker.
    *
    * Entity type: brokerId.
    */
   brokerId: number;
   /**
-   * The epoch of the requesting broker
+   * The epoch of the requesting broker.
    *
    * @default {-1n}
    */
   brokerEpoch?: bigint;
-  /** Kafka's `Directories` (`[]DirectoryData`). */
+  /** The directories to which replicas should be assigned. */
   directories: AssignReplicasToDirsRequestDirectoryData[];
 }
 
-/** An element of `AssignReplicasToDirsRequest.directories`. */
+/**
+ * An element of `AssignReplicasToDirsRequest.directories`: The directories to which replicas should
+ * be assigned.
+ */
 export interface AssignReplicasToDirsRequestDirectoryData {
-  /** The ID of the directory */
+  /** The ID of the directory. */
   id: string;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topics assigned to the directory. */
   topics: AssignReplicasToDirsRequestTopicData[];
 }
 
-/** An element of `AssignReplicasToDirsRequestDirectoryData.topics`. */
+/**
+ * An element of `AssignReplicasToDirsRequestDirectoryData.topics`: The topics assigned to the
+ * directory.
+ */
 export interface AssignReplicasToDirsRequestTopicData {
-  /** The ID of the assigned topic */
+  /** The ID of the assigned topic. */
   topicId: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partitions assigned to the directory. */
   partitions: AssignReplicasToDirsRequestPartitionData[];
 }
 
-/** An element of `AssignReplicasToDirsRequestTopicData.partitions`. */
+/**
+ * An element of `AssignReplicasToDirsRequestTopicData.partitions`: The partitions assigned to the
+ * directory.
+ */
 export interface AssignReplicasToDirsRequestPartitionData {
-  /** The partition index */
+  /** The partition index. */
   partitionIndex: number;
 }
 
@@ -60,33 +69,42 @@ export interface AssignReplicasToDirsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The top level response error code */
+  /** The top level response error code. */
   errorCode: number;
-  /** Kafka's `Directories` (`[]DirectoryData`). */
+  /** The list of directories and their assigned partitions. */
   directories: AssignReplicasToDirsResponseDirectoryData[];
 }
 
-/** An element of `AssignReplicasToDirsResponse.directories`. */
+/**
+ * An element of `AssignReplicasToDirsResponse.directories`: The list of directories and their
+ * assigned partitions.
+ */
 export interface AssignReplicasToDirsResponseDirectoryData {
-  /** The ID of the directory */
+  /** The ID of the directory. */
   id: string;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The list of topics and their assigned partitions. */
   topics: AssignReplicasToDirsResponseTopicData[];
 }
 
-/** An element of `AssignReplicasToDirsResponseDirectoryData.topics`. */
+/**
+ * An element of `AssignReplicasToDirsResponseDirectoryData.topics`: The list of topics and their
+ * assigned partitions.
+ */
 export interface AssignReplicasToDirsResponseTopicData {
-  /** The ID of the assigned topic */
+  /** The ID of the assigned topic. */
   topicId: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The list of assigned partitions. */
   partitions: AssignReplicasToDirsResponsePartitionData[];
 }
 
-/** An element of `AssignReplicasToDirsResponseTopicData.partitions`. */
+/**
+ * An element of `AssignReplicasToDirsResponseTopicData.partitions`: The list of assigned
+ * partitions.
+ */
 export interface AssignReplicasToDirsResponsePartitionData {
-  /** The partition index */
+  /** The partition index. */
   partitionIndex: number;
-  /** The partition level error code */
+  /** The partition level error code. */
   errorCode: number;
 }
 

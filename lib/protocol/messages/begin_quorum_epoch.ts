@@ -30,7 +30,7 @@ import {
  */
 export interface BeginQuorumEpochRequest {
   /**
-   * Kafka's `ClusterId` (`string`).
+   * The cluster id.
    *
    * Nullable.
    *
@@ -38,70 +38,70 @@ export interface BeginQuorumEpochRequest {
    */
   clusterId?: string | null;
   /**
-   * The replica id of the voter receiving the request
+   * The replica id of the voter receiving the request.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it. Entity type: brokerId.
    *
    * @default {-1}
    */
   voterId?: number;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topics. */
   topics: BeginQuorumEpochRequestTopicData[];
   /**
-   * Endpoints for the leader
+   * Endpoints for the leader.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
   leaderEndpoints?: BeginQuorumEpochRequestLeaderEndpoint[];
 }
 
-/** An element of `BeginQuorumEpochRequest.topics`. */
+/** An element of `BeginQuorumEpochRequest.topics`: The topics. */
 export interface BeginQuorumEpochRequestTopicData {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partitions. */
   partitions: BeginQuorumEpochRequestPartitionData[];
 }
 
-/** An element of `BeginQuorumEpochRequestTopicData.partitions`. */
+/** An element of `BeginQuorumEpochRequestTopicData.partitions`: The partitions. */
 export interface BeginQuorumEpochRequestPartitionData {
-  /** The partition index */
+  /** The partition index. */
   partitionIndex: number;
   /**
-   * The directory id of the receiving replica
+   * The directory id of the receiving replica.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
   voterDirectoryId?: string;
   /**
-   * The ID of the newly elected leader
+   * The ID of the newly elected leader.
    *
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The epoch of the newly elected leader */
+  /** The epoch of the newly elected leader. */
   leaderEpoch: number;
 }
 
 /**
- * An element of `BeginQuorumEpochRequest.leaderEndpoints`: Endpoints for the leader
+ * An element of `BeginQuorumEpochRequest.leaderEndpoints`: Endpoints for the leader.
  *
  * Used in versions 1.
  */
 export interface BeginQuorumEpochRequestLeaderEndpoint {
   /**
-   * The name of the endpoint
+   * The name of the endpoint.
    *
    * Map key.
    */
   name: string;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 
@@ -113,17 +113,17 @@ export interface BeginQuorumEpochRequestLeaderEndpoint {
 export interface BeginQuorumEpochResponse {
   /** The top level error code. */
   errorCode: number;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topic data. */
   topics: BeginQuorumEpochResponseTopicData[];
   /**
-   * Endpoints for all leaders enumerated in PartitionData
+   * Endpoints for all leaders enumerated in PartitionData.
    *
    * Versions 1+. Tagged field 0.
    */
   nodeEndpoints?: BeginQuorumEpochResponseNodeEndpoint[];
 }
 
-/** An element of `BeginQuorumEpochResponse.topics`. */
+/** An element of `BeginQuorumEpochResponse.topics`: The topic data. */
 export interface BeginQuorumEpochResponseTopicData {
   /**
    * The topic name.
@@ -131,15 +131,15 @@ export interface BeginQuorumEpochResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partition data. */
   partitions: BeginQuorumEpochResponsePartitionData[];
 }
 
-/** An element of `BeginQuorumEpochResponseTopicData.partitions`. */
+/** An element of `BeginQuorumEpochResponseTopicData.partitions`: The partition data. */
 export interface BeginQuorumEpochResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
-  /** Kafka's `ErrorCode` (`int16`). */
+  /** The error code for this partition. */
   errorCode: number;
   /**
    * The ID of the current leader or -1 if the leader is unknown.
@@ -147,26 +147,26 @@ export interface BeginQuorumEpochResponsePartitionData {
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The latest known leader epoch */
+  /** The latest known leader epoch. */
   leaderEpoch: number;
 }
 
 /**
  * An element of `BeginQuorumEpochResponse.nodeEndpoints`: Endpoints for all leaders enumerated in
- * PartitionData
+ * PartitionData.
  *
  * Used in versions 1.
  */
 export interface BeginQuorumEpochResponseNodeEndpoint {
   /**
-   * The ID of the associated node
+   * The ID of the associated node.
    *
    * Map key. Entity type: brokerId.
    */
   nodeId: number;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 

@@ -25,7 +25,7 @@ export interface BrokerRegistrationRequest {
   clusterId: string;
   /** The incarnation id of the broker process. */
   incarnationId: string;
-  /** The listeners of this broker */
+  /** The listeners of this broker. */
   listeners: BrokerRegistrationRequestListener[];
   /**
    * The features on this broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
@@ -38,7 +38,7 @@ export interface BrokerRegistrationRequest {
    */
   rack: string | null;
   /**
-   * If the required configurations for ZK migration are present, this value is set to true
+   * If the required configurations for ZK migration are present, this value is set to true.
    *
    * Versions 1+.
    *
@@ -61,7 +61,7 @@ export interface BrokerRegistrationRequest {
   previousBrokerEpoch?: bigint;
 }
 
-/** An element of `BrokerRegistrationRequest.listeners`: The listeners of this broker */
+/** An element of `BrokerRegistrationRequest.listeners`: The listeners of this broker. */
 export interface BrokerRegistrationRequestListener {
   /**
    * The name of the endpoint.

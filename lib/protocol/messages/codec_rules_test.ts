@@ -8,8 +8,6 @@ import { Reader } from "../reader.ts";
 import { Writer } from "../writer.ts";
 import {
   apiCodec,
-  consumerGroupHeartbeatApi,
-  controlledShutdownApi,
   decodeApiVersionsRequest,
   decodeApiVersionsResponse,
   decodeConsumerProtocolSubscription,
@@ -26,6 +24,7 @@ import {
   encodeHeartbeatResponse,
   encodeMetadataRequest,
   heartbeatApi,
+  initProducerIdApi,
 } from "./mod.ts";
 
 function hex(s: string): Uint8Array {
@@ -157,24 +156,28 @@ test("null where the version does not allow it throws TypeError on encode", () =
 });
 
 test("omitted optional fields are written with their spec defaults", () => {
-  // FetchRequest v3: replica_id (default -1), max_wait_ms, min_bytes, max_bytes (default
-  // 0x7fffffff), topics.
+  // FetchRequest v4: replica_id (default -1), max_wait_ms, min_bytes, max_bytes (default
+  // 0x7fffffff), isolation_level (default 0), topics.
   assert.deepEqual(
-    encoded((w) => encodeFetchRequest(w, 3, { maxWaitMs: 500, minBytes: 1, topics: [] })),
-    hex("ffffffff 000001f4 00000001 7fffffff 00000000"),
+    encoded((w) => encodeFetchRequest(w, 4, { maxWaitMs: 500, minBytes: 1, topics: [] })),
+    hex("ffffffff 000001f4 00000001 7fffffff 00 00000000"),
   );
 });
 
 test("fields absent at the decoded version come back holding their defaults", () => {
-  const decoded = decodeFetchRequest(new Reader(hex("ffffffff 000001f4 00000001 00000000")), 2);
+  // FetchRequest v4 has no session (v7+), rack (v11+), cluster id (v12+) or replica state (v15+).
+  const decoded = decodeFetchRequest(
+    new Reader(hex("ffffffff 000001f4 00000001 00100000 01 00000000")),
+    4,
+  );
   assert.deepEqual(decoded, {
     clusterId: null,
     replicaId: -1,
     replicaState: { replicaId: -1, replicaEpoch: -1n },
     maxWaitMs: 500,
     minBytes: 1,
-    maxBytes: 0x7fffffff,
-    isolationLevel: 0,
+    maxBytes: 0x100000,
+    isolationLevel: 1,
     sessionId: 0,
     sessionEpoch: -1,
     topics: [],
@@ -212,17 +215,14 @@ test("header versions follow Kafka's rules, including its two exceptions", () =>
   assert.equal(heartbeatApi.requestHeaderVersion(4), 2);
   assert.equal(heartbeatApi.responseHeaderVersion(3), 0);
   assert.equal(heartbeatApi.responseHeaderVersion(4), 1);
-  // ControlledShutdown v0 uses request header v0 (no client id).
-  assert.equal(controlledShutdownApi.requestHeaderVersion(0), 0);
-  assert.equal(controlledShutdownApi.requestHeaderVersion(1), 1);
-  assert.equal(controlledShutdownApi.requestHeaderVersion(3), 2);
   // ApiVersions responses always use header v0 (checked in golden_test.ts too).
   assert.equal(apiCodec(18)?.info.responseHeaderVersion(4), 0);
 });
 
 test("an unstable latest version is kept out of maxStableVersion", () => {
-  assert.equal(consumerGroupHeartbeatApi.maxVersion, 1);
-  assert.equal(consumerGroupHeartbeatApi.maxStableVersion, 0);
+  // InitProducerId v6 (two-phase commit, KIP-939) is marked unstable in Kafka 4.2's specs.
+  assert.equal(initProducerIdApi.maxVersion, 6);
+  assert.equal(initProducerIdApi.maxStableVersion, 5);
   assert.equal(heartbeatApi.maxStableVersion, heartbeatApi.maxVersion);
 });
 

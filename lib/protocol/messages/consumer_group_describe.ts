@@ -3,7 +3,7 @@
 /**
  * ConsumerGroupDescribe (API key 69): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: zkBroker, broker.
+ * Versions 0-1, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -13,10 +13,15 @@ import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
 import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
-/** The ConsumerGroupDescribe request (API key 69), versions 0. */
+/**
+ * The ConsumerGroupDescribe request (API key 69), versions 0-1.
+ *
+ * Version 1 adds MemberType field to ConsumerGroupDescribeResponse (KIP-1099).
+ * For ConsumerGroupDescribeRequest, version 1 is same as version 0.
+ */
 export interface ConsumerGroupDescribeRequest {
   /**
-   * The ids of the groups to describe
+   * The ids of the groups to describe.
    *
    * Entity type: groupId.
    */
@@ -26,8 +31,9 @@ export interface ConsumerGroupDescribeRequest {
 }
 
 /**
- * The ConsumerGroupDescribe response (API key 69), versions 0.
+ * The ConsumerGroupDescribe response (API key 69), versions 0-1.
  *
+ * Version 1 adds MemberType field (KIP-1099).
  * Supported errors:
  * - GROUP_AUTHORIZATION_FAILED (version 0+)
  * - NOT_COORDINATOR (version 0+)
@@ -36,6 +42,7 @@ export interface ConsumerGroupDescribeRequest {
  * - INVALID_REQUEST (version 0+)
  * - INVALID_GROUP_ID (version 0+)
  * - GROUP_ID_NOT_FOUND (version 0+)
+ * - TOPIC_AUTHORIZATION_FAILED (version 0+)
  */
 export interface ConsumerGroupDescribeResponse {
   /**
@@ -127,6 +134,14 @@ export interface ConsumerGroupDescribeResponseMember {
   assignment: ConsumerGroupDescribeResponseAssignment;
   /** The target assignment. */
   targetAssignment: ConsumerGroupDescribeResponseAssignment;
+  /**
+   * -1 for unknown. 0 for classic member. +1 for consumer member.
+   *
+   * Versions 1+. Ignorable: dropped silently by versions without it.
+   *
+   * @default {-1}
+   */
+  memberType?: number;
 }
 
 /**
@@ -160,11 +175,11 @@ export const consumerGroupDescribeApi: ApiInfo = {
   key: 69,
   name: "ConsumerGroupDescribe",
   minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: 0,
+  maxVersion: 1,
+  maxStableVersion: 1,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },
@@ -174,7 +189,7 @@ export const consumerGroupDescribeApi: ApiInfo = {
 };
 
 /**
- * Writes a ConsumerGroupDescribeRequest body at `version` (0).
+ * Writes a ConsumerGroupDescribeRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -185,7 +200,7 @@ export function encodeConsumerGroupDescribeRequest(
   version: number,
   m: ConsumerGroupDescribeRequest,
 ): void {
-  checkVersion("encode", "ConsumerGroupDescribeRequest", version, 0, 0);
+  checkVersion("encode", "ConsumerGroupDescribeRequest", version, 0, 1);
   w.compactArrayLength(m.groupIds.length);
   for (const e of m.groupIds) {
     w.compactString(e);
@@ -195,7 +210,7 @@ export function encodeConsumerGroupDescribeRequest(
 }
 
 /**
- * Reads a ConsumerGroupDescribeRequest body at `version` (0).
+ * Reads a ConsumerGroupDescribeRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -204,7 +219,7 @@ export function decodeConsumerGroupDescribeRequest(
   r: Reader,
   version: number,
 ): ConsumerGroupDescribeRequest {
-  checkVersion("decode", "ConsumerGroupDescribeRequest", version, 0, 0);
+  checkVersion("decode", "ConsumerGroupDescribeRequest", version, 0, 1);
   const groupIdsCount = r.compactArrayLength(1);
   if (groupIdsCount < 0) throw nullOnWire("ConsumerGroupDescribeRequest", "groupIds", version);
   const groupIds: string[] = [];
@@ -220,7 +235,7 @@ export function decodeConsumerGroupDescribeRequest(
 }
 
 /**
- * Writes a ConsumerGroupDescribeResponse body at `version` (0).
+ * Writes a ConsumerGroupDescribeResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -231,7 +246,7 @@ export function encodeConsumerGroupDescribeResponse(
   version: number,
   m: ConsumerGroupDescribeResponse,
 ): void {
-  checkVersion("encode", "ConsumerGroupDescribeResponse", version, 0, 0);
+  checkVersion("encode", "ConsumerGroupDescribeResponse", version, 0, 1);
   w.int32(m.throttleTimeMs);
   w.compactArrayLength(m.groups.length);
   for (const e of m.groups) {
@@ -241,7 +256,7 @@ export function encodeConsumerGroupDescribeResponse(
 }
 
 /**
- * Reads a ConsumerGroupDescribeResponse body at `version` (0).
+ * Reads a ConsumerGroupDescribeResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -250,7 +265,7 @@ export function decodeConsumerGroupDescribeResponse(
   r: Reader,
   version: number,
 ): ConsumerGroupDescribeResponse {
-  checkVersion("decode", "ConsumerGroupDescribeResponse", version, 0, 0);
+  checkVersion("decode", "ConsumerGroupDescribeResponse", version, 0, 1);
   const throttleTimeMs = r.int32();
   const groupsCount = r.compactArrayLength(20);
   if (groupsCount < 0) throw nullOnWire("ConsumerGroupDescribeResponse", "groups", version);
@@ -337,6 +352,9 @@ function writeConsumerGroupDescribeResponseMember(
   w.compactNullableString(m.subscribedTopicRegex ?? null);
   writeConsumerGroupDescribeResponseAssignment(w, version, m.assignment);
   writeConsumerGroupDescribeResponseAssignment(w, version, m.targetAssignment);
+  if (version >= 1) {
+    w.int8(m.memberType ?? -1);
+  }
   w.uvarint(0);
 }
 
@@ -361,6 +379,10 @@ function readConsumerGroupDescribeResponseMember(
   const subscribedTopicRegex = r.compactNullableString();
   const assignment = readConsumerGroupDescribeResponseAssignment(r, version);
   const targetAssignment = readConsumerGroupDescribeResponseAssignment(r, version);
+  let memberType = -1;
+  if (version >= 1) {
+    memberType = r.int8();
+  }
   skipTaggedFields(r);
   return {
     memberId,
@@ -373,6 +395,7 @@ function readConsumerGroupDescribeResponseMember(
     subscribedTopicRegex,
     assignment,
     targetAssignment,
+    memberType,
   };
 }
 

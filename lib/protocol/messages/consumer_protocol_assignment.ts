@@ -25,10 +25,10 @@ import { checkVersion, nullOnWire } from "./_helpers.ts";
  * Version 3 adds rack id to ConsumerProtocolSubscription.
  */
 export interface ConsumerProtocolAssignment {
-  /** Kafka's `AssignedPartitions` (`[]TopicPartition`). */
+  /** The list of topics and partitions assigned to this consumer. */
   assignedPartitions: ConsumerProtocolAssignmentTopicPartition[];
   /**
-   * Kafka's `UserData` (`bytes`).
+   * User data.
    *
    * Nullable. Zero copy: decoded as a view into the input.
    *
@@ -37,15 +37,18 @@ export interface ConsumerProtocolAssignment {
   userData?: Uint8Array | null;
 }
 
-/** An element of `ConsumerProtocolAssignment.assignedPartitions`. */
+/**
+ * An element of `ConsumerProtocolAssignment.assignedPartitions`: The list of topics and partitions
+ * assigned to this consumer.
+ */
 export interface ConsumerProtocolAssignmentTopicPartition {
   /**
-   * Kafka's `Topic` (`string`).
+   * The topic name.
    *
    * Map key. Entity type: topicName.
    */
   topic: string;
-  /** Kafka's `Partitions` (`[]int32`). */
+  /** The list of partitions assigned to this consumer. */
   partitions: number[];
 }
 

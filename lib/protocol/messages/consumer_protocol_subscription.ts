@@ -27,10 +27,10 @@ import { checkVersion, nullOnWire } from "./_helpers.ts";
  * Version 3 adds rack id to enable rack-aware assignment.
  */
 export interface ConsumerProtocolSubscription {
-  /** Kafka's `Topics` (`[]string`). */
+  /** The topics that the member wants to consume. */
   topics: string[];
   /**
-   * Kafka's `UserData` (`bytes`).
+   * User data that will be passed back to the consumer.
    *
    * Nullable. Zero copy: decoded as a view into the input.
    *
@@ -38,13 +38,13 @@ export interface ConsumerProtocolSubscription {
    */
   userData?: Uint8Array | null;
   /**
-   * Kafka's `OwnedPartitions` (`[]TopicPartition`).
+   * The partitions that the member owns.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
   ownedPartitions?: ConsumerProtocolSubscriptionTopicPartition[];
   /**
-   * Kafka's `GenerationId` (`int32`).
+   * The generation id of the member.
    *
    * Versions 2+. Ignorable: dropped silently by versions without it.
    *
@@ -52,7 +52,7 @@ export interface ConsumerProtocolSubscription {
    */
   generationId?: number;
   /**
-   * Kafka's `RackId` (`string`).
+   * The rack id of the member.
    *
    * Versions 3+. Nullable. Ignorable: dropped silently by versions without it.
    *
@@ -62,18 +62,19 @@ export interface ConsumerProtocolSubscription {
 }
 
 /**
- * An element of `ConsumerProtocolSubscription.ownedPartitions`.
+ * An element of `ConsumerProtocolSubscription.ownedPartitions`: The partitions that the member
+ * owns.
  *
  * Used in versions 1-3.
  */
 export interface ConsumerProtocolSubscriptionTopicPartition {
   /**
-   * Kafka's `Topic` (`string`).
+   * The topic name.
    *
    * Map key. Entity type: topicName.
    */
   topic: string;
-  /** Kafka's `Partitions` (`[]int32`). */
+  /** The partition ids. */
   partitions: number[];
 }
 

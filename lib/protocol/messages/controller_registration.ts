@@ -21,13 +21,13 @@ export interface ControllerRegistrationRequest {
   incarnationId: string;
   /** Set if the required configurations for ZK migration are present. */
   zkMigrationReady: boolean;
-  /** The listeners of this controller */
+  /** The listeners of this controller. */
   listeners: ControllerRegistrationRequestListener[];
-  /** The features on this controller */
+  /** The features on this controller. */
   features: ControllerRegistrationRequestFeature[];
 }
 
-/** An element of `ControllerRegistrationRequest.listeners`: The listeners of this controller */
+/** An element of `ControllerRegistrationRequest.listeners`: The listeners of this controller. */
 export interface ControllerRegistrationRequestListener {
   /**
    * The name of the endpoint.
@@ -43,7 +43,7 @@ export interface ControllerRegistrationRequestListener {
   securityProtocol: number;
 }
 
-/** An element of `ControllerRegistrationRequest.features`: The features on this controller */
+/** An element of `ControllerRegistrationRequest.features`: The features on this controller. */
 export interface ControllerRegistrationRequestFeature {
   /**
    * The feature name.

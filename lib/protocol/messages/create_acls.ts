@@ -3,7 +3,7 @@
 /**
  * CreateAcls (API key 30): request and response codecs.
  *
- * Versions 0-3, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 1-3, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -12,7 +12,6 @@ import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
-  absentField,
   checkVersion,
   nullOnWire,
   skipTaggedFields,
@@ -22,8 +21,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The CreateAcls request (API key 30), versions 0-3.
+ * The CreateAcls request (API key 30), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 adds resource pattern type.
  * Version 2 enables flexible versions.
  * Version 3 adds user resource type.
@@ -42,8 +42,6 @@ export interface CreateAclsRequestAclCreation {
   /**
    * The pattern type for the ACL.
    *
-   * Versions 1+.
-   *
    * @default {3}
    */
   resourcePatternType?: number;
@@ -58,8 +56,9 @@ export interface CreateAclsRequestAclCreation {
 }
 
 /**
- * The CreateAcls response (API key 30), versions 0-3.
+ * The CreateAcls response (API key 30), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  * Version 2 enables flexible versions.
  * Version 3 adds user resource type.
@@ -90,12 +89,12 @@ export interface CreateAclsResponseAclCreationResult {
 export const createAclsApi: ApiInfo = {
   key: 30,
   name: "CreateAcls",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   maxStableVersion: 3,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -105,14 +104,14 @@ export const createAclsApi: ApiInfo = {
 };
 
 /**
- * Writes a CreateAclsRequest body at `version` (0-3).
+ * Writes a CreateAclsRequest body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeCreateAclsRequest(w: Writer, version: number, m: CreateAclsRequest): void {
-  checkVersion("encode", "CreateAclsRequest", version, 0, 3);
+  checkVersion("encode", "CreateAclsRequest", version, 1, 3);
   const flexible = version >= 2;
   writeArrayLength(w, flexible, m.creations.length);
   for (const e of m.creations) {
@@ -124,13 +123,13 @@ export function encodeCreateAclsRequest(w: Writer, version: number, m: CreateAcl
 }
 
 /**
- * Reads a CreateAclsRequest body at `version` (0-3).
+ * Reads a CreateAclsRequest body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsRequest {
-  checkVersion("decode", "CreateAclsRequest", version, 0, 3);
+  checkVersion("decode", "CreateAclsRequest", version, 1, 3);
   const flexible = version >= 2;
   const creationsCount = flexible ? r.compactArrayLength(8) : r.arrayLength(8);
   if (creationsCount < 0) throw nullOnWire("CreateAclsRequest", "creations", version);
@@ -154,17 +153,7 @@ function writeCreateAclsRequestAclCreation(
   const flexible = version >= 2;
   w.int8(m.resourceType);
   writeString(w, flexible, m.resourceName);
-  if (version >= 1) {
-    w.int8(m.resourcePatternType ?? 3);
-  } else if (m.resourcePatternType !== undefined && m.resourcePatternType !== 3) {
-    throw absentField(
-      "CreateAclsRequestAclCreation",
-      "resourcePatternType",
-      "1+",
-      version,
-      m.resourcePatternType,
-    );
-  }
+  w.int8(m.resourcePatternType ?? 3);
   writeString(w, flexible, m.principal);
   writeString(w, flexible, m.host);
   w.int8(m.operation);
@@ -181,10 +170,7 @@ function readCreateAclsRequestAclCreation(
   const flexible = version >= 2;
   const resourceType = r.int8();
   const resourceName = flexible ? r.compactString() : r.string();
-  let resourcePatternType = 3;
-  if (version >= 1) {
-    resourcePatternType = r.int8();
-  }
+  const resourcePatternType = r.int8();
   const principal = flexible ? r.compactString() : r.string();
   const host = flexible ? r.compactString() : r.string();
   const operation = r.int8();
@@ -204,14 +190,14 @@ function readCreateAclsRequestAclCreation(
 }
 
 /**
- * Writes a CreateAclsResponse body at `version` (0-3).
+ * Writes a CreateAclsResponse body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeCreateAclsResponse(w: Writer, version: number, m: CreateAclsResponse): void {
-  checkVersion("encode", "CreateAclsResponse", version, 0, 3);
+  checkVersion("encode", "CreateAclsResponse", version, 1, 3);
   const flexible = version >= 2;
   w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.results.length);
@@ -224,13 +210,13 @@ export function encodeCreateAclsResponse(w: Writer, version: number, m: CreateAc
 }
 
 /**
- * Reads a CreateAclsResponse body at `version` (0-3).
+ * Reads a CreateAclsResponse body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeCreateAclsResponse(r: Reader, version: number): CreateAclsResponse {
-  checkVersion("decode", "CreateAclsResponse", version, 0, 3);
+  checkVersion("decode", "CreateAclsResponse", version, 1, 3);
   const flexible = version >= 2;
   const throttleTimeMs = r.int32();
   const resultsCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);

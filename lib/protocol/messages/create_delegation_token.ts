@@ -3,7 +3,7 @@
 /**
  * CreateDelegationToken (API key 38): request and response codecs.
  *
- * Versions 0-3, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 1-3, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -22,7 +22,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The CreateDelegationToken request (API key 38), versions 0-3.
+ * The CreateDelegationToken request (API key 38), versions 1-3.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 is the same as version 0.
  *
@@ -63,7 +65,9 @@ export interface CreateDelegationTokenRequestCreatableRenewers {
 }
 
 /**
- * The CreateDelegationToken response (API key 38), versions 0-3.
+ * The CreateDelegationToken response (API key 38), versions 1-3.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  *
@@ -111,12 +115,12 @@ export interface CreateDelegationTokenResponse {
 export const createDelegationTokenApi: ApiInfo = {
   key: 38,
   name: "CreateDelegationToken",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   maxStableVersion: 3,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -126,7 +130,7 @@ export const createDelegationTokenApi: ApiInfo = {
 };
 
 /**
- * Writes a CreateDelegationTokenRequest body at `version` (0-3).
+ * Writes a CreateDelegationTokenRequest body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -137,7 +141,7 @@ export function encodeCreateDelegationTokenRequest(
   version: number,
   m: CreateDelegationTokenRequest,
 ): void {
-  checkVersion("encode", "CreateDelegationTokenRequest", version, 0, 3);
+  checkVersion("encode", "CreateDelegationTokenRequest", version, 1, 3);
   const flexible = version >= 2;
   if (version >= 3) {
     w.compactNullableString(m.ownerPrincipalType === undefined ? "" : m.ownerPrincipalType);
@@ -172,7 +176,7 @@ export function encodeCreateDelegationTokenRequest(
 }
 
 /**
- * Reads a CreateDelegationTokenRequest body at `version` (0-3).
+ * Reads a CreateDelegationTokenRequest body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -181,7 +185,7 @@ export function decodeCreateDelegationTokenRequest(
   r: Reader,
   version: number,
 ): CreateDelegationTokenRequest {
-  checkVersion("decode", "CreateDelegationTokenRequest", version, 0, 3);
+  checkVersion("decode", "CreateDelegationTokenRequest", version, 1, 3);
   const flexible = version >= 2;
   let ownerPrincipalType: string | null = "";
   if (version >= 3) {
@@ -239,7 +243,7 @@ function readCreateDelegationTokenRequestCreatableRenewers(
 }
 
 /**
- * Writes a CreateDelegationTokenResponse body at `version` (0-3).
+ * Writes a CreateDelegationTokenResponse body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -250,7 +254,7 @@ export function encodeCreateDelegationTokenResponse(
   version: number,
   m: CreateDelegationTokenResponse,
 ): void {
-  checkVersion("encode", "CreateDelegationTokenResponse", version, 0, 3);
+  checkVersion("encode", "CreateDelegationTokenResponse", version, 1, 3);
   const flexible = version >= 2;
   w.int16(m.errorCode);
   writeString(w, flexible, m.principalType);
@@ -289,7 +293,7 @@ export function encodeCreateDelegationTokenResponse(
 }
 
 /**
- * Reads a CreateDelegationTokenResponse body at `version` (0-3).
+ * Reads a CreateDelegationTokenResponse body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -298,7 +302,7 @@ export function decodeCreateDelegationTokenResponse(
   r: Reader,
   version: number,
 ): CreateDelegationTokenResponse {
-  checkVersion("decode", "CreateDelegationTokenResponse", version, 0, 3);
+  checkVersion("decode", "CreateDelegationTokenResponse", version, 1, 3);
   const flexible = version >= 2;
   const errorCode = r.int16();
   const principalType = flexible ? r.compactString() : r.string();

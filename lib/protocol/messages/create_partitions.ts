@@ -3,7 +3,7 @@
 /**
  * CreatePartitions (API key 37): request and response codecs.
  *
- * Versions 0-3, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 0-3, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -121,7 +121,7 @@ export const createPartitionsApi: ApiInfo = {
   maxStableVersion: 3,
   flexibleFrom: 2,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },

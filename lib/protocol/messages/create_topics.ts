@@ -3,7 +3,7 @@
 /**
  * CreateTopics (API key 19): request and response codecs.
  *
- * Versions 0-7, flexible from v5. Served by: zkBroker, broker, controller.
+ * Versions 2-7, flexible from v5. Served by: broker, controller.
  *
  * @module
  */
@@ -13,7 +13,6 @@ import type { Writer } from "../writer.ts";
 import { ZERO_UUID } from "../uuid.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
-  absentField,
   checkVersion,
   nullOnWire,
   skipTaggedFields,
@@ -24,7 +23,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The CreateTopics request (API key 19), versions 0-7.
+ * The CreateTopics request (API key 19), versions 2-7.
+ *
+ * Versions 0-1 were removed in Apache Kafka 4.0, Version 2 is the new baseline.
  *
  * Version 1 adds validateOnly.
  *
@@ -50,8 +51,6 @@ export interface CreateTopicsRequest {
   timeoutMs?: number;
   /**
    * If true, check that the topics can be created as specified, but don't create anything.
-   *
-   * Versions 1+.
    *
    * @default {false}
    */
@@ -121,7 +120,9 @@ export interface CreateTopicsRequestCreatableTopicConfig {
 }
 
 /**
- * The CreateTopics response (API key 19), versions 0-7.
+ * The CreateTopics response (API key 19), versions 2-7.
+ *
+ * Versions 0-1 were removed in Apache Kafka 4.0, Version 2 is the new baseline.
  *
  * Version 1 adds a per-topic error message string.
  *
@@ -145,9 +146,9 @@ export interface CreateTopicsResponse {
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    *
-   * Versions 2+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    */
-  throttleTimeMs?: number;
+  throttleTimeMs: number;
   /** Results for each topic we tried to create. */
   topics: CreateTopicsResponseCreatableTopicResult[];
 }
@@ -161,7 +162,7 @@ export interface CreateTopicsResponseCreatableTopicResult {
    */
   name: string;
   /**
-   * The unique topic ID
+   * The unique topic ID.
    *
    * Versions 7+. Ignorable: dropped silently by versions without it.
    */
@@ -171,9 +172,9 @@ export interface CreateTopicsResponseCreatableTopicResult {
   /**
    * The error message, or null if there was no error.
    *
-   * Versions 1+. Nullable. Ignorable: dropped silently by versions without it.
+   * Nullable. Ignorable: dropped silently by versions without it.
    */
-  errorMessage?: string | null;
+  errorMessage: string | null;
   /**
    * Optional topic config error returned if configs are not returned in the response.
    *
@@ -236,12 +237,12 @@ export interface CreateTopicsResponseCreatableTopicConfigs {
 export const createTopicsApi: ApiInfo = {
   key: 19,
   name: "CreateTopics",
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 7,
   maxStableVersion: 7,
   flexibleFrom: 5,
-  maxDeprecatedVersion: 1,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 5 ? 2 : 1;
   },
@@ -251,7 +252,7 @@ export const createTopicsApi: ApiInfo = {
 };
 
 /**
- * Writes a CreateTopicsRequest body at `version` (0-7).
+ * Writes a CreateTopicsRequest body at `version` (2-7).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -262,31 +263,27 @@ export function encodeCreateTopicsRequest(
   version: number,
   m: CreateTopicsRequest,
 ): void {
-  checkVersion("encode", "CreateTopicsRequest", version, 0, 7);
+  checkVersion("encode", "CreateTopicsRequest", version, 2, 7);
   const flexible = version >= 5;
   writeArrayLength(w, flexible, m.topics.length);
   for (const e of m.topics) {
     writeCreateTopicsRequestCreatableTopic(w, version, e);
   }
   w.int32(m.timeoutMs ?? 60000);
-  if (version >= 1) {
-    w.bool(m.validateOnly ?? false);
-  } else if (m.validateOnly !== undefined && m.validateOnly !== false) {
-    throw absentField("CreateTopicsRequest", "validateOnly", "1+", version, m.validateOnly);
-  }
+  w.bool(m.validateOnly ?? false);
   if (flexible) {
     w.uvarint(0);
   }
 }
 
 /**
- * Reads a CreateTopicsRequest body at `version` (0-7).
+ * Reads a CreateTopicsRequest body at `version` (2-7).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTopicsRequest {
-  checkVersion("decode", "CreateTopicsRequest", version, 0, 7);
+  checkVersion("decode", "CreateTopicsRequest", version, 2, 7);
   const flexible = version >= 5;
   const topicsCount = flexible ? r.compactArrayLength(10) : r.arrayLength(10);
   if (topicsCount < 0) throw nullOnWire("CreateTopicsRequest", "topics", version);
@@ -295,10 +292,7 @@ export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTop
     topics.push(readCreateTopicsRequestCreatableTopic(r, version));
   }
   const timeoutMs = r.int32();
-  let validateOnly = false;
-  if (version >= 1) {
-    validateOnly = r.bool();
-  }
+  const validateOnly = r.bool();
   if (flexible) {
     skipTaggedFields(r);
   }
@@ -434,7 +428,7 @@ function readCreateTopicsRequestCreatableTopicConfig(
 }
 
 /**
- * Writes a CreateTopicsResponse body at `version` (0-7).
+ * Writes a CreateTopicsResponse body at `version` (2-7).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -445,11 +439,9 @@ export function encodeCreateTopicsResponse(
   version: number,
   m: CreateTopicsResponse,
 ): void {
-  checkVersion("encode", "CreateTopicsResponse", version, 0, 7);
+  checkVersion("encode", "CreateTopicsResponse", version, 2, 7);
   const flexible = version >= 5;
-  if (version >= 2) {
-    w.int32(m.throttleTimeMs ?? 0);
-  }
+  w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.topics.length);
   for (const e of m.topics) {
     writeCreateTopicsResponseCreatableTopicResult(w, version, e);
@@ -460,19 +452,16 @@ export function encodeCreateTopicsResponse(
 }
 
 /**
- * Reads a CreateTopicsResponse body at `version` (0-7).
+ * Reads a CreateTopicsResponse body at `version` (2-7).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTopicsResponse {
-  checkVersion("decode", "CreateTopicsResponse", version, 0, 7);
+  checkVersion("decode", "CreateTopicsResponse", version, 2, 7);
   const flexible = version >= 5;
-  let throttleTimeMs = 0;
-  if (version >= 2) {
-    throttleTimeMs = r.int32();
-  }
-  const topicsCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);
+  const throttleTimeMs = r.int32();
+  const topicsCount = flexible ? r.compactArrayLength(6) : r.arrayLength(6);
   if (topicsCount < 0) throw nullOnWire("CreateTopicsResponse", "topics", version);
   const topics: CreateTopicsResponseCreatableTopicResult[] = [];
   for (let i = 0; i < topicsCount; i++) {
@@ -498,9 +487,7 @@ function writeCreateTopicsResponseCreatableTopicResult(
     w.uuid(m.topicId ?? ZERO_UUID);
   }
   w.int16(m.errorCode);
-  if (version >= 1) {
-    writeNullableString(w, flexible, m.errorMessage === undefined ? "" : m.errorMessage);
-  }
+  writeNullableString(w, flexible, m.errorMessage);
   if (version >= 5) {
     w.int32(m.numPartitions ?? -1);
   }
@@ -543,10 +530,7 @@ function readCreateTopicsResponseCreatableTopicResult(
     topicId = r.uuid();
   }
   const errorCode = r.int16();
-  let errorMessage: string | null = "";
-  if (version >= 1) {
-    errorMessage = flexible ? r.compactNullableString() : r.nullableString();
-  }
+  const errorMessage = flexible ? r.compactNullableString() : r.nullableString();
   let topicConfigErrorCode = 0;
   let numPartitions = -1;
   if (version >= 5) {

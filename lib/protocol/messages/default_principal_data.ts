@@ -19,9 +19,9 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
  * org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder.
  */
 export interface DefaultPrincipalData {
-  /** The principal type */
+  /** The principal type. */
   type: string;
-  /** The principal name */
+  /** The principal name. */
   name: string;
   /** Whether the principal was authenticated by a delegation token on the forwarding broker. */
   tokenAuthenticated: boolean;

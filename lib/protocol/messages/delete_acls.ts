@@ -3,7 +3,7 @@
 /**
  * DeleteAcls (API key 31): request and response codecs.
  *
- * Versions 0-3, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 1-3, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -12,7 +12,6 @@ import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
-  absentField,
   checkVersion,
   nullOnWire,
   skipTaggedFields,
@@ -22,8 +21,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DeleteAcls request (API key 31), versions 0-3.
+ * The DeleteAcls request (API key 31), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 adds the pattern type.
  * Version 2 enables flexible versions.
  * Version 3 adds the user resource type.
@@ -38,15 +38,13 @@ export interface DeleteAclsRequestFilter {
   /** The resource type. */
   resourceTypeFilter: number;
   /**
-   * The resource name.
+   * The resource name, or null to match any resource name.
    *
    * Nullable.
    */
   resourceNameFilter: string | null;
   /**
    * The pattern type.
-   *
-   * Versions 1+.
    *
    * @default {3}
    */
@@ -70,8 +68,9 @@ export interface DeleteAclsRequestFilter {
 }
 
 /**
- * The DeleteAcls response (API key 31), versions 0-3.
+ * The DeleteAcls response (API key 31), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 adds the resource pattern type.
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  * Version 2 enables flexible versions.
@@ -120,8 +119,6 @@ export interface DeleteAclsResponseMatchingAcl {
   /**
    * The ACL resource pattern type.
    *
-   * Versions 1+.
-   *
    * @default {3}
    */
   patternType?: number;
@@ -139,12 +136,12 @@ export interface DeleteAclsResponseMatchingAcl {
 export const deleteAclsApi: ApiInfo = {
   key: 31,
   name: "DeleteAcls",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   maxStableVersion: 3,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -154,14 +151,14 @@ export const deleteAclsApi: ApiInfo = {
 };
 
 /**
- * Writes a DeleteAclsRequest body at `version` (0-3).
+ * Writes a DeleteAclsRequest body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeDeleteAclsRequest(w: Writer, version: number, m: DeleteAclsRequest): void {
-  checkVersion("encode", "DeleteAclsRequest", version, 0, 3);
+  checkVersion("encode", "DeleteAclsRequest", version, 1, 3);
   const flexible = version >= 2;
   writeArrayLength(w, flexible, m.filters.length);
   for (const e of m.filters) {
@@ -173,13 +170,13 @@ export function encodeDeleteAclsRequest(w: Writer, version: number, m: DeleteAcl
 }
 
 /**
- * Reads a DeleteAclsRequest body at `version` (0-3).
+ * Reads a DeleteAclsRequest body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsRequest {
-  checkVersion("decode", "DeleteAclsRequest", version, 0, 3);
+  checkVersion("decode", "DeleteAclsRequest", version, 1, 3);
   const flexible = version >= 2;
   const filtersCount = flexible ? r.compactArrayLength(8) : r.arrayLength(8);
   if (filtersCount < 0) throw nullOnWire("DeleteAclsRequest", "filters", version);
@@ -203,17 +200,7 @@ function writeDeleteAclsRequestFilter(
   const flexible = version >= 2;
   w.int8(m.resourceTypeFilter);
   writeNullableString(w, flexible, m.resourceNameFilter);
-  if (version >= 1) {
-    w.int8(m.patternTypeFilter ?? 3);
-  } else if (m.patternTypeFilter !== undefined && m.patternTypeFilter !== 3) {
-    throw absentField(
-      "DeleteAclsRequestFilter",
-      "patternTypeFilter",
-      "1+",
-      version,
-      m.patternTypeFilter,
-    );
-  }
+  w.int8(m.patternTypeFilter ?? 3);
   writeNullableString(w, flexible, m.principalFilter);
   writeNullableString(w, flexible, m.hostFilter);
   w.int8(m.operation);
@@ -227,10 +214,7 @@ function readDeleteAclsRequestFilter(r: Reader, version: number): DeleteAclsRequ
   const flexible = version >= 2;
   const resourceTypeFilter = r.int8();
   const resourceNameFilter = flexible ? r.compactNullableString() : r.nullableString();
-  let patternTypeFilter = 3;
-  if (version >= 1) {
-    patternTypeFilter = r.int8();
-  }
+  const patternTypeFilter = r.int8();
   const principalFilter = flexible ? r.compactNullableString() : r.nullableString();
   const hostFilter = flexible ? r.compactNullableString() : r.nullableString();
   const operation = r.int8();
@@ -250,14 +234,14 @@ function readDeleteAclsRequestFilter(r: Reader, version: number): DeleteAclsRequ
 }
 
 /**
- * Writes a DeleteAclsResponse body at `version` (0-3).
+ * Writes a DeleteAclsResponse body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeDeleteAclsResponse(w: Writer, version: number, m: DeleteAclsResponse): void {
-  checkVersion("encode", "DeleteAclsResponse", version, 0, 3);
+  checkVersion("encode", "DeleteAclsResponse", version, 1, 3);
   const flexible = version >= 2;
   w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.filterResults.length);
@@ -270,13 +254,13 @@ export function encodeDeleteAclsResponse(w: Writer, version: number, m: DeleteAc
 }
 
 /**
- * Reads a DeleteAclsResponse body at `version` (0-3).
+ * Reads a DeleteAclsResponse body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAclsResponse {
-  checkVersion("decode", "DeleteAclsResponse", version, 0, 3);
+  checkVersion("decode", "DeleteAclsResponse", version, 1, 3);
   const flexible = version >= 2;
   const throttleTimeMs = r.int32();
   const filterResultsCount = flexible ? r.compactArrayLength(5) : r.arrayLength(5);
@@ -346,11 +330,7 @@ function writeDeleteAclsResponseMatchingAcl(
   writeNullableString(w, flexible, m.errorMessage);
   w.int8(m.resourceType);
   writeString(w, flexible, m.resourceName);
-  if (version >= 1) {
-    w.int8(m.patternType ?? 3);
-  } else if (m.patternType !== undefined && m.patternType !== 3) {
-    throw absentField("DeleteAclsResponseMatchingAcl", "patternType", "1+", version, m.patternType);
-  }
+  w.int8(m.patternType ?? 3);
   writeString(w, flexible, m.principal);
   writeString(w, flexible, m.host);
   w.int8(m.operation);
@@ -369,10 +349,7 @@ function readDeleteAclsResponseMatchingAcl(
   const errorMessage = flexible ? r.compactNullableString() : r.nullableString();
   const resourceType = r.int8();
   const resourceName = flexible ? r.compactString() : r.string();
-  let patternType = 3;
-  if (version >= 1) {
-    patternType = r.int8();
-  }
+  const patternType = r.int8();
   const principal = flexible ? r.compactString() : r.string();
   const host = flexible ? r.compactString() : r.string();
   const operation = r.int8();

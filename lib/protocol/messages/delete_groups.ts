@@ -3,7 +3,7 @@
 /**
  * DeleteGroups (API key 42): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker.
+ * Versions 0-2, flexible from v2. Served by: broker.
  *
  * @module
  */
@@ -48,14 +48,14 @@ export interface DeleteGroupsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The deletion results */
+  /** The deletion results. */
   results: DeleteGroupsResponseDeletableGroupResult[];
 }
 
-/** An element of `DeleteGroupsResponse.results`: The deletion results */
+/** An element of `DeleteGroupsResponse.results`: The deletion results. */
 export interface DeleteGroupsResponseDeletableGroupResult {
   /**
-   * The group id
+   * The group id.
    *
    * Map key. Entity type: groupId.
    */
@@ -72,8 +72,8 @@ export const deleteGroupsApi: ApiInfo = {
   maxVersion: 2,
   maxStableVersion: 2,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },

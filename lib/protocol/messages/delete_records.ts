@@ -3,7 +3,7 @@
 /**
  * DeleteRecords (API key 21): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker.
+ * Versions 0-2, flexible from v2. Served by: broker.
  *
  * @module
  */
@@ -51,7 +51,7 @@ export interface DeleteRecordsRequestTopic {
 export interface DeleteRecordsRequestPartition {
   /** The partition index. */
   partitionIndex: number;
-  /** The deletion offset. */
+  /** The deletion offset. -1 means that records should be truncated to the high watermark. */
   offset: bigint;
 }
 
@@ -111,7 +111,7 @@ export const deleteRecordsApi: ApiInfo = {
   maxStableVersion: 2,
   flexibleFrom: 2,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },

@@ -50,13 +50,13 @@ export interface DeleteShareGroupStateRequestPartitionData {
  * - INVALID_REQUEST (version 0+)
  */
 export interface DeleteShareGroupStateResponse {
-  /** The delete results */
+  /** The delete results. */
   results: DeleteShareGroupStateResponseDeleteStateResult[];
 }
 
-/** An element of `DeleteShareGroupStateResponse.results`: The delete results */
+/** An element of `DeleteShareGroupStateResponse.results`: The delete results. */
 export interface DeleteShareGroupStateResponseDeleteStateResult {
-  /** The topic identifier */
+  /** The topic identifier. */
   topicId: string;
   /** The results for the partitions. */
   partitions: DeleteShareGroupStateResponsePartitionResult[];
@@ -87,7 +87,7 @@ export const deleteShareGroupStateApi: ApiInfo = {
   name: "DeleteShareGroupState",
   minVersion: 0,
   maxVersion: 0,
-  maxStableVersion: -1,
+  maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],

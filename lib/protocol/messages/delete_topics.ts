@@ -3,7 +3,7 @@
 /**
  * DeleteTopics (API key 20): request and response codecs.
  *
- * Versions 0-6, flexible from v4. Served by: zkBroker, broker, controller.
+ * Versions 1-6, flexible from v4. Served by: broker, controller.
  *
  * @module
  */
@@ -24,8 +24,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DeleteTopics request (API key 20), versions 0-6.
+ * The DeleteTopics request (API key 20), versions 1-6.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Versions 0, 1, 2, and 3 are the same.
  *
  * Version 4 is the first flexible version.
@@ -37,13 +38,13 @@ import {
  */
 export interface DeleteTopicsRequest {
   /**
-   * The name or topic ID of the topic
+   * The name or topic ID of the topic.
    *
    * Versions 6+.
    */
   topics?: DeleteTopicsRequestDeleteTopicState[];
   /**
-   * The names of the topics to delete
+   * The names of the topics to delete.
    *
    * Versions 0-5. Ignorable: dropped silently by versions without it. Entity type: topicName.
    */
@@ -53,25 +54,27 @@ export interface DeleteTopicsRequest {
 }
 
 /**
- * An element of `DeleteTopicsRequest.topics`: The name or topic ID of the topic
+ * An element of `DeleteTopicsRequest.topics`: The name or topic ID of the topic.
  *
  * Used in versions 6.
  */
 export interface DeleteTopicsRequestDeleteTopicState {
   /**
-   * The topic name
+   * The topic name.
    *
    * Nullable. Entity type: topicName.
    *
    * @default {null}
    */
   name?: string | null;
-  /** The unique topic ID */
+  /** The unique topic ID. */
   topicId: string;
 }
 
 /**
- * The DeleteTopics response (API key 20), versions 0-6.
+ * The DeleteTopics response (API key 20), versions 1-6.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 adds the throttle time.
  *
@@ -95,9 +98,9 @@ export interface DeleteTopicsResponse {
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    */
-  throttleTimeMs?: number;
+  throttleTimeMs: number;
   /** The results for each topic we tried to delete. */
   responses: DeleteTopicsResponseDeletableTopicResult[];
 }
@@ -107,13 +110,13 @@ export interface DeleteTopicsResponse {
  */
 export interface DeleteTopicsResponseDeletableTopicResult {
   /**
-   * The topic name
+   * The topic name.
    *
    * Nullable in versions 6+. Map key. Entity type: topicName.
    */
   name: string | null;
   /**
-   * the unique topic ID
+   * The unique topic ID.
    *
    * Versions 6+. Ignorable: dropped silently by versions without it.
    */
@@ -134,12 +137,12 @@ export interface DeleteTopicsResponseDeletableTopicResult {
 export const deleteTopicsApi: ApiInfo = {
   key: 20,
   name: "DeleteTopics",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 6,
   maxStableVersion: 6,
   flexibleFrom: 4,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 4 ? 2 : 1;
   },
@@ -149,7 +152,7 @@ export const deleteTopicsApi: ApiInfo = {
 };
 
 /**
- * Writes a DeleteTopicsRequest body at `version` (0-6).
+ * Writes a DeleteTopicsRequest body at `version` (1-6).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -160,7 +163,7 @@ export function encodeDeleteTopicsRequest(
   version: number,
   m: DeleteTopicsRequest,
 ): void {
-  checkVersion("encode", "DeleteTopicsRequest", version, 0, 6);
+  checkVersion("encode", "DeleteTopicsRequest", version, 1, 6);
   const flexible = version >= 4;
   if (version >= 6) {
     const topics = m.topics ?? [];
@@ -185,13 +188,13 @@ export function encodeDeleteTopicsRequest(
 }
 
 /**
- * Reads a DeleteTopicsRequest body at `version` (0-6).
+ * Reads a DeleteTopicsRequest body at `version` (1-6).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTopicsRequest {
-  checkVersion("decode", "DeleteTopicsRequest", version, 0, 6);
+  checkVersion("decode", "DeleteTopicsRequest", version, 1, 6);
   const flexible = version >= 4;
   const topics: DeleteTopicsRequestDeleteTopicState[] = [];
   if (version >= 6) {
@@ -244,7 +247,7 @@ function readDeleteTopicsRequestDeleteTopicState(
 }
 
 /**
- * Writes a DeleteTopicsResponse body at `version` (0-6).
+ * Writes a DeleteTopicsResponse body at `version` (1-6).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -255,11 +258,9 @@ export function encodeDeleteTopicsResponse(
   version: number,
   m: DeleteTopicsResponse,
 ): void {
-  checkVersion("encode", "DeleteTopicsResponse", version, 0, 6);
+  checkVersion("encode", "DeleteTopicsResponse", version, 1, 6);
   const flexible = version >= 4;
-  if (version >= 1) {
-    w.int32(m.throttleTimeMs ?? 0);
-  }
+  w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.responses.length);
   for (const e of m.responses) {
     writeDeleteTopicsResponseDeletableTopicResult(w, version, e);
@@ -270,18 +271,15 @@ export function encodeDeleteTopicsResponse(
 }
 
 /**
- * Reads a DeleteTopicsResponse body at `version` (0-6).
+ * Reads a DeleteTopicsResponse body at `version` (1-6).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDeleteTopicsResponse(r: Reader, version: number): DeleteTopicsResponse {
-  checkVersion("decode", "DeleteTopicsResponse", version, 0, 6);
+  checkVersion("decode", "DeleteTopicsResponse", version, 1, 6);
   const flexible = version >= 4;
-  let throttleTimeMs = 0;
-  if (version >= 1) {
-    throttleTimeMs = r.int32();
-  }
+  const throttleTimeMs = r.int32();
   const responsesCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);
   if (responsesCount < 0) throw nullOnWire("DeleteTopicsResponse", "responses", version);
   const responses: DeleteTopicsResponseDeletableTopicResult[] = [];

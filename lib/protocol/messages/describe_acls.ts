@@ -3,7 +3,7 @@
 /**
  * DescribeAcls (API key 29): request and response codecs.
  *
- * Versions 0-3, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 1-3, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -12,7 +12,6 @@ import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
-  absentField,
   checkVersion,
   nullOnWire,
   skipTaggedFields,
@@ -22,8 +21,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DescribeAcls request (API key 29), versions 0-3.
+ * The DescribeAcls request (API key 29), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 adds resource pattern type.
  * Version 2 enables flexible versions.
  * Version 3 adds user resource type.
@@ -39,8 +39,6 @@ export interface DescribeAclsRequest {
   resourceNameFilter: string | null;
   /**
    * The resource pattern to match.
-   *
-   * Versions 1+.
    *
    * @default {3}
    */
@@ -64,8 +62,9 @@ export interface DescribeAclsRequest {
 }
 
 /**
- * The DescribeAcls response (API key 29), versions 0-3.
+ * The DescribeAcls response (API key 29), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 adds PatternType.
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  * Version 2 enables flexible versions.
@@ -98,8 +97,6 @@ export interface DescribeAclsResponseResource {
   /**
    * The resource pattern type.
    *
-   * Versions 1+.
-   *
    * @default {3}
    */
   patternType?: number;
@@ -123,12 +120,12 @@ export interface DescribeAclsResponseAclDescription {
 export const describeAclsApi: ApiInfo = {
   key: 29,
   name: "DescribeAcls",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   maxStableVersion: 3,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -138,7 +135,7 @@ export const describeAclsApi: ApiInfo = {
 };
 
 /**
- * Writes a DescribeAclsRequest body at `version` (0-3).
+ * Writes a DescribeAclsRequest body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -149,21 +146,11 @@ export function encodeDescribeAclsRequest(
   version: number,
   m: DescribeAclsRequest,
 ): void {
-  checkVersion("encode", "DescribeAclsRequest", version, 0, 3);
+  checkVersion("encode", "DescribeAclsRequest", version, 1, 3);
   const flexible = version >= 2;
   w.int8(m.resourceTypeFilter);
   writeNullableString(w, flexible, m.resourceNameFilter);
-  if (version >= 1) {
-    w.int8(m.patternTypeFilter ?? 3);
-  } else if (m.patternTypeFilter !== undefined && m.patternTypeFilter !== 3) {
-    throw absentField(
-      "DescribeAclsRequest",
-      "patternTypeFilter",
-      "1+",
-      version,
-      m.patternTypeFilter,
-    );
-  }
+  w.int8(m.patternTypeFilter ?? 3);
   writeNullableString(w, flexible, m.principalFilter);
   writeNullableString(w, flexible, m.hostFilter);
   w.int8(m.operation);
@@ -174,20 +161,17 @@ export function encodeDescribeAclsRequest(
 }
 
 /**
- * Reads a DescribeAclsRequest body at `version` (0-3).
+ * Reads a DescribeAclsRequest body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeAclsRequest(r: Reader, version: number): DescribeAclsRequest {
-  checkVersion("decode", "DescribeAclsRequest", version, 0, 3);
+  checkVersion("decode", "DescribeAclsRequest", version, 1, 3);
   const flexible = version >= 2;
   const resourceTypeFilter = r.int8();
   const resourceNameFilter = flexible ? r.compactNullableString() : r.nullableString();
-  let patternTypeFilter = 3;
-  if (version >= 1) {
-    patternTypeFilter = r.int8();
-  }
+  const patternTypeFilter = r.int8();
   const principalFilter = flexible ? r.compactNullableString() : r.nullableString();
   const hostFilter = flexible ? r.compactNullableString() : r.nullableString();
   const operation = r.int8();
@@ -207,7 +191,7 @@ export function decodeDescribeAclsRequest(r: Reader, version: number): DescribeA
 }
 
 /**
- * Writes a DescribeAclsResponse body at `version` (0-3).
+ * Writes a DescribeAclsResponse body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -218,7 +202,7 @@ export function encodeDescribeAclsResponse(
   version: number,
   m: DescribeAclsResponse,
 ): void {
-  checkVersion("encode", "DescribeAclsResponse", version, 0, 3);
+  checkVersion("encode", "DescribeAclsResponse", version, 1, 3);
   const flexible = version >= 2;
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
@@ -233,13 +217,13 @@ export function encodeDescribeAclsResponse(
 }
 
 /**
- * Reads a DescribeAclsResponse body at `version` (0-3).
+ * Reads a DescribeAclsResponse body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeAclsResponse(r: Reader, version: number): DescribeAclsResponse {
-  checkVersion("decode", "DescribeAclsResponse", version, 0, 3);
+  checkVersion("decode", "DescribeAclsResponse", version, 1, 3);
   const flexible = version >= 2;
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
@@ -269,11 +253,7 @@ function writeDescribeAclsResponseResource(
   const flexible = version >= 2;
   w.int8(m.resourceType);
   writeString(w, flexible, m.resourceName);
-  if (version >= 1) {
-    w.int8(m.patternType ?? 3);
-  } else if (m.patternType !== undefined && m.patternType !== 3) {
-    throw absentField("DescribeAclsResponseResource", "patternType", "1+", version, m.patternType);
-  }
+  w.int8(m.patternType ?? 3);
   writeArrayLength(w, flexible, m.acls.length);
   for (const e of m.acls) {
     writeDescribeAclsResponseAclDescription(w, version, e);
@@ -290,10 +270,7 @@ function readDescribeAclsResponseResource(
   const flexible = version >= 2;
   const resourceType = r.int8();
   const resourceName = flexible ? r.compactString() : r.string();
-  let patternType = 3;
-  if (version >= 1) {
-    patternType = r.int8();
-  }
+  const patternType = r.int8();
   const aclsCount = flexible ? r.compactArrayLength(5) : r.arrayLength(5);
   if (aclsCount < 0) throw nullOnWire("DescribeAclsResponseResource", "acls", version);
   const acls: DescribeAclsResponseAclDescription[] = [];

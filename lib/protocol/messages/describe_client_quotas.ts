@@ -3,7 +3,7 @@
 /**
  * DescribeClientQuotas (API key 48): request and response codecs.
  *
- * Versions 0-1, flexible from v1. Served by: zkBroker, broker.
+ * Versions 0-1, flexible from v1. Served by: broker.
  *
  * @module
  */
@@ -115,7 +115,7 @@ export const describeClientQuotasApi: ApiInfo = {
   maxStableVersion: 1,
   flexibleFrom: 1,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 1 ? 2 : 1;
   },

@@ -3,7 +3,7 @@
 /**
  * DescribeCluster (API key 60): request and response codecs.
  *
- * Versions 0-1, flexible from v0. Served by: zkBroker, broker, controller.
+ * Versions 0-2, flexible from v0. Served by: broker, controller.
  *
  * @module
  */
@@ -14,9 +14,10 @@ import type { ApiInfo } from "./api_info.ts";
 import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The DescribeCluster request (API key 60), versions 0-1.
+ * The DescribeCluster request (API key 60), versions 0-2.
  *
  * Version 1 adds EndpointType for KIP-919 support.
+ * Version 2 adds IncludeFencedBrokers for KIP-1073 support.
  */
 export interface DescribeClusterRequest {
   /** Whether to include cluster authorized operations. */
@@ -29,13 +30,20 @@ export interface DescribeClusterRequest {
    * @default {1}
    */
   endpointType?: number;
+  /**
+   * Whether to include fenced brokers when listing brokers.
+   *
+   * Versions 2+.
+   */
+  includeFencedBrokers?: boolean;
 }
 
 /**
- * The DescribeCluster response (API key 60), versions 0-1.
+ * The DescribeCluster response (API key 60), versions 0-2.
  *
  * Version 1 adds the EndpointType field, and makes MISMATCHED_ENDPOINT_TYPE and
  * UNSUPPORTED_ENDPOINT_TYPE valid top-level response error codes.
+ * Version 2 adds IsFenced field to Brokers for KIP-1073 support.
  */
 export interface DescribeClusterResponse {
   /**
@@ -43,7 +51,7 @@ export interface DescribeClusterResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The top-level error code, or 0 if there was no error */
+  /** The top-level error code, or 0 if there was no error. */
   errorCode: number;
   /**
    * The top-level error message, or null if there was no error.
@@ -64,7 +72,8 @@ export interface DescribeClusterResponse {
   /** The cluster ID that responding broker belongs to. */
   clusterId: string;
   /**
-   * The ID of the controller broker.
+   * The ID of the controller. When handled by a controller, returns the current voter leader ID.
+   * When handled by a broker, returns a random alive broker ID as a fallback.
    *
    * Entity type: brokerId.
    *
@@ -101,6 +110,12 @@ export interface DescribeClusterResponseBroker {
    * @default {null}
    */
   rack?: string | null;
+  /**
+   * Whether the broker is fenced
+   *
+   * Versions 2+.
+   */
+  isFenced?: boolean;
 }
 
 /** Key, versions and header versions of DescribeCluster. */
@@ -108,11 +123,11 @@ export const describeClusterApi: ApiInfo = {
   key: 60,
   name: "DescribeCluster",
   minVersion: 0,
-  maxVersion: 1,
-  maxStableVersion: 1,
+  maxVersion: 2,
+  maxStableVersion: 2,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },
@@ -122,7 +137,7 @@ export const describeClusterApi: ApiInfo = {
 };
 
 /**
- * Writes a DescribeClusterRequest body at `version` (0-1).
+ * Writes a DescribeClusterRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -133,38 +148,54 @@ export function encodeDescribeClusterRequest(
   version: number,
   m: DescribeClusterRequest,
 ): void {
-  checkVersion("encode", "DescribeClusterRequest", version, 0, 1);
+  checkVersion("encode", "DescribeClusterRequest", version, 0, 2);
   w.bool(m.includeClusterAuthorizedOperations);
   if (version >= 1) {
     w.int8(m.endpointType ?? 1);
   } else if (m.endpointType !== undefined && m.endpointType !== 1) {
     throw absentField("DescribeClusterRequest", "endpointType", "1+", version, m.endpointType);
   }
+  if (version >= 2) {
+    w.bool(m.includeFencedBrokers ?? false);
+  } else if (m.includeFencedBrokers !== undefined && m.includeFencedBrokers !== false) {
+    throw absentField(
+      "DescribeClusterRequest",
+      "includeFencedBrokers",
+      "2+",
+      version,
+      m.includeFencedBrokers,
+    );
+  }
   w.uvarint(0);
 }
 
 /**
- * Reads a DescribeClusterRequest body at `version` (0-1).
+ * Reads a DescribeClusterRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeClusterRequest(r: Reader, version: number): DescribeClusterRequest {
-  checkVersion("decode", "DescribeClusterRequest", version, 0, 1);
+  checkVersion("decode", "DescribeClusterRequest", version, 0, 2);
   const includeClusterAuthorizedOperations = r.bool();
   let endpointType = 1;
   if (version >= 1) {
     endpointType = r.int8();
   }
+  let includeFencedBrokers = false;
+  if (version >= 2) {
+    includeFencedBrokers = r.bool();
+  }
   skipTaggedFields(r);
   return {
     includeClusterAuthorizedOperations,
     endpointType,
+    includeFencedBrokers,
   };
 }
 
 /**
- * Writes a DescribeClusterResponse body at `version` (0-1).
+ * Writes a DescribeClusterResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -175,7 +206,7 @@ export function encodeDescribeClusterResponse(
   version: number,
   m: DescribeClusterResponse,
 ): void {
-  checkVersion("encode", "DescribeClusterResponse", version, 0, 1);
+  checkVersion("encode", "DescribeClusterResponse", version, 0, 2);
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.compactNullableString(m.errorMessage ?? null);
@@ -195,13 +226,13 @@ export function encodeDescribeClusterResponse(
 }
 
 /**
- * Reads a DescribeClusterResponse body at `version` (0-1).
+ * Reads a DescribeClusterResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeClusterResponse(r: Reader, version: number): DescribeClusterResponse {
-  checkVersion("decode", "DescribeClusterResponse", version, 0, 1);
+  checkVersion("decode", "DescribeClusterResponse", version, 0, 2);
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
@@ -233,29 +264,39 @@ export function decodeDescribeClusterResponse(r: Reader, version: number): Descr
 
 function writeDescribeClusterResponseBroker(
   w: Writer,
-  _version: number,
+  version: number,
   m: DescribeClusterResponseBroker,
 ): void {
   w.int32(m.brokerId);
   w.compactString(m.host);
   w.int32(m.port);
   w.compactNullableString(m.rack ?? null);
+  if (version >= 2) {
+    w.bool(m.isFenced ?? false);
+  } else if (m.isFenced !== undefined && m.isFenced !== false) {
+    throw absentField("DescribeClusterResponseBroker", "isFenced", "2+", version, m.isFenced);
+  }
   w.uvarint(0);
 }
 
 function readDescribeClusterResponseBroker(
   r: Reader,
-  _version: number,
+  version: number,
 ): DescribeClusterResponseBroker {
   const brokerId = r.int32();
   const host = r.compactString();
   const port = r.int32();
   const rack = r.compactNullableString();
+  let isFenced = false;
+  if (version >= 2) {
+    isFenced = r.bool();
+  }
   skipTaggedFields(r);
   return {
     brokerId,
     host,
     port,
     rack,
+    isFenced,
   };
 }

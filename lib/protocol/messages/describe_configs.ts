@@ -3,7 +3,7 @@
 /**
  * DescribeConfigs (API key 32): request and response codecs.
  *
- * Versions 0-4, flexible from v4. Served by: zkBroker, broker, controller.
+ * Versions 1-4, flexible from v4. Served by: broker, controller.
  *
  * @module
  */
@@ -22,9 +22,10 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DescribeConfigs request (API key 32), versions 0-4.
+ * The DescribeConfigs request (API key 32), versions 1-4.
  *
- * Version 1 adds IncludeSynonyms.
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
+ * Version 1 adds IncludeSynonyms and removes IsDefault.
  * Version 2 is the same as version 1.
  * Version 4 enables flexible versions.
  */
@@ -33,8 +34,6 @@ export interface DescribeConfigsRequest {
   resources: DescribeConfigsRequestResource[];
   /**
    * True if we should include all synonyms.
-   *
-   * Versions 1+.
    *
    * @default {false}
    */
@@ -67,8 +66,9 @@ export interface DescribeConfigsRequestResource {
 }
 
 /**
- * The DescribeConfigs response (API key 32), versions 0-4.
+ * The DescribeConfigs response (API key 32), versions 1-4.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 adds ConfigSource and the synonyms.
  * Starting in version 2, on quota violation, brokers send out responses before throttling.
  * Version 4 enables flexible versions.
@@ -114,15 +114,9 @@ export interface DescribeConfigsResponseResourceResult {
   /** True if the configuration is read-only. */
   readOnly: boolean;
   /**
-   * True if the configuration is not set.
-   *
-   * Versions 0.
-   */
-  isDefault?: boolean;
-  /**
    * The configuration source.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {-1}
    */
@@ -132,12 +126,12 @@ export interface DescribeConfigsResponseResourceResult {
   /**
    * The synonyms for this configuration key.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    */
-  synonyms?: DescribeConfigsResponseSynonym[];
+  synonyms: DescribeConfigsResponseSynonym[];
   /**
    * The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT,
-   * SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD
+   * SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD.
    *
    * Versions 3+. Ignorable: dropped silently by versions without it.
    *
@@ -155,8 +149,6 @@ export interface DescribeConfigsResponseResourceResult {
 /**
  * An element of `DescribeConfigsResponseResourceResult.synonyms`: The synonyms for this
  * configuration key.
- *
- * Used in versions 1-4.
  */
 export interface DescribeConfigsResponseSynonym {
   /** The synonym name. */
@@ -175,12 +167,12 @@ export interface DescribeConfigsResponseSynonym {
 export const describeConfigsApi: ApiInfo = {
   key: 32,
   name: "DescribeConfigs",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 4,
   maxStableVersion: 4,
   flexibleFrom: 4,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 4 ? 2 : 1;
   },
@@ -190,7 +182,7 @@ export const describeConfigsApi: ApiInfo = {
 };
 
 /**
- * Writes a DescribeConfigsRequest body at `version` (0-4).
+ * Writes a DescribeConfigsRequest body at `version` (1-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -201,23 +193,13 @@ export function encodeDescribeConfigsRequest(
   version: number,
   m: DescribeConfigsRequest,
 ): void {
-  checkVersion("encode", "DescribeConfigsRequest", version, 0, 4);
+  checkVersion("encode", "DescribeConfigsRequest", version, 1, 4);
   const flexible = version >= 4;
   writeArrayLength(w, flexible, m.resources.length);
   for (const e of m.resources) {
     writeDescribeConfigsRequestResource(w, version, e);
   }
-  if (version >= 1) {
-    w.bool(m.includeSynonyms ?? false);
-  } else if (m.includeSynonyms !== undefined && m.includeSynonyms !== false) {
-    throw absentField(
-      "DescribeConfigsRequest",
-      "includeSynonyms",
-      "1+",
-      version,
-      m.includeSynonyms,
-    );
-  }
+  w.bool(m.includeSynonyms ?? false);
   if (version >= 3) {
     w.bool(m.includeDocumentation ?? false);
   } else if (m.includeDocumentation !== undefined && m.includeDocumentation !== false) {
@@ -235,13 +217,13 @@ export function encodeDescribeConfigsRequest(
 }
 
 /**
- * Reads a DescribeConfigsRequest body at `version` (0-4).
+ * Reads a DescribeConfigsRequest body at `version` (1-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeConfigsRequest(r: Reader, version: number): DescribeConfigsRequest {
-  checkVersion("decode", "DescribeConfigsRequest", version, 0, 4);
+  checkVersion("decode", "DescribeConfigsRequest", version, 1, 4);
   const flexible = version >= 4;
   const resourcesCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);
   if (resourcesCount < 0) throw nullOnWire("DescribeConfigsRequest", "resources", version);
@@ -249,10 +231,7 @@ export function decodeDescribeConfigsRequest(r: Reader, version: number): Descri
   for (let i = 0; i < resourcesCount; i++) {
     resources.push(readDescribeConfigsRequestResource(r, version));
   }
-  let includeSynonyms = false;
-  if (version >= 1) {
-    includeSynonyms = r.bool();
-  }
+  const includeSynonyms = r.bool();
   let includeDocumentation = false;
   if (version >= 3) {
     includeDocumentation = r.bool();
@@ -316,7 +295,7 @@ function readDescribeConfigsRequestResource(
 }
 
 /**
- * Writes a DescribeConfigsResponse body at `version` (0-4).
+ * Writes a DescribeConfigsResponse body at `version` (1-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -327,7 +306,7 @@ export function encodeDescribeConfigsResponse(
   version: number,
   m: DescribeConfigsResponse,
 ): void {
-  checkVersion("encode", "DescribeConfigsResponse", version, 0, 4);
+  checkVersion("encode", "DescribeConfigsResponse", version, 1, 4);
   const flexible = version >= 4;
   w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.results.length);
@@ -340,13 +319,13 @@ export function encodeDescribeConfigsResponse(
 }
 
 /**
- * Reads a DescribeConfigsResponse body at `version` (0-4).
+ * Reads a DescribeConfigsResponse body at `version` (1-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeConfigsResponse(r: Reader, version: number): DescribeConfigsResponse {
-  checkVersion("decode", "DescribeConfigsResponse", version, 0, 4);
+  checkVersion("decode", "DescribeConfigsResponse", version, 1, 4);
   const flexible = version >= 4;
   const throttleTimeMs = r.int32();
   const resultsCount = flexible ? r.compactArrayLength(7) : r.arrayLength(7);
@@ -392,7 +371,7 @@ function readDescribeConfigsResponseResult(
   const errorMessage = flexible ? r.compactNullableString() : r.nullableString();
   const resourceType = r.int8();
   const resourceName = flexible ? r.compactString() : r.string();
-  const configsCount = flexible ? r.compactArrayLength(7) : r.arrayLength(7);
+  const configsCount = flexible ? r.compactArrayLength(9) : r.arrayLength(9);
   if (configsCount < 0) throw nullOnWire("DescribeConfigsResponseResult", "configs", version);
   const configs: DescribeConfigsResponseResourceResult[] = [];
   for (let i = 0; i < configsCount; i++) {
@@ -419,27 +398,11 @@ function writeDescribeConfigsResponseResourceResult(
   writeString(w, flexible, m.name);
   writeNullableString(w, flexible, m.value);
   w.bool(m.readOnly);
-  if (version <= 0) {
-    w.bool(m.isDefault ?? false);
-  } else if (m.isDefault !== undefined && m.isDefault !== false) {
-    throw absentField(
-      "DescribeConfigsResponseResourceResult",
-      "isDefault",
-      "0",
-      version,
-      m.isDefault,
-    );
-  }
-  if (version >= 1) {
-    w.int8(m.configSource ?? -1);
-  }
+  w.int8(m.configSource ?? -1);
   w.bool(m.isSensitive);
-  if (version >= 1) {
-    const synonyms = m.synonyms ?? [];
-    writeArrayLength(w, flexible, synonyms.length);
-    for (const e of synonyms) {
-      writeDescribeConfigsResponseSynonym(w, version, e);
-    }
+  writeArrayLength(w, flexible, m.synonyms.length);
+  for (const e of m.synonyms) {
+    writeDescribeConfigsResponseSynonym(w, version, e);
   }
   if (version >= 3) {
     w.int8(m.configType ?? 0);
@@ -460,24 +423,15 @@ function readDescribeConfigsResponseResourceResult(
   const name = flexible ? r.compactString() : r.string();
   const value = flexible ? r.compactNullableString() : r.nullableString();
   const readOnly = r.bool();
-  let isDefault = false;
-  if (version <= 0) {
-    isDefault = r.bool();
-  }
-  let configSource = -1;
-  if (version >= 1) {
-    configSource = r.int8();
-  }
+  const configSource = r.int8();
   const isSensitive = r.bool();
+  const synonymsCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);
+  if (synonymsCount < 0) {
+    throw nullOnWire("DescribeConfigsResponseResourceResult", "synonyms", version);
+  }
   const synonyms: DescribeConfigsResponseSynonym[] = [];
-  if (version >= 1) {
-    const synonymsCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);
-    if (synonymsCount < 0) {
-      throw nullOnWire("DescribeConfigsResponseResourceResult", "synonyms", version);
-    }
-    for (let i = 0; i < synonymsCount; i++) {
-      synonyms.push(readDescribeConfigsResponseSynonym(r, version));
-    }
+  for (let i = 0; i < synonymsCount; i++) {
+    synonyms.push(readDescribeConfigsResponseSynonym(r, version));
   }
   let configType = 0;
   if (version >= 3) {
@@ -494,7 +448,6 @@ function readDescribeConfigsResponseResourceResult(
     name,
     value,
     readOnly,
-    isDefault,
     configSource,
     isSensitive,
     synonyms,

@@ -3,7 +3,7 @@
 /**
  * DescribeDelegationToken (API key 41): request and response codecs.
  *
- * Versions 0-3, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 1-3, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -22,8 +22,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DescribeDelegationToken request (API key 41), versions 0-3.
+ * The DescribeDelegationToken request (API key 41), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 is the same as version 0.
  * Version 2 adds flexible version support
  * Version 3 adds token requester into the response
@@ -49,8 +50,9 @@ export interface DescribeDelegationTokenRequestOwner {
 }
 
 /**
- * The DescribeDelegationToken response (API key 41), versions 0-3.
+ * The DescribeDelegationToken response (API key 41), versions 1-3.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  * Version 2 adds flexible version support
  * Version 3 adds token requester details
@@ -104,9 +106,9 @@ export interface DescribeDelegationTokenResponseDescribedDelegationToken {
  * able to renew this token before it expires.
  */
 export interface DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
-  /** The renewer principal type */
+  /** The renewer principal type. */
   principalType: string;
-  /** The renewer principal name */
+  /** The renewer principal name. */
   principalName: string;
 }
 
@@ -114,12 +116,12 @@ export interface DescribeDelegationTokenResponseDescribedDelegationTokenRenewer 
 export const describeDelegationTokenApi: ApiInfo = {
   key: 41,
   name: "DescribeDelegationToken",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   maxStableVersion: 3,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -129,7 +131,7 @@ export const describeDelegationTokenApi: ApiInfo = {
 };
 
 /**
- * Writes a DescribeDelegationTokenRequest body at `version` (0-3).
+ * Writes a DescribeDelegationTokenRequest body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -140,7 +142,7 @@ export function encodeDescribeDelegationTokenRequest(
   version: number,
   m: DescribeDelegationTokenRequest,
 ): void {
-  checkVersion("encode", "DescribeDelegationTokenRequest", version, 0, 3);
+  checkVersion("encode", "DescribeDelegationTokenRequest", version, 1, 3);
   const flexible = version >= 2;
   if (m.owners === null) {
     writeArrayLength(w, flexible, null);
@@ -156,7 +158,7 @@ export function encodeDescribeDelegationTokenRequest(
 }
 
 /**
- * Reads a DescribeDelegationTokenRequest body at `version` (0-3).
+ * Reads a DescribeDelegationTokenRequest body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -165,7 +167,7 @@ export function decodeDescribeDelegationTokenRequest(
   r: Reader,
   version: number,
 ): DescribeDelegationTokenRequest {
-  checkVersion("decode", "DescribeDelegationTokenRequest", version, 0, 3);
+  checkVersion("decode", "DescribeDelegationTokenRequest", version, 1, 3);
   const flexible = version >= 2;
   const ownersCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
   let owners: DescribeDelegationTokenRequestOwner[] | null = null;
@@ -215,7 +217,7 @@ function readDescribeDelegationTokenRequestOwner(
 }
 
 /**
- * Writes a DescribeDelegationTokenResponse body at `version` (0-3).
+ * Writes a DescribeDelegationTokenResponse body at `version` (1-3).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -226,7 +228,7 @@ export function encodeDescribeDelegationTokenResponse(
   version: number,
   m: DescribeDelegationTokenResponse,
 ): void {
-  checkVersion("encode", "DescribeDelegationTokenResponse", version, 0, 3);
+  checkVersion("encode", "DescribeDelegationTokenResponse", version, 1, 3);
   const flexible = version >= 2;
   w.int16(m.errorCode);
   writeArrayLength(w, flexible, m.tokens.length);
@@ -240,7 +242,7 @@ export function encodeDescribeDelegationTokenResponse(
 }
 
 /**
- * Reads a DescribeDelegationTokenResponse body at `version` (0-3).
+ * Reads a DescribeDelegationTokenResponse body at `version` (1-3).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -249,7 +251,7 @@ export function decodeDescribeDelegationTokenResponse(
   r: Reader,
   version: number,
 ): DescribeDelegationTokenResponse {
-  checkVersion("decode", "DescribeDelegationTokenResponse", version, 0, 3);
+  checkVersion("decode", "DescribeDelegationTokenResponse", version, 1, 3);
   const flexible = version >= 2;
   const errorCode = r.int16();
   const tokensCount = flexible ? r.compactArrayLength(30) : r.arrayLength(30);

@@ -3,7 +3,7 @@
 /**
  * DescribeGroups (API key 15): request and response codecs.
  *
- * Versions 0-5, flexible from v5. Served by: zkBroker, broker.
+ * Versions 0-6, flexible from v5. Served by: broker.
  *
  * @module
  */
@@ -23,7 +23,7 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DescribeGroups request (API key 15), versions 0-5.
+ * The DescribeGroups request (API key 15), versions 0-6.
  *
  * Versions 1 and 2 are the same as version 0.
  *
@@ -32,10 +32,12 @@ import {
  * Starting in version 4, the response will include group.instance.id info for members.
  *
  * Version 5 is the first flexible version.
+ *
+ * Version 6 returns error code GROUP_ID_NOT_FOUND if the group ID is not found (KIP-1043).
  */
 export interface DescribeGroupsRequest {
   /**
-   * The names of the groups to describe
+   * The names of the groups to describe.
    *
    * Entity type: groupId.
    */
@@ -49,7 +51,7 @@ export interface DescribeGroupsRequest {
 }
 
 /**
- * The DescribeGroups response (API key 15), versions 0-5.
+ * The DescribeGroups response (API key 15), versions 0-6.
  *
  * Version 1 added throttle time.
  *
@@ -60,6 +62,8 @@ export interface DescribeGroupsRequest {
  * Starting in version 4, the response will optionally include group.instance.id info for members.
  *
  * Version 5 is the first flexible version.
+ *
+ * Version 6 returns error code GROUP_ID_NOT_FOUND if the group ID is not found (KIP-1043).
  */
 export interface DescribeGroupsResponse {
   /**
@@ -77,6 +81,14 @@ export interface DescribeGroupsResponse {
 export interface DescribeGroupsResponseDescribedGroup {
   /** The describe error, or 0 if there was no error. */
   errorCode: number;
+  /**
+   * The describe error message, or null if there was no error.
+   *
+   * Versions 6+. Nullable.
+   *
+   * @default {null}
+   */
+  errorMessage?: string | null;
   /**
    * The group ID string.
    *
@@ -103,7 +115,7 @@ export interface DescribeGroupsResponseDescribedGroup {
 
 /** An element of `DescribeGroupsResponseDescribedGroup.members`: The group members. */
 export interface DescribeGroupsResponseDescribedGroupMember {
-  /** The member ID assigned by the group coordinator. */
+  /** The member id. */
   memberId: string;
   /**
    * The unique identifier of the consumer instance provided by end user.
@@ -128,11 +140,11 @@ export const describeGroupsApi: ApiInfo = {
   key: 15,
   name: "DescribeGroups",
   minVersion: 0,
-  maxVersion: 5,
-  maxStableVersion: 5,
+  maxVersion: 6,
+  maxStableVersion: 6,
   flexibleFrom: 5,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 5 ? 2 : 1;
   },
@@ -142,7 +154,7 @@ export const describeGroupsApi: ApiInfo = {
 };
 
 /**
- * Writes a DescribeGroupsRequest body at `version` (0-5).
+ * Writes a DescribeGroupsRequest body at `version` (0-6).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -153,7 +165,7 @@ export function encodeDescribeGroupsRequest(
   version: number,
   m: DescribeGroupsRequest,
 ): void {
-  checkVersion("encode", "DescribeGroupsRequest", version, 0, 5);
+  checkVersion("encode", "DescribeGroupsRequest", version, 0, 6);
   const flexible = version >= 5;
   writeArrayLength(w, flexible, m.groups.length);
   for (const e of m.groups) {
@@ -178,13 +190,13 @@ export function encodeDescribeGroupsRequest(
 }
 
 /**
- * Reads a DescribeGroupsRequest body at `version` (0-5).
+ * Reads a DescribeGroupsRequest body at `version` (0-6).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeGroupsRequest(r: Reader, version: number): DescribeGroupsRequest {
-  checkVersion("decode", "DescribeGroupsRequest", version, 0, 5);
+  checkVersion("decode", "DescribeGroupsRequest", version, 0, 6);
   const flexible = version >= 5;
   const groupsCount = flexible ? r.compactArrayLength(1) : r.arrayLength(1);
   if (groupsCount < 0) throw nullOnWire("DescribeGroupsRequest", "groups", version);
@@ -206,7 +218,7 @@ export function decodeDescribeGroupsRequest(r: Reader, version: number): Describ
 }
 
 /**
- * Writes a DescribeGroupsResponse body at `version` (0-5).
+ * Writes a DescribeGroupsResponse body at `version` (0-6).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -217,7 +229,7 @@ export function encodeDescribeGroupsResponse(
   version: number,
   m: DescribeGroupsResponse,
 ): void {
-  checkVersion("encode", "DescribeGroupsResponse", version, 0, 5);
+  checkVersion("encode", "DescribeGroupsResponse", version, 0, 6);
   const flexible = version >= 5;
   if (version >= 1) {
     w.int32(m.throttleTimeMs ?? 0);
@@ -232,13 +244,13 @@ export function encodeDescribeGroupsResponse(
 }
 
 /**
- * Reads a DescribeGroupsResponse body at `version` (0-5).
+ * Reads a DescribeGroupsResponse body at `version` (0-6).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeGroupsResponse(r: Reader, version: number): DescribeGroupsResponse {
-  checkVersion("decode", "DescribeGroupsResponse", version, 0, 5);
+  checkVersion("decode", "DescribeGroupsResponse", version, 0, 6);
   const flexible = version >= 5;
   let throttleTimeMs = 0;
   if (version >= 1) {
@@ -266,6 +278,17 @@ function writeDescribeGroupsResponseDescribedGroup(
 ): void {
   const flexible = version >= 5;
   w.int16(m.errorCode);
+  if (version >= 6) {
+    w.compactNullableString(m.errorMessage ?? null);
+  } else if (m.errorMessage !== undefined && m.errorMessage !== null) {
+    throw absentField(
+      "DescribeGroupsResponseDescribedGroup",
+      "errorMessage",
+      "6+",
+      version,
+      m.errorMessage,
+    );
+  }
   writeString(w, flexible, m.groupId);
   writeString(w, flexible, m.groupState);
   writeString(w, flexible, m.protocolType);
@@ -296,6 +319,10 @@ function readDescribeGroupsResponseDescribedGroup(
 ): DescribeGroupsResponseDescribedGroup {
   const flexible = version >= 5;
   const errorCode = r.int16();
+  let errorMessage: string | null = null;
+  if (version >= 6) {
+    errorMessage = r.compactNullableString();
+  }
   const groupId = flexible ? r.compactString() : r.string();
   const groupState = flexible ? r.compactString() : r.string();
   const protocolType = flexible ? r.compactString() : r.string();
@@ -317,6 +344,7 @@ function readDescribeGroupsResponseDescribedGroup(
   }
   return {
     errorCode,
+    errorMessage,
     groupId,
     groupState,
     protocolType,

@@ -3,7 +3,7 @@
 /**
  * DescribeLogDirs (API key 35): request and response codecs.
  *
- * Versions 0-4, flexible from v2. Served by: zkBroker, broker.
+ * Versions 1-4, flexible from v2. Served by: broker.
  *
  * @module
  */
@@ -20,8 +20,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The DescribeLogDirs request (API key 35), versions 0-4.
+ * The DescribeLogDirs request (API key 35), versions 1-4.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 is the same as version 0.
  * Version 2 is the first flexible version.
  * Version 3 is the same as version 2 (new field in response).
@@ -42,7 +43,7 @@ export interface DescribeLogDirsRequest {
  */
 export interface DescribeLogDirsRequestDescribableLogDirTopic {
   /**
-   * The topic name
+   * The topic name.
    *
    * Map key. Entity type: topicName.
    */
@@ -52,8 +53,9 @@ export interface DescribeLogDirsRequestDescribableLogDirTopic {
 }
 
 /**
- * The DescribeLogDirs response (API key 35), versions 0-4.
+ * The DescribeLogDirs response (API key 35), versions 1-4.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  * Version 2 is the first flexible version.
  * Version 3 adds the top-level ErrorCode field
@@ -81,10 +83,11 @@ export interface DescribeLogDirsResponseResult {
   errorCode: number;
   /** The absolute log directory path. */
   logDir: string;
-  /** Each topic. */
+  /** The topics. */
   topics: DescribeLogDirsResponseTopic[];
   /**
-   * The total size in bytes of the volume the log directory is in.
+   * The total size in bytes of the volume the log directory is in. This value does not include the
+   * size of data stored in remote storage.
    *
    * Versions 4+. Ignorable: dropped silently by versions without it.
    *
@@ -92,7 +95,8 @@ export interface DescribeLogDirsResponseResult {
    */
   totalBytes?: bigint;
   /**
-   * The usable size in bytes of the volume the log directory is in.
+   * The usable size in bytes of the volume the log directory is in. This value does not include the
+   * size of data stored in remote storage.
    *
    * Versions 4+. Ignorable: dropped silently by versions without it.
    *
@@ -101,7 +105,7 @@ export interface DescribeLogDirsResponseResult {
   usableBytes?: bigint;
 }
 
-/** An element of `DescribeLogDirsResponseResult.topics`: Each topic. */
+/** An element of `DescribeLogDirsResponseResult.topics`: The topics. */
 export interface DescribeLogDirsResponseTopic {
   /**
    * The topic name.
@@ -109,11 +113,11 @@ export interface DescribeLogDirsResponseTopic {
    * Entity type: topicName.
    */
   name: string;
-  /** Kafka's `Partitions` (`[]DescribeLogDirsPartition`). */
+  /** The partitions. */
   partitions: DescribeLogDirsResponsePartition[];
 }
 
-/** An element of `DescribeLogDirsResponseTopic.partitions`. */
+/** An element of `DescribeLogDirsResponseTopic.partitions`: The partitions. */
 export interface DescribeLogDirsResponsePartition {
   /** The partition index. */
   partitionIndex: number;
@@ -121,7 +125,7 @@ export interface DescribeLogDirsResponsePartition {
   partitionSize: bigint;
   /**
    * The lag of the log's LEO w.r.t. partition's HW (if it is the current log for the partition) or
-   * current replica's LEO (if it is the future log for the partition)
+   * current replica's LEO (if it is the future log for the partition).
    */
   offsetLag: bigint;
   /**
@@ -135,12 +139,12 @@ export interface DescribeLogDirsResponsePartition {
 export const describeLogDirsApi: ApiInfo = {
   key: 35,
   name: "DescribeLogDirs",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 4,
   maxStableVersion: 4,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -150,7 +154,7 @@ export const describeLogDirsApi: ApiInfo = {
 };
 
 /**
- * Writes a DescribeLogDirsRequest body at `version` (0-4).
+ * Writes a DescribeLogDirsRequest body at `version` (1-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -161,7 +165,7 @@ export function encodeDescribeLogDirsRequest(
   version: number,
   m: DescribeLogDirsRequest,
 ): void {
-  checkVersion("encode", "DescribeLogDirsRequest", version, 0, 4);
+  checkVersion("encode", "DescribeLogDirsRequest", version, 1, 4);
   const flexible = version >= 2;
   if (m.topics === null) {
     writeArrayLength(w, flexible, null);
@@ -177,13 +181,13 @@ export function encodeDescribeLogDirsRequest(
 }
 
 /**
- * Reads a DescribeLogDirsRequest body at `version` (0-4).
+ * Reads a DescribeLogDirsRequest body at `version` (1-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeLogDirsRequest(r: Reader, version: number): DescribeLogDirsRequest {
-  checkVersion("decode", "DescribeLogDirsRequest", version, 0, 4);
+  checkVersion("decode", "DescribeLogDirsRequest", version, 1, 4);
   const flexible = version >= 2;
   const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
   let topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null = null;
@@ -243,7 +247,7 @@ function readDescribeLogDirsRequestDescribableLogDirTopic(
 }
 
 /**
- * Writes a DescribeLogDirsResponse body at `version` (0-4).
+ * Writes a DescribeLogDirsResponse body at `version` (1-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -254,7 +258,7 @@ export function encodeDescribeLogDirsResponse(
   version: number,
   m: DescribeLogDirsResponse,
 ): void {
-  checkVersion("encode", "DescribeLogDirsResponse", version, 0, 4);
+  checkVersion("encode", "DescribeLogDirsResponse", version, 1, 4);
   const flexible = version >= 2;
   w.int32(m.throttleTimeMs);
   if (version >= 3) {
@@ -270,13 +274,13 @@ export function encodeDescribeLogDirsResponse(
 }
 
 /**
- * Reads a DescribeLogDirsResponse body at `version` (0-4).
+ * Reads a DescribeLogDirsResponse body at `version` (1-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeDescribeLogDirsResponse(r: Reader, version: number): DescribeLogDirsResponse {
-  checkVersion("decode", "DescribeLogDirsResponse", version, 0, 4);
+  checkVersion("decode", "DescribeLogDirsResponse", version, 1, 4);
   const flexible = version >= 2;
   const throttleTimeMs = r.int32();
   let errorCode = 0;

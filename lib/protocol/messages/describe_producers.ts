@@ -3,7 +3,7 @@
 /**
  * DescribeProducers (API key 61): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: zkBroker, broker.
+ * Versions 0-0, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -15,11 +15,11 @@ import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /** The DescribeProducers request (API key 61), versions 0. */
 export interface DescribeProducersRequest {
-  /** Kafka's `Topics` (`[]TopicRequest`). */
+  /** The topics to list producers for. */
   topics: DescribeProducersRequestTopicRequest[];
 }
 
-/** An element of `DescribeProducersRequest.topics`. */
+/** An element of `DescribeProducersRequest.topics`: The topics to list producers for. */
 export interface DescribeProducersRequestTopicRequest {
   /**
    * The topic name.
@@ -45,7 +45,7 @@ export interface DescribeProducersResponse {
 /** An element of `DescribeProducersResponse.topics`: Each topic in the response. */
 export interface DescribeProducersResponseTopicResponse {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
@@ -64,43 +64,46 @@ export interface DescribeProducersResponsePartitionResponse {
   /** The partition error code, or 0 if there was no error. */
   errorCode: number;
   /**
-   * The partition error message, which may be null if no additional details are available
+   * The partition error message, which may be null if no additional details are available.
    *
    * Nullable.
    *
    * @default {null}
    */
   errorMessage?: string | null;
-  /** Kafka's `ActiveProducers` (`[]ProducerState`). */
+  /** The active producers for the partition. */
   activeProducers: DescribeProducersResponseProducerState[];
 }
 
-/** An element of `DescribeProducersResponsePartitionResponse.activeProducers`. */
+/**
+ * An element of `DescribeProducersResponsePartitionResponse.activeProducers`: The active producers
+ * for the partition.
+ */
 export interface DescribeProducersResponseProducerState {
   /**
-   * Kafka's `ProducerId` (`int64`).
+   * The producer id.
    *
    * Entity type: producerId.
    */
   producerId: bigint;
-  /** Kafka's `ProducerEpoch` (`int32`). */
+  /** The producer epoch. */
   producerEpoch: number;
   /**
-   * Kafka's `LastSequence` (`int32`).
+   * The last sequence number sent by the producer.
    *
    * @default {-1}
    */
   lastSequence?: number;
   /**
-   * Kafka's `LastTimestamp` (`int64`).
+   * The last timestamp sent by the producer.
    *
    * @default {-1n}
    */
   lastTimestamp?: bigint;
-  /** Kafka's `CoordinatorEpoch` (`int32`). */
+  /** The current epoch of the producer group. */
   coordinatorEpoch: number;
   /**
-   * Kafka's `CurrentTxnStartOffset` (`int64`).
+   * The current transaction start offset of the producer.
    *
    * @default {-1n}
    */
@@ -116,7 +119,7 @@ export const describeProducersApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

@@ -21,11 +21,11 @@ import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_help
  * Version 2 adds additional fields in the response. The request is unchanged (KIP-853).
  */
 export interface DescribeQuorumRequest {
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topics to describe. */
   topics: DescribeQuorumRequestTopicData[];
 }
 
-/** An element of `DescribeQuorumRequest.topics`. */
+/** An element of `DescribeQuorumRequest.topics`: The topics to describe. */
 export interface DescribeQuorumRequestTopicData {
   /**
    * The topic name.
@@ -33,11 +33,11 @@ export interface DescribeQuorumRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partitions to describe. */
   partitions: DescribeQuorumRequestPartitionData[];
 }
 
-/** An element of `DescribeQuorumRequestTopicData.partitions`. */
+/** An element of `DescribeQuorumRequestTopicData.partitions`: The partitions to describe. */
 export interface DescribeQuorumRequestPartitionData {
   /** The partition index. */
   partitionIndex: number;
@@ -47,7 +47,7 @@ export interface DescribeQuorumRequestPartitionData {
  * The DescribeQuorum response (API key 55), versions 0-2.
  *
  * Version 1 adds LastFetchTimeStamp and LastCaughtUpTimestamp in ReplicaState (KIP-836).
- * Version 2 adds ErrorMessage, Nodes, ErrorMessage in ParitionData, ReplicaDirectoryId in
+ * Version 2 adds ErrorMessage, Nodes, ErrorMessage in PartitionData, ReplicaDirectoryId in
  * ReplicaState (KIP-853).
  */
 export interface DescribeQuorumResponse {
@@ -59,17 +59,17 @@ export interface DescribeQuorumResponse {
    * Versions 2+. Nullable. Ignorable: dropped silently by versions without it.
    */
   errorMessage?: string | null;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The response from the describe quorum API. */
   topics: DescribeQuorumResponseTopicData[];
   /**
-   * Kafka's `Nodes` (`[]Node`).
+   * The nodes in the quorum.
    *
    * Versions 2+.
    */
   nodes?: DescribeQuorumResponseNode[];
 }
 
-/** An element of `DescribeQuorumResponse.topics`. */
+/** An element of `DescribeQuorumResponse.topics`: The response from the describe quorum API. */
 export interface DescribeQuorumResponseTopicData {
   /**
    * The topic name.
@@ -77,15 +77,15 @@ export interface DescribeQuorumResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partition data. */
   partitions: DescribeQuorumResponsePartitionData[];
 }
 
-/** An element of `DescribeQuorumResponseTopicData.partitions`. */
+/** An element of `DescribeQuorumResponseTopicData.partitions`: The partition data. */
 export interface DescribeQuorumResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
-  /** Kafka's `ErrorCode` (`int16`). */
+  /** The partition error code. */
   errorCode: number;
   /**
    * The error message, or null if there was no error.
@@ -99,38 +99,38 @@ export interface DescribeQuorumResponsePartitionData {
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The latest known leader epoch */
+  /** The latest known leader epoch. */
   leaderEpoch: number;
-  /** Kafka's `HighWatermark` (`int64`). */
+  /** The high water mark. */
   highWatermark: bigint;
-  /** Kafka's `CurrentVoters` (`[]ReplicaState`). */
+  /** The current voters of the partition. */
   currentVoters: DescribeQuorumResponseReplicaState[];
-  /** Kafka's `Observers` (`[]ReplicaState`). */
+  /** The observers of the partition. */
   observers: DescribeQuorumResponseReplicaState[];
 }
 
 /**
  * An element of `DescribeQuorumResponsePartitionData.currentVoters` and
- * `DescribeQuorumResponsePartitionData.observers`.
+ * `DescribeQuorumResponsePartitionData.observers`: The current voters of the partition.
  */
 export interface DescribeQuorumResponseReplicaState {
   /**
-   * Kafka's `ReplicaId` (`int32`).
+   * The ID of the replica.
    *
    * Entity type: brokerId.
    */
   replicaId: number;
   /**
-   * Kafka's `ReplicaDirectoryId` (`uuid`).
+   * The replica directory ID of the replica.
    *
    * Versions 2+.
    */
   replicaDirectoryId?: string;
-  /** The last known log end offset of the follower or -1 if it is unknown */
+  /** The last known log end offset of the follower or -1 if it is unknown. */
   logEndOffset: bigint;
   /**
    * The last known leader wall clock time time when a follower fetched from the leader. This is
-   * reported as -1 both for the current leader or if it is unknown for a voter
+   * reported as -1 both for the current leader or if it is unknown for a voter.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    *
@@ -140,7 +140,7 @@ export interface DescribeQuorumResponseReplicaState {
   /**
    * The leader wall clock append time of the offset for which the follower made the most recent
    * fetch request. This is reported as the current time for the leader and -1 if unknown for a
-   * voter
+   * voter.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    *
@@ -150,36 +150,36 @@ export interface DescribeQuorumResponseReplicaState {
 }
 
 /**
- * An element of `DescribeQuorumResponse.nodes`.
+ * An element of `DescribeQuorumResponse.nodes`: The nodes in the quorum.
  *
  * Used in versions 2.
  */
 export interface DescribeQuorumResponseNode {
   /**
-   * The ID of the associated node
+   * The ID of the associated node.
    *
    * Map key. Entity type: brokerId.
    */
   nodeId: number;
-  /** The listeners of this controller */
+  /** The listeners of this controller. */
   listeners: DescribeQuorumResponseListener[];
 }
 
 /**
- * An element of `DescribeQuorumResponseNode.listeners`: The listeners of this controller
+ * An element of `DescribeQuorumResponseNode.listeners`: The listeners of this controller.
  *
  * Used in versions 2.
  */
 export interface DescribeQuorumResponseListener {
   /**
-   * The name of the endpoint
+   * The name of the endpoint.
    *
    * Map key.
    */
   name: string;
-  /** The hostname */
+  /** The hostname. */
   host: string;
-  /** The port */
+  /** The port. */
   port: number;
 }
 

@@ -36,7 +36,7 @@ export interface DescribeTopicPartitionsRequest {
 /** An element of `DescribeTopicPartitionsRequest.topics`: The topics to fetch details for. */
 export interface DescribeTopicPartitionsRequestTopicRequest {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
@@ -49,12 +49,12 @@ export interface DescribeTopicPartitionsRequestTopicRequest {
  */
 export interface DescribeTopicPartitionsRequestCursor {
   /**
-   * The name for the first topic to process
+   * The name for the first topic to process.
    *
    * Entity type: topicName.
    */
   topicName: string;
-  /** The partition index to start with */
+  /** The partition index to start with. */
   partitionIndex: number;
 }
 
@@ -175,12 +175,12 @@ export interface DescribeTopicPartitionsResponsePartition {
  */
 export interface DescribeTopicPartitionsResponseCursor {
   /**
-   * The name for the first topic to process
+   * The name for the first topic to process.
    *
    * Entity type: topicName.
    */
   topicName: string;
-  /** The partition index to start with */
+  /** The partition index to start with. */
   partitionIndex: number;
 }
 

@@ -3,7 +3,7 @@
 /**
  * DescribeTransactions (API key 65): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: zkBroker, broker.
+ * Versions 0-0, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -31,33 +31,36 @@ export interface DescribeTransactionsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** Kafka's `TransactionStates` (`[]TransactionState`). */
+  /** The current state of the transaction. */
   transactionStates: DescribeTransactionsResponseTransactionState[];
 }
 
-/** An element of `DescribeTransactionsResponse.transactionStates`. */
+/**
+ * An element of `DescribeTransactionsResponse.transactionStates`: The current state of the
+ * transaction.
+ */
 export interface DescribeTransactionsResponseTransactionState {
-  /** Kafka's `ErrorCode` (`int16`). */
+  /** The error code. */
   errorCode: number;
   /**
-   * Kafka's `TransactionalId` (`string`).
+   * The transactional id.
    *
    * Entity type: transactionalId.
    */
   transactionalId: string;
-  /** Kafka's `TransactionState` (`string`). */
+  /** The current transaction state of the producer. */
   transactionState: string;
-  /** Kafka's `TransactionTimeoutMs` (`int32`). */
+  /** The timeout in milliseconds for the transaction. */
   transactionTimeoutMs: number;
-  /** Kafka's `TransactionStartTimeMs` (`int64`). */
+  /** The start time of the transaction in milliseconds. */
   transactionStartTimeMs: bigint;
   /**
-   * Kafka's `ProducerId` (`int64`).
+   * The current producer id associated with the transaction.
    *
    * Entity type: producerId.
    */
   producerId: bigint;
-  /** Kafka's `ProducerEpoch` (`int16`). */
+  /** The current epoch associated with the producer id. */
   producerEpoch: number;
   /**
    * The set of partitions included in the current transaction (if active). When a transaction is
@@ -73,12 +76,12 @@ export interface DescribeTransactionsResponseTransactionState {
  */
 export interface DescribeTransactionsResponseTopicData {
   /**
-   * Kafka's `Topic` (`string`).
+   * The topic name.
    *
    * Map key. Entity type: topicName.
    */
   topic: string;
-  /** Kafka's `Partitions` (`[]int32`). */
+  /** The partition ids included in the current transaction. */
   partitions: number[];
 }
 
@@ -91,7 +94,7 @@ export const describeTransactionsApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

@@ -3,7 +3,7 @@
 /**
  * DescribeUserScramCredentials (API key 50): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: zkBroker, broker, controller.
+ * Versions 0-0, flexible from v0. Served by: broker, controller.
  *
  * @module
  */
@@ -90,7 +90,7 @@ export const describeUserScramCredentialsApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

@@ -3,7 +3,7 @@
 /**
  * ElectLeaders (API key 43): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 0-2, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -94,21 +94,21 @@ export interface ElectLeadersResponse {
  */
 export interface ElectLeadersResponseReplicaElectionResult {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
   topic: string;
-  /** The results for each partition */
+  /** The results for each partition. */
   partitionResult: ElectLeadersResponsePartitionResult[];
 }
 
 /**
  * An element of `ElectLeadersResponseReplicaElectionResult.partitionResult`: The results for each
- * partition
+ * partition.
  */
 export interface ElectLeadersResponsePartitionResult {
-  /** The partition id */
+  /** The partition id. */
   partitionId: number;
   /** The result error, or zero if there was no error. */
   errorCode: number;
@@ -129,7 +129,7 @@ export const electLeadersApi: ApiInfo = {
   maxStableVersion: 2,
   flexibleFrom: 2,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },

@@ -30,24 +30,24 @@ import {
  */
 export interface EndQuorumEpochRequest {
   /**
-   * Kafka's `ClusterId` (`string`).
+   * The cluster id.
    *
    * Nullable.
    *
    * @default {null}
    */
   clusterId?: string | null;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topics. */
   topics: EndQuorumEpochRequestTopicData[];
   /**
-   * Endpoints for the leader
+   * Endpoints for the leader.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
   leaderEndpoints?: EndQuorumEpochRequestLeaderEndpoint[];
 }
 
-/** An element of `EndQuorumEpochRequest.topics`. */
+/** An element of `EndQuorumEpochRequest.topics`: The topics. */
 export interface EndQuorumEpochRequestTopicData {
   /**
    * The topic name.
@@ -55,30 +55,30 @@ export interface EndQuorumEpochRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partitions. */
   partitions: EndQuorumEpochRequestPartitionData[];
 }
 
-/** An element of `EndQuorumEpochRequestTopicData.partitions`. */
+/** An element of `EndQuorumEpochRequestTopicData.partitions`: The partitions. */
 export interface EndQuorumEpochRequestPartitionData {
   /** The partition index. */
   partitionIndex: number;
   /**
-   * The current leader ID that is resigning
+   * The current leader ID that is resigning.
    *
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The current epoch */
+  /** The current epoch. */
   leaderEpoch: number;
   /**
-   * A sorted list of preferred successors to start the election
+   * A sorted list of preferred successors to start the election.
    *
    * Versions 0. Ignorable: dropped silently by versions without it.
    */
   preferredSuccessors?: number[];
   /**
-   * A sorted list of preferred candidates to start the election
+   * A sorted list of preferred candidates to start the election.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
@@ -87,36 +87,36 @@ export interface EndQuorumEpochRequestPartitionData {
 
 /**
  * An element of `EndQuorumEpochRequestPartitionData.preferredCandidates`: A sorted list of
- * preferred candidates to start the election
+ * preferred candidates to start the election.
  *
  * Used in versions 1.
  */
 export interface EndQuorumEpochRequestReplicaInfo {
   /**
-   * Kafka's `CandidateId` (`int32`).
+   * The ID of the candidate replica.
    *
    * Entity type: brokerId.
    */
   candidateId: number;
-  /** Kafka's `CandidateDirectoryId` (`uuid`). */
+  /** The directory ID of the candidate replica. */
   candidateDirectoryId: string;
 }
 
 /**
- * An element of `EndQuorumEpochRequest.leaderEndpoints`: Endpoints for the leader
+ * An element of `EndQuorumEpochRequest.leaderEndpoints`: Endpoints for the leader.
  *
  * Used in versions 1.
  */
 export interface EndQuorumEpochRequestLeaderEndpoint {
   /**
-   * The name of the endpoint
+   * The name of the endpoint.
    *
    * Map key.
    */
   name: string;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 
@@ -128,17 +128,17 @@ export interface EndQuorumEpochRequestLeaderEndpoint {
 export interface EndQuorumEpochResponse {
   /** The top level error code. */
   errorCode: number;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topic data. */
   topics: EndQuorumEpochResponseTopicData[];
   /**
-   * Endpoints for all leaders enumerated in PartitionData
+   * Endpoints for all leaders enumerated in PartitionData.
    *
    * Versions 1+. Tagged field 0.
    */
   nodeEndpoints?: EndQuorumEpochResponseNodeEndpoint[];
 }
 
-/** An element of `EndQuorumEpochResponse.topics`. */
+/** An element of `EndQuorumEpochResponse.topics`: The topic data. */
 export interface EndQuorumEpochResponseTopicData {
   /**
    * The topic name.
@@ -146,15 +146,15 @@ export interface EndQuorumEpochResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partition data. */
   partitions: EndQuorumEpochResponsePartitionData[];
 }
 
-/** An element of `EndQuorumEpochResponseTopicData.partitions`. */
+/** An element of `EndQuorumEpochResponseTopicData.partitions`: The partition data. */
 export interface EndQuorumEpochResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
-  /** Kafka's `ErrorCode` (`int16`). */
+  /** The partition level error code. */
   errorCode: number;
   /**
    * The ID of the current leader or -1 if the leader is unknown.
@@ -162,26 +162,26 @@ export interface EndQuorumEpochResponsePartitionData {
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The latest known leader epoch */
+  /** The latest known leader epoch. */
   leaderEpoch: number;
 }
 
 /**
  * An element of `EndQuorumEpochResponse.nodeEndpoints`: Endpoints for all leaders enumerated in
- * PartitionData
+ * PartitionData.
  *
  * Used in versions 1.
  */
 export interface EndQuorumEpochResponseNodeEndpoint {
   /**
-   * The ID of the associated node
+   * The ID of the associated node.
    *
    * Map key. Entity type: brokerId.
    */
   nodeId: number;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 

@@ -3,7 +3,7 @@
 /**
  * EndTxn (API key 26): request and response codecs.
  *
- * Versions 0-5, flexible from v3. Served by: zkBroker, broker.
+ * Versions 0-5, flexible from v3. Served by: broker.
  *
  * @module
  */
@@ -91,10 +91,10 @@ export const endTxnApi: ApiInfo = {
   name: "EndTxn",
   minVersion: 0,
   maxVersion: 5,
-  maxStableVersion: 4,
+  maxStableVersion: 5,
   flexibleFrom: 3,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },

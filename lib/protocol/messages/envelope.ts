@@ -3,7 +3,7 @@
 /**
  * Envelope (API key 58): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: controller, zkBroker.
+ * Versions 0-0, flexible from v0. Served by: controller.
  *
  * @module
  */
@@ -62,7 +62,7 @@ export const envelopeApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["controller", "zkBroker"],
+  listeners: ["controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

@@ -3,7 +3,7 @@
 /**
  * ExpireDelegationToken (API key 40): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 1-2, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -14,8 +14,9 @@ import type { ApiInfo } from "./api_info.ts";
 import { checkVersion, skipTaggedFields, writeBytes } from "./_helpers.ts";
 
 /**
- * The ExpireDelegationToken request (API key 40), versions 0-2.
+ * The ExpireDelegationToken request (API key 40), versions 1-2.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Version 1 is the same as version 0.
  * Version 2 adds flexible version support
  */
@@ -27,8 +28,9 @@ export interface ExpireDelegationTokenRequest {
 }
 
 /**
- * The ExpireDelegationToken response (API key 40), versions 0-2.
+ * The ExpireDelegationToken response (API key 40), versions 1-2.
  *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  * Version 2 adds flexible version support
  */
@@ -48,12 +50,12 @@ export interface ExpireDelegationTokenResponse {
 export const expireDelegationTokenApi: ApiInfo = {
   key: 40,
   name: "ExpireDelegationToken",
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 2,
   maxStableVersion: 2,
   flexibleFrom: 2,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -63,7 +65,7 @@ export const expireDelegationTokenApi: ApiInfo = {
 };
 
 /**
- * Writes an ExpireDelegationTokenRequest body at `version` (0-2).
+ * Writes an ExpireDelegationTokenRequest body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -74,7 +76,7 @@ export function encodeExpireDelegationTokenRequest(
   version: number,
   m: ExpireDelegationTokenRequest,
 ): void {
-  checkVersion("encode", "ExpireDelegationTokenRequest", version, 0, 2);
+  checkVersion("encode", "ExpireDelegationTokenRequest", version, 1, 2);
   const flexible = version >= 2;
   writeBytes(w, flexible, m.hmac);
   w.int64(m.expiryTimePeriodMs);
@@ -84,7 +86,7 @@ export function encodeExpireDelegationTokenRequest(
 }
 
 /**
- * Reads an ExpireDelegationTokenRequest body at `version` (0-2).
+ * Reads an ExpireDelegationTokenRequest body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -93,7 +95,7 @@ export function decodeExpireDelegationTokenRequest(
   r: Reader,
   version: number,
 ): ExpireDelegationTokenRequest {
-  checkVersion("decode", "ExpireDelegationTokenRequest", version, 0, 2);
+  checkVersion("decode", "ExpireDelegationTokenRequest", version, 1, 2);
   const flexible = version >= 2;
   const hmac = flexible ? r.compactBytes() : r.bytes();
   const expiryTimePeriodMs = r.int64();
@@ -107,7 +109,7 @@ export function decodeExpireDelegationTokenRequest(
 }
 
 /**
- * Writes an ExpireDelegationTokenResponse body at `version` (0-2).
+ * Writes an ExpireDelegationTokenResponse body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -118,7 +120,7 @@ export function encodeExpireDelegationTokenResponse(
   version: number,
   m: ExpireDelegationTokenResponse,
 ): void {
-  checkVersion("encode", "ExpireDelegationTokenResponse", version, 0, 2);
+  checkVersion("encode", "ExpireDelegationTokenResponse", version, 1, 2);
   const flexible = version >= 2;
   w.int16(m.errorCode);
   w.int64(m.expiryTimestampMs);
@@ -129,7 +131,7 @@ export function encodeExpireDelegationTokenResponse(
 }
 
 /**
- * Reads an ExpireDelegationTokenResponse body at `version` (0-2).
+ * Reads an ExpireDelegationTokenResponse body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -138,7 +140,7 @@ export function decodeExpireDelegationTokenResponse(
   r: Reader,
   version: number,
 ): ExpireDelegationTokenResponse {
-  checkVersion("decode", "ExpireDelegationTokenResponse", version, 0, 2);
+  checkVersion("decode", "ExpireDelegationTokenResponse", version, 1, 2);
   const flexible = version >= 2;
   const errorCode = r.int16();
   const expiryTimestampMs = r.int64();

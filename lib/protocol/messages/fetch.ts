@@ -3,7 +3,7 @@
 /**
  * Fetch (API key 1): request and response codecs.
  *
- * Versions 0-17, flexible from v12. Served by: zkBroker, broker, controller.
+ * Versions 4-18, flexible from v12. Served by: broker, controller.
  *
  * @module
  */
@@ -24,18 +24,18 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The Fetch request (API key 1), versions 0-17.
+ * The Fetch request (API key 1), versions 4-18.
+ *
+ * Versions 0-3 were removed in Apache Kafka 4.0, Version 4 is the new baseline.
  *
  * Version 1 is the same as version 0.
- *
  * Starting in Version 2, the requester must be able to handle Kafka Log
  * Message format version 1.
- *
  * Version 3 adds MaxBytes.  Starting in version 3, the partition ordering in
  * the request is now relevant.  Partitions will be processed in the order
  * they appear in the request.
  *
- * Version 4 adds IsolationLevel.  Starting in version 4, the reqestor must be
+ * Version 4 adds IsolationLevel.  Starting in version 4, the requestor must be
  * able to handle Kafka log message format version 2.
  *
  * Version 5 adds LogStartOffset to indicate the earliest available offset of
@@ -65,6 +65,8 @@ import {
  * Version 16 is the same as version 15 (KIP-951).
  *
  * Version 17 adds directory id support from KIP-853
+ *
+ * Version 18 adds high-watermark from KIP-1166
  */
 export interface FetchRequest {
   /**
@@ -84,7 +86,7 @@ export interface FetchRequest {
    */
   replicaId?: number;
   /**
-   * Kafka's `ReplicaState` (`ReplicaState`).
+   * The state of the replica in the follower.
    *
    * Versions 15+. Tagged field 1.
    */
@@ -96,7 +98,7 @@ export interface FetchRequest {
   /**
    * The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored.
    *
-   * Versions 3+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {2147483647}
    */
@@ -107,9 +109,9 @@ export interface FetchRequest {
    * non-transactional and COMMITTED transactional records are visible. To be more concrete,
    * READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset),
    * and enables the inclusion of the list of aborted transactions in the result, which allows
-   * consumers to discard ABORTED transactional records
+   * consumers to discard ABORTED transactional records.
    *
-   * Versions 4+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {0}
    */
@@ -139,7 +141,7 @@ export interface FetchRequest {
    */
   forgottenTopicsData?: FetchRequestForgottenTopic[];
   /**
-   * Rack ID of the consumer making this request
+   * Rack ID of the consumer making this request.
    *
    * Versions 11+. Ignorable: dropped silently by versions without it.
    *
@@ -149,9 +151,9 @@ export interface FetchRequest {
 }
 
 /**
- * An element of `FetchRequest.replicaState`.
+ * An element of `FetchRequest.replicaState`: The state of the replica in the follower.
  *
- * Used in versions 15-17.
+ * Used in versions 15-18.
  */
 export interface FetchRequestReplicaState {
   /**
@@ -179,7 +181,7 @@ export interface FetchRequestTopic {
    */
   topic?: string;
   /**
-   * The unique topic ID
+   * The unique topic ID.
    *
    * Versions 13+. Ignorable: dropped silently by versions without it.
    */
@@ -203,7 +205,7 @@ export interface FetchRequestPartition {
   /** The message offset. */
   fetchOffset: bigint;
   /**
-   * The epoch of the last fetched record or -1 if there is none
+   * The epoch of the last fetched record or -1 if there is none.
    *
    * Versions 12+.
    *
@@ -225,18 +227,27 @@ export interface FetchRequestPartition {
    */
   partitionMaxBytes: number;
   /**
-   * The directory id of the follower fetching
+   * The directory id of the follower fetching.
    *
    * Versions 17+. Tagged field 0. Ignorable: dropped silently by versions without it.
    */
   replicaDirectoryId?: string;
+  /**
+   * The high-watermark known by the replica. -1 if the high-watermark is not known and
+   * 9223372036854775807 if the feature is not supported.
+   *
+   * Versions 18+. Tagged field 1. Ignorable: dropped silently by versions without it.
+   *
+   * @default {9223372036854775807n}
+   */
+  highWatermark?: bigint;
 }
 
 /**
  * An element of `FetchRequest.forgottenTopicsData`: In an incremental fetch request, the partitions
  * to remove.
  *
- * Used in versions 7-17.
+ * Used in versions 7-18.
  */
 export interface FetchRequestForgottenTopic {
   /**
@@ -246,7 +257,7 @@ export interface FetchRequestForgottenTopic {
    */
   topic?: string;
   /**
-   * The unique topic ID
+   * The unique topic ID.
    *
    * Versions 13+. Ignorable: dropped silently by versions without it.
    */
@@ -256,11 +267,11 @@ export interface FetchRequestForgottenTopic {
 }
 
 /**
- * The Fetch response (API key 1), versions 0-17.
+ * The Fetch response (API key 1), versions 4-18.
  *
- * Version 1 adds throttle time.
+ * Versions 0-3 were removed in Apache Kafka 4.0, Version 4 is the new baseline.
  *
- * Version 2 and 3 are the same as version 1.
+ * Version 1 adds throttle time. Version 2 and 3 are the same as version 1.
  *
  * Version 4 adds features for transactional consumption.
  *
@@ -291,15 +302,17 @@ export interface FetchRequestForgottenTopic {
  * Version 16 adds the 'NodeEndpoints' field (KIP-951).
  *
  * Version 17 no changes to the response (KIP-853).
+ *
+ * Version 18 no changes to the response (KIP-1166)
  */
 export interface FetchResponse {
   /**
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    */
-  throttleTimeMs?: number;
+  throttleTimeMs: number;
   /**
    * The top level response error code.
    *
@@ -334,7 +347,7 @@ export interface FetchResponseFetchableTopicResponse {
    */
   topic?: string;
   /**
-   * The unique topic ID
+   * The unique topic ID.
    *
    * Versions 13+. Ignorable: dropped silently by versions without it.
    */
@@ -353,9 +366,9 @@ export interface FetchResponsePartitionData {
   highWatermark: bigint;
   /**
    * The last stable offset (or LSO) of the partition. This is the last offset such that the state
-   * of all transactional records prior to this offset have been decided (ABORTED or COMMITTED)
+   * of all transactional records prior to this offset have been decided (ABORTED or COMMITTED).
    *
-   * Versions 4+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {-1n}
    */
@@ -371,13 +384,13 @@ export interface FetchResponsePartitionData {
   /**
    * In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the
    * request, this field indicates the largest epoch and its end offset such that subsequent records
-   * are known to diverge
+   * are known to diverge.
    *
    * Versions 12+. Tagged field 0.
    */
   divergingEpoch?: FetchResponseEpochEndOffset;
   /**
-   * Kafka's `CurrentLeader` (`LeaderIdAndEpoch`).
+   * The current leader of the partition.
    *
    * Versions 12+. Tagged field 1.
    */
@@ -392,11 +405,11 @@ export interface FetchResponsePartitionData {
   /**
    * The aborted transactions.
    *
-   * Versions 4+. Nullable. Ignorable: dropped silently by versions without it.
+   * Nullable. Ignorable: dropped silently by versions without it.
    */
-  abortedTransactions?: FetchResponseAbortedTransaction[] | null;
+  abortedTransactions: FetchResponseAbortedTransaction[] | null;
   /**
-   * The preferred read replica for the consumer to use on its next fetch request
+   * The preferred read replica for the consumer to use on its next fetch request.
    *
    * Versions 11+. Entity type: brokerId.
    *
@@ -414,19 +427,19 @@ export interface FetchResponsePartitionData {
 /**
  * An element of `FetchResponsePartitionData.divergingEpoch`: In case divergence is detected based
  * on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest
- * epoch and its end offset such that subsequent records are known to diverge
+ * epoch and its end offset such that subsequent records are known to diverge.
  *
- * Used in versions 12-17.
+ * Used in versions 12-18.
  */
 export interface FetchResponseEpochEndOffset {
   /**
-   * Kafka's `Epoch` (`int32`).
+   * The largest epoch.
    *
    * @default {-1}
    */
   epoch?: number;
   /**
-   * Kafka's `EndOffset` (`int64`).
+   * The end offset of the epoch.
    *
    * @default {-1n}
    */
@@ -434,9 +447,9 @@ export interface FetchResponseEpochEndOffset {
 }
 
 /**
- * An element of `FetchResponsePartitionData.currentLeader`.
+ * An element of `FetchResponsePartitionData.currentLeader`: The current leader of the partition.
  *
- * Used in versions 12-17.
+ * Used in versions 12-18.
  */
 export interface FetchResponseLeaderIdAndEpoch {
   /**
@@ -448,7 +461,7 @@ export interface FetchResponseLeaderIdAndEpoch {
    */
   leaderId?: number;
   /**
-   * The latest known leader epoch
+   * The latest known leader epoch.
    *
    * @default {-1}
    */
@@ -460,28 +473,24 @@ export interface FetchResponseLeaderIdAndEpoch {
  * than the LogStartOffset, this is the end offset and epoch that should be used in the
  * FetchSnapshot request.
  *
- * Used in versions 12-17.
+ * Used in versions 12-18.
  */
 export interface FetchResponseSnapshotId {
   /**
-   * Kafka's `EndOffset` (`int64`).
+   * The end offset of the epoch.
    *
    * @default {-1n}
    */
   endOffset?: bigint;
   /**
-   * Kafka's `Epoch` (`int32`).
+   * The largest epoch.
    *
    * @default {-1}
    */
   epoch?: number;
 }
 
-/**
- * An element of `FetchResponsePartitionData.abortedTransactions`: The aborted transactions.
- *
- * Used in versions 4-17.
- */
+/** An element of `FetchResponsePartitionData.abortedTransactions`: The aborted transactions. */
 export interface FetchResponseAbortedTransaction {
   /**
    * The producer id associated with the aborted transaction.
@@ -497,7 +506,7 @@ export interface FetchResponseAbortedTransaction {
  * An element of `FetchResponse.nodeEndpoints`: Endpoints for all current-leaders enumerated in
  * PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
  *
- * Used in versions 16-17.
+ * Used in versions 16-18.
  */
 export interface FetchResponseNodeEndpoint {
   /**
@@ -524,12 +533,12 @@ export interface FetchResponseNodeEndpoint {
 export const fetchApi: ApiInfo = {
   key: 1,
   name: "Fetch",
-  minVersion: 0,
-  maxVersion: 17,
-  maxStableVersion: 17,
+  minVersion: 4,
+  maxVersion: 18,
+  maxStableVersion: 18,
   flexibleFrom: 12,
-  maxDeprecatedVersion: 3,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 12 ? 2 : 1;
   },
@@ -539,14 +548,14 @@ export const fetchApi: ApiInfo = {
 };
 
 /**
- * Writes a FetchRequest body at `version` (0-17).
+ * Writes a FetchRequest body at `version` (4-18).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeFetchRequest(w: Writer, version: number, m: FetchRequest): void {
-  checkVersion("encode", "FetchRequest", version, 0, 17);
+  checkVersion("encode", "FetchRequest", version, 4, 18);
   const flexible = version >= 12;
   if (version <= 14) {
     w.int32(m.replicaId ?? -1);
@@ -561,12 +570,8 @@ export function encodeFetchRequest(w: Writer, version: number, m: FetchRequest):
   }
   w.int32(m.maxWaitMs);
   w.int32(m.minBytes);
-  if (version >= 3) {
-    w.int32(m.maxBytes ?? 2147483647);
-  }
-  if (version >= 4) {
-    w.int8(m.isolationLevel ?? 0);
-  }
+  w.int32(m.maxBytes ?? 2147483647);
+  w.int8(m.isolationLevel ?? 0);
   if (version >= 7) {
     w.int32(m.sessionId ?? 0);
   }
@@ -622,13 +627,13 @@ export function encodeFetchRequest(w: Writer, version: number, m: FetchRequest):
 }
 
 /**
- * Reads a FetchRequest body at `version` (0-17).
+ * Reads a FetchRequest body at `version` (4-18).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
-  checkVersion("decode", "FetchRequest", version, 0, 17);
+  checkVersion("decode", "FetchRequest", version, 4, 18);
   const flexible = version >= 12;
   let clusterId: string | null = null;
   let replicaId = -1;
@@ -638,14 +643,8 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
   let replicaState: FetchRequestReplicaState = defaultFetchRequestReplicaState();
   const maxWaitMs = r.int32();
   const minBytes = r.int32();
-  let maxBytes = 2147483647;
-  if (version >= 3) {
-    maxBytes = r.int32();
-  }
-  let isolationLevel = 0;
-  if (version >= 4) {
-    isolationLevel = r.int8();
-  }
+  const maxBytes = r.int32();
+  const isolationLevel = r.int8();
   let sessionId = 0;
   if (version >= 7) {
     sessionId = r.int32();
@@ -797,11 +796,23 @@ function writeFetchRequestPartition(w: Writer, version: number, m: FetchRequestP
     if (version >= 17 && m.replicaDirectoryId !== undefined && m.replicaDirectoryId !== ZERO_UUID) {
       tagCount++;
     }
+    if (
+      version >= 18 && m.highWatermark !== undefined && m.highWatermark !== 9223372036854775807n
+    ) {
+      tagCount++;
+    }
     w.uvarint(tagCount);
     if (version >= 17 && m.replicaDirectoryId !== undefined && m.replicaDirectoryId !== ZERO_UUID) {
       w.uvarint(0);
       w.uvarint(16);
       w.uuid(m.replicaDirectoryId);
+    }
+    if (
+      version >= 18 && m.highWatermark !== undefined && m.highWatermark !== 9223372036854775807n
+    ) {
+      w.uvarint(1);
+      w.uvarint(8);
+      w.int64(m.highWatermark);
     }
   }
 }
@@ -824,6 +835,7 @@ function readFetchRequestPartition(r: Reader, version: number): FetchRequestPart
   }
   const partitionMaxBytes = r.int32();
   let replicaDirectoryId: string = ZERO_UUID;
+  let highWatermark = 9223372036854775807n;
   if (flexible) {
     const tagCount = r.uvarint();
     for (let i = 0; i < tagCount; i++) {
@@ -833,6 +845,8 @@ function readFetchRequestPartition(r: Reader, version: number): FetchRequestPart
       r.need(size);
       if (tag === 0 && version >= 17) {
         replicaDirectoryId = r.uuid();
+      } else if (tag === 1 && version >= 18) {
+        highWatermark = r.int64();
       } else {
         r.skip(size);
       }
@@ -847,6 +861,7 @@ function readFetchRequestPartition(r: Reader, version: number): FetchRequestPart
     logStartOffset,
     partitionMaxBytes,
     replicaDirectoryId,
+    highWatermark,
   };
 }
 
@@ -898,18 +913,16 @@ function readFetchRequestForgottenTopic(r: Reader, version: number): FetchReques
 }
 
 /**
- * Writes a FetchResponse body at `version` (0-17).
+ * Writes a FetchResponse body at `version` (4-18).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeFetchResponse(w: Writer, version: number, m: FetchResponse): void {
-  checkVersion("encode", "FetchResponse", version, 0, 17);
+  checkVersion("encode", "FetchResponse", version, 4, 18);
   const flexible = version >= 12;
-  if (version >= 1) {
-    w.int32(m.throttleTimeMs ?? 0);
-  }
+  w.int32(m.throttleTimeMs);
   if (version >= 7) {
     w.int16(m.errorCode ?? 0);
   }
@@ -945,18 +958,15 @@ export function encodeFetchResponse(w: Writer, version: number, m: FetchResponse
 }
 
 /**
- * Reads a FetchResponse body at `version` (0-17).
+ * Reads a FetchResponse body at `version` (4-18).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
-  checkVersion("decode", "FetchResponse", version, 0, 17);
+  checkVersion("decode", "FetchResponse", version, 4, 18);
   const flexible = version >= 12;
-  let throttleTimeMs = 0;
-  if (version >= 1) {
-    throttleTimeMs = r.int32();
-  }
+  const throttleTimeMs = r.int32();
   let errorCode = 0;
   if (version >= 7) {
     errorCode = r.int16();
@@ -1034,7 +1044,7 @@ function readFetchResponseFetchableTopicResponse(
   if (version >= 13) {
     topicId = r.uuid();
   }
-  const partitionsCount = flexible ? r.compactArrayLength(18) : r.arrayLength(18);
+  const partitionsCount = flexible ? r.compactArrayLength(30) : r.arrayLength(30);
   if (partitionsCount < 0) {
     throw nullOnWire("FetchResponseFetchableTopicResponse", "partitions", version);
   }
@@ -1061,9 +1071,7 @@ function writeFetchResponsePartitionData(
   w.int32(m.partitionIndex);
   w.int16(m.errorCode);
   w.int64(m.highWatermark);
-  if (version >= 4) {
-    w.int64(m.lastStableOffset ?? -1n);
-  }
+  w.int64(m.lastStableOffset ?? -1n);
   if (version >= 5) {
     w.int64(m.logStartOffset ?? -1n);
   }
@@ -1096,15 +1104,12 @@ function writeFetchResponsePartitionData(
   ) {
     throw absentField("FetchResponsePartitionData", "snapshotId", "12+", version, m.snapshotId);
   }
-  if (version >= 4) {
-    const abortedTransactions = m.abortedTransactions === undefined ? [] : m.abortedTransactions;
-    if (abortedTransactions === null) {
-      writeArrayLength(w, flexible, null);
-    } else {
-      writeArrayLength(w, flexible, abortedTransactions.length);
-      for (const e of abortedTransactions) {
-        writeFetchResponseAbortedTransaction(w, version, e);
-      }
+  if (m.abortedTransactions === null) {
+    writeArrayLength(w, flexible, null);
+  } else {
+    writeArrayLength(w, flexible, m.abortedTransactions.length);
+    for (const e of m.abortedTransactions) {
+      writeFetchResponseAbortedTransaction(w, version, e);
     }
   }
   if (version >= 11) {
@@ -1160,10 +1165,7 @@ function readFetchResponsePartitionData(r: Reader, version: number): FetchRespon
   const partitionIndex = r.int32();
   const errorCode = r.int16();
   const highWatermark = r.int64();
-  let lastStableOffset = -1n;
-  if (version >= 4) {
-    lastStableOffset = r.int64();
-  }
+  const lastStableOffset = r.int64();
   let logStartOffset = -1n;
   if (version >= 5) {
     logStartOffset = r.int64();
@@ -1171,16 +1173,14 @@ function readFetchResponsePartitionData(r: Reader, version: number): FetchRespon
   let divergingEpoch: FetchResponseEpochEndOffset = defaultFetchResponseEpochEndOffset();
   let currentLeader: FetchResponseLeaderIdAndEpoch = defaultFetchResponseLeaderIdAndEpoch();
   let snapshotId: FetchResponseSnapshotId = defaultFetchResponseSnapshotId();
-  let abortedTransactions: FetchResponseAbortedTransaction[] | null = [];
-  if (version >= 4) {
-    const abortedTransactionsCount = flexible ? r.compactArrayLength(16) : r.arrayLength(16);
-    if (abortedTransactionsCount < 0) {
-      abortedTransactions = null;
-    } else {
-      abortedTransactions = [];
-      for (let i = 0; i < abortedTransactionsCount; i++) {
-        abortedTransactions.push(readFetchResponseAbortedTransaction(r, version));
-      }
+  const abortedTransactionsCount = flexible ? r.compactArrayLength(16) : r.arrayLength(16);
+  let abortedTransactions: FetchResponseAbortedTransaction[] | null = null;
+  if (abortedTransactionsCount < 0) {
+    abortedTransactions = null;
+  } else {
+    abortedTransactions = [];
+    for (let i = 0; i < abortedTransactionsCount; i++) {
+      abortedTransactions.push(readFetchResponseAbortedTransaction(r, version));
     }
   }
   let preferredReadReplica = -1;

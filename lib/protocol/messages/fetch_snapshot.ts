@@ -28,7 +28,7 @@ import {
  */
 export interface FetchSnapshotRequest {
   /**
-   * The clusterId if known, this is used to validate metadata fetches prior to broker registration
+   * The clusterId if known, this is used to validate metadata fetches prior to broker registration.
    *
    * Nullable. Tagged field 0.
    *
@@ -36,7 +36,7 @@ export interface FetchSnapshotRequest {
    */
   clusterId?: string | null;
   /**
-   * The broker ID of the follower
+   * The broker ID of the follower.
    *
    * Entity type: brokerId.
    *
@@ -44,39 +44,39 @@ export interface FetchSnapshotRequest {
    */
   replicaId?: number;
   /**
-   * The maximum bytes to fetch from all of the snapshots
+   * The maximum bytes to fetch from all of the snapshots.
    *
    * @default {2147483647}
    */
   maxBytes?: number;
-  /** The topics to fetch */
+  /** The topics to fetch. */
   topics: FetchSnapshotRequestTopicSnapshot[];
 }
 
-/** An element of `FetchSnapshotRequest.topics`: The topics to fetch */
+/** An element of `FetchSnapshotRequest.topics`: The topics to fetch. */
 export interface FetchSnapshotRequestTopicSnapshot {
   /**
-   * The name of the topic to fetch
+   * The name of the topic to fetch.
    *
    * Entity type: topicName.
    */
   name: string;
-  /** The partitions to fetch */
+  /** The partitions to fetch. */
   partitions: FetchSnapshotRequestPartitionSnapshot[];
 }
 
-/** An element of `FetchSnapshotRequestTopicSnapshot.partitions`: The partitions to fetch */
+/** An element of `FetchSnapshotRequestTopicSnapshot.partitions`: The partitions to fetch. */
 export interface FetchSnapshotRequestPartitionSnapshot {
-  /** The partition index */
+  /** The partition index. */
   partition: number;
-  /** The current leader epoch of the partition, -1 for unknown leader epoch */
+  /** The current leader epoch of the partition, -1 for unknown leader epoch. */
   currentLeaderEpoch: number;
-  /** The snapshot endOffset and epoch to fetch */
+  /** The snapshot endOffset and epoch to fetch. */
   snapshotId: FetchSnapshotRequestSnapshotId;
-  /** The byte position within the snapshot to start fetching from */
+  /** The byte position within the snapshot to start fetching from. */
   position: bigint;
   /**
-   * The directory id of the follower fetching
+   * The directory id of the follower fetching.
    *
    * Versions 1+. Tagged field 0. Ignorable: dropped silently by versions without it.
    */
@@ -85,12 +85,12 @@ export interface FetchSnapshotRequestPartitionSnapshot {
 
 /**
  * An element of `FetchSnapshotRequestPartitionSnapshot.snapshotId`: The snapshot endOffset and
- * epoch to fetch
+ * epoch to fetch.
  */
 export interface FetchSnapshotRequestSnapshotId {
-  /** Kafka's `EndOffset` (`int64`). */
+  /** The end offset of the snapshot. */
   endOffset: bigint;
-  /** Kafka's `Epoch` (`int32`). */
+  /** The epoch of the snapshot. */
   epoch: number;
 }
 
@@ -112,7 +112,7 @@ export interface FetchSnapshotResponse {
   /** The topics to fetch. */
   topics: FetchSnapshotResponseTopicSnapshot[];
   /**
-   * Endpoints for all current-leaders enumerated in PartitionSnapshot
+   * Endpoints for all current-leaders enumerated in PartitionSnapshot.
    *
    * Versions 1+. Tagged field 0.
    */
@@ -137,10 +137,10 @@ export interface FetchSnapshotResponsePartitionSnapshot {
   index: number;
   /** The error code, or 0 if there was no fetch error. */
   errorCode: number;
-  /** The snapshot endOffset and epoch fetched */
+  /** The snapshot endOffset and epoch fetched. */
   snapshotId: FetchSnapshotResponseSnapshotId;
   /**
-   * Kafka's `CurrentLeader` (`LeaderIdAndEpoch`).
+   * The leader of the partition at the time of the snapshot.
    *
    * Tagged field 0.
    */
@@ -149,22 +149,25 @@ export interface FetchSnapshotResponsePartitionSnapshot {
   size: bigint;
   /** The starting byte position within the snapshot included in the Bytes field. */
   position: bigint;
-  /** Snapshot data in records format which may not be aligned on an offset boundary */
+  /** Snapshot data in records format which may not be aligned on an offset boundary. */
   unalignedRecords: Uint8Array | null;
 }
 
 /**
  * An element of `FetchSnapshotResponsePartitionSnapshot.snapshotId`: The snapshot endOffset and
- * epoch fetched
+ * epoch fetched.
  */
 export interface FetchSnapshotResponseSnapshotId {
-  /** Kafka's `EndOffset` (`int64`). */
+  /** The snapshot end offset. */
   endOffset: bigint;
-  /** Kafka's `Epoch` (`int32`). */
+  /** The snapshot epoch. */
   epoch: number;
 }
 
-/** An element of `FetchSnapshotResponsePartitionSnapshot.currentLeader`. */
+/**
+ * An element of `FetchSnapshotResponsePartitionSnapshot.currentLeader`: The leader of the partition
+ * at the time of the snapshot.
+ */
 export interface FetchSnapshotResponseLeaderIdAndEpoch {
   /**
    * The ID of the current leader or -1 if the leader is unknown.
@@ -172,26 +175,26 @@ export interface FetchSnapshotResponseLeaderIdAndEpoch {
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The latest known leader epoch */
+  /** The latest known leader epoch. */
   leaderEpoch: number;
 }
 
 /**
  * An element of `FetchSnapshotResponse.nodeEndpoints`: Endpoints for all current-leaders enumerated
- * in PartitionSnapshot
+ * in PartitionSnapshot.
  *
  * Used in versions 1.
  */
 export interface FetchSnapshotResponseNodeEndpoint {
   /**
-   * The ID of the associated node
+   * The ID of the associated node.
    *
    * Map key. Entity type: brokerId.
    */
   nodeId: number;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 

@@ -3,7 +3,7 @@
 /**
  * FindCoordinator (API key 10): request and response codecs.
  *
- * Versions 0-6, flexible from v3. Served by: zkBroker, broker.
+ * Versions 0-6, flexible from v3. Served by: broker.
  *
  * @module
  */
@@ -34,6 +34,7 @@ import {
  * Version 5 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
  *
  * Version 6 adds support for share groups (KIP-932).
+ * For key type SHARE (2), the coordinator key format is "groupId:topicId:partition".
  */
 export interface FindCoordinatorRequest {
   /**
@@ -43,7 +44,7 @@ export interface FindCoordinatorRequest {
    */
   key?: string;
   /**
-   * The coordinator key type. (Group, transaction, etc.)
+   * The coordinator key type. (group, transaction, share).
    *
    * Versions 1+.
    *
@@ -112,7 +113,7 @@ export interface FindCoordinatorResponse {
    */
   port?: number;
   /**
-   * Each coordinator result in the response
+   * Each coordinator result in the response.
    *
    * Versions 4+.
    */
@@ -120,7 +121,7 @@ export interface FindCoordinatorResponse {
 }
 
 /**
- * An element of `FindCoordinatorResponse.coordinators`: Each coordinator result in the response
+ * An element of `FindCoordinatorResponse.coordinators`: Each coordinator result in the response.
  *
  * Used in versions 4-6.
  */
@@ -155,8 +156,8 @@ export const findCoordinatorApi: ApiInfo = {
   maxVersion: 6,
   maxStableVersion: 6,
   flexibleFrom: 3,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },

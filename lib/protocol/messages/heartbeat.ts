@@ -3,7 +3,7 @@
 /**
  * Heartbeat (API key 12): request and response codecs.
  *
- * Versions 0-4, flexible from v4. Served by: zkBroker, broker.
+ * Versions 0-4, flexible from v4. Served by: broker.
  *
  * @module
  */
@@ -83,7 +83,7 @@ export const heartbeatApi: ApiInfo = {
   maxStableVersion: 4,
   flexibleFrom: 4,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 4 ? 2 : 1;
   },

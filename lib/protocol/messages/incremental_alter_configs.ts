@@ -3,7 +3,7 @@
 /**
  * IncrementalAlterConfigs (API key 44): request and response codecs.
  *
- * Versions 0-1, flexible from v1. Served by: zkBroker, broker, controller.
+ * Versions 0-1, flexible from v1. Served by: broker, controller.
  *
  * @module
  */
@@ -117,7 +117,7 @@ export const incrementalAlterConfigsApi: ApiInfo = {
   maxStableVersion: 1,
   flexibleFrom: 1,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 1 ? 2 : 1;
   },

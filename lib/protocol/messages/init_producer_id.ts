@@ -3,7 +3,7 @@
 /**
  * InitProducerId (API key 22): request and response codecs.
  *
- * Versions 0-5, flexible from v2. Served by: zkBroker, broker.
+ * Versions 0-6, flexible from v2. Served by: broker.
  *
  * @module
  */
@@ -14,7 +14,7 @@ import type { ApiInfo } from "./api_info.ts";
 import { absentField, checkVersion, skipTaggedFields, writeNullableString } from "./_helpers.ts";
 
 /**
- * The InitProducerId request (API key 22), versions 0-5.
+ * The InitProducerId request (API key 22), versions 0-6.
  *
  * Version 1 is the same as version 0.
  *
@@ -25,7 +25,9 @@ import { absentField, checkVersion, skipTaggedFields, writeNullableString } from
  *
  * Version 4 adds the support for new error code PRODUCER_FENCED.
  *
- * Verison 5 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ * Version 5 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ *
+ * Version 6 adds support for 2PC (KIP-939).
  */
 export interface InitProducerIdRequest {
   /**
@@ -57,10 +59,26 @@ export interface InitProducerIdRequest {
    * @default {-1}
    */
   producerEpoch?: number;
+  /**
+   * True if the client wants to enable two-phase commit (2PC) protocol for transactions.
+   *
+   * Versions 6+.
+   *
+   * @default {false}
+   */
+  enable2Pc?: boolean;
+  /**
+   * True if the client wants to keep the currently ongoing transaction instead of aborting it.
+   *
+   * Versions 6+.
+   *
+   * @default {false}
+   */
+  keepPreparedTxn?: boolean;
 }
 
 /**
- * The InitProducerId response (API key 22), versions 0-5.
+ * The InitProducerId response (API key 22), versions 0-6.
  *
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  *
@@ -71,6 +89,8 @@ export interface InitProducerIdRequest {
  * Version 4 adds the support for new error code PRODUCER_FENCED.
  *
  * Version 5 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ *
+ * Version 6 adds support for 2PC (KIP-939).
  */
 export interface InitProducerIdResponse {
   /**
@@ -92,6 +112,24 @@ export interface InitProducerIdResponse {
   producerId?: bigint;
   /** The current epoch associated with the producer id. */
   producerEpoch: number;
+  /**
+   * The producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no
+   * transaction ongoing.
+   *
+   * Versions 6+. Entity type: producerId.
+   *
+   * @default {-1n}
+   */
+  ongoingTxnProducerId?: bigint;
+  /**
+   * The epoch associated with the producer id for ongoing transaction when KeepPreparedTxn is used,
+   * -1 if there is no transaction ongoing.
+   *
+   * Versions 6+.
+   *
+   * @default {-1}
+   */
+  ongoingTxnProducerEpoch?: number;
 }
 
 /** Key, versions and header versions of InitProducerId. */
@@ -99,11 +137,11 @@ export const initProducerIdApi: ApiInfo = {
   key: 22,
   name: "InitProducerId",
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   maxStableVersion: 5,
   flexibleFrom: 2,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },
@@ -113,7 +151,7 @@ export const initProducerIdApi: ApiInfo = {
 };
 
 /**
- * Writes an InitProducerIdRequest body at `version` (0-5).
+ * Writes an InitProducerIdRequest body at `version` (0-6).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -124,7 +162,7 @@ export function encodeInitProducerIdRequest(
   version: number,
   m: InitProducerIdRequest,
 ): void {
-  checkVersion("encode", "InitProducerIdRequest", version, 0, 5);
+  checkVersion("encode", "InitProducerIdRequest", version, 0, 6);
   const flexible = version >= 2;
   writeNullableString(w, flexible, m.transactionalId);
   w.int32(m.transactionTimeoutMs);
@@ -138,19 +176,29 @@ export function encodeInitProducerIdRequest(
   } else if (m.producerEpoch !== undefined && m.producerEpoch !== -1) {
     throw absentField("InitProducerIdRequest", "producerEpoch", "3+", version, m.producerEpoch);
   }
+  if (version >= 6) {
+    w.bool(m.enable2Pc ?? false);
+  } else if (m.enable2Pc !== undefined && m.enable2Pc !== false) {
+    throw absentField("InitProducerIdRequest", "enable2Pc", "6+", version, m.enable2Pc);
+  }
+  if (version >= 6) {
+    w.bool(m.keepPreparedTxn ?? false);
+  } else if (m.keepPreparedTxn !== undefined && m.keepPreparedTxn !== false) {
+    throw absentField("InitProducerIdRequest", "keepPreparedTxn", "6+", version, m.keepPreparedTxn);
+  }
   if (flexible) {
     w.uvarint(0);
   }
 }
 
 /**
- * Reads an InitProducerIdRequest body at `version` (0-5).
+ * Reads an InitProducerIdRequest body at `version` (0-6).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeInitProducerIdRequest(r: Reader, version: number): InitProducerIdRequest {
-  checkVersion("decode", "InitProducerIdRequest", version, 0, 5);
+  checkVersion("decode", "InitProducerIdRequest", version, 0, 6);
   const flexible = version >= 2;
   const transactionalId = flexible ? r.compactNullableString() : r.nullableString();
   const transactionTimeoutMs = r.int32();
@@ -162,6 +210,14 @@ export function decodeInitProducerIdRequest(r: Reader, version: number): InitPro
   if (version >= 3) {
     producerEpoch = r.int16();
   }
+  let enable2Pc = false;
+  if (version >= 6) {
+    enable2Pc = r.bool();
+  }
+  let keepPreparedTxn = false;
+  if (version >= 6) {
+    keepPreparedTxn = r.bool();
+  }
   if (flexible) {
     skipTaggedFields(r);
   }
@@ -170,11 +226,13 @@ export function decodeInitProducerIdRequest(r: Reader, version: number): InitPro
     transactionTimeoutMs,
     producerId,
     producerEpoch,
+    enable2Pc,
+    keepPreparedTxn,
   };
 }
 
 /**
- * Writes an InitProducerIdResponse body at `version` (0-5).
+ * Writes an InitProducerIdResponse body at `version` (0-6).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -185,30 +243,60 @@ export function encodeInitProducerIdResponse(
   version: number,
   m: InitProducerIdResponse,
 ): void {
-  checkVersion("encode", "InitProducerIdResponse", version, 0, 5);
+  checkVersion("encode", "InitProducerIdResponse", version, 0, 6);
   const flexible = version >= 2;
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.int64(m.producerId ?? -1n);
   w.int16(m.producerEpoch);
+  if (version >= 6) {
+    w.int64(m.ongoingTxnProducerId ?? -1n);
+  } else if (m.ongoingTxnProducerId !== undefined && m.ongoingTxnProducerId !== -1n) {
+    throw absentField(
+      "InitProducerIdResponse",
+      "ongoingTxnProducerId",
+      "6+",
+      version,
+      m.ongoingTxnProducerId,
+    );
+  }
+  if (version >= 6) {
+    w.int16(m.ongoingTxnProducerEpoch ?? -1);
+  } else if (m.ongoingTxnProducerEpoch !== undefined && m.ongoingTxnProducerEpoch !== -1) {
+    throw absentField(
+      "InitProducerIdResponse",
+      "ongoingTxnProducerEpoch",
+      "6+",
+      version,
+      m.ongoingTxnProducerEpoch,
+    );
+  }
   if (flexible) {
     w.uvarint(0);
   }
 }
 
 /**
- * Reads an InitProducerIdResponse body at `version` (0-5).
+ * Reads an InitProducerIdResponse body at `version` (0-6).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeInitProducerIdResponse(r: Reader, version: number): InitProducerIdResponse {
-  checkVersion("decode", "InitProducerIdResponse", version, 0, 5);
+  checkVersion("decode", "InitProducerIdResponse", version, 0, 6);
   const flexible = version >= 2;
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const producerId = r.int64();
   const producerEpoch = r.int16();
+  let ongoingTxnProducerId = -1n;
+  if (version >= 6) {
+    ongoingTxnProducerId = r.int64();
+  }
+  let ongoingTxnProducerEpoch = -1;
+  if (version >= 6) {
+    ongoingTxnProducerEpoch = r.int16();
+  }
   if (flexible) {
     skipTaggedFields(r);
   }
@@ -217,5 +305,7 @@ export function decodeInitProducerIdResponse(r: Reader, version: number): InitPr
     errorCode,
     producerId,
     producerEpoch,
+    ongoingTxnProducerId,
+    ongoingTxnProducerEpoch,
   };
 }

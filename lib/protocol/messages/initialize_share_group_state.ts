@@ -52,13 +52,13 @@ export interface InitializeShareGroupStateRequestPartitionData {
  * - INVALID_REQUEST (version 0+)
  */
 export interface InitializeShareGroupStateResponse {
-  /** The initialization results */
+  /** The initialization results. */
   results: InitializeShareGroupStateResponseInitializeStateResult[];
 }
 
-/** An element of `InitializeShareGroupStateResponse.results`: The initialization results */
+/** An element of `InitializeShareGroupStateResponse.results`: The initialization results. */
 export interface InitializeShareGroupStateResponseInitializeStateResult {
-  /** The topic identifier */
+  /** The topic identifier. */
   topicId: string;
   /** The results for the partitions. */
   partitions: InitializeShareGroupStateResponsePartitionResult[];
@@ -89,7 +89,7 @@ export const initializeShareGroupStateApi: ApiInfo = {
   name: "InitializeShareGroupState",
   minVersion: 0,
   maxVersion: 0,
-  maxStableVersion: -1,
+  maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],

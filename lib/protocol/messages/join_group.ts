@@ -3,7 +3,7 @@
 /**
  * JoinGroup (API key 11): request and response codecs.
  *
- * Versions 0-9, flexible from v6. Served by: zkBroker, broker.
+ * Versions 0-9, flexible from v6. Served by: broker.
  *
  * @module
  */
@@ -26,9 +26,7 @@ import {
 /**
  * The JoinGroup request (API key 11), versions 0-9.
  *
- * Version 1 adds RebalanceTimeoutMs.
- *
- * Version 2 and 3 are the same as version 1.
+ * Version 1 adds RebalanceTimeoutMs. Version 2 and 3 are the same as version 1.
  *
  * Starting from version 4, the client needs to issue a second request to join group
  *
@@ -165,11 +163,11 @@ export interface JoinGroupResponse {
   skipAssignment?: boolean;
   /** The member ID assigned by the group coordinator. */
   memberId: string;
-  /** Kafka's `Members` (`[]JoinGroupResponseMember`). */
+  /** The group members. */
   members: JoinGroupResponseMember[];
 }
 
-/** An element of `JoinGroupResponse.members`. */
+/** An element of `JoinGroupResponse.members`: The group members. */
 export interface JoinGroupResponseMember {
   /** The group member ID. */
   memberId: string;
@@ -193,8 +191,8 @@ export const joinGroupApi: ApiInfo = {
   maxVersion: 9,
   maxStableVersion: 9,
   flexibleFrom: 6,
-  maxDeprecatedVersion: 1,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 6 ? 2 : 1;
   },

@@ -14,9 +14,9 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 
 /** KRaftVersionRecord (data), versions 0. */
 export interface KRaftVersionRecord {
-  /** The version of the kraft version record */
+  /** The version of the kraft version record. */
   version: number;
-  /** The kraft protocol version */
+  /** The kraft protocol version. */
   kRaftVersion: number;
 }
 

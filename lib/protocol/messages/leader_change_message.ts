@@ -19,29 +19,29 @@ import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_help
  * Version 1 adds VoterDirectoryId (KIP-853)
  */
 export interface LeaderChangeMessage {
-  /** The version of the leader change message */
+  /** The version of the leader change message. */
   version: number;
   /**
-   * The ID of the newly elected leader
+   * The ID of the newly elected leader.
    *
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The set of voters in the quorum for this epoch */
+  /** The set of voters in the quorum for this epoch. */
   voters: LeaderChangeMessageVoter[];
-  /** The voters who voted for the leader at the time of election */
+  /** The voters who voted for the leader at the time of election. */
   grantingVoters: LeaderChangeMessageVoter[];
 }
 
 /**
  * An element of `LeaderChangeMessage.voters` and `LeaderChangeMessage.grantingVoters`: The set of
- * voters in the quorum for this epoch
+ * voters in the quorum for this epoch.
  */
 export interface LeaderChangeMessageVoter {
-  /** Kafka's `VoterId` (`int32`). */
+  /** The ID of the voter. */
   voterId: number;
   /**
-   * The directory id of the voter
+   * The directory id of the voter.
    *
    * Versions 1+.
    */

@@ -3,7 +3,7 @@
 /**
  * ListGroups (API key 16): request and response codecs.
  *
- * Versions 0-5, flexible from v3. Served by: zkBroker, broker.
+ * Versions 0-5, flexible from v3. Served by: broker.
  *
  * @module
  */
@@ -107,7 +107,7 @@ export const listGroupsApi: ApiInfo = {
   maxStableVersion: 5,
   flexibleFrom: 3,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },

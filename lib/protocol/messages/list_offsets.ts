@@ -3,7 +3,7 @@
 /**
  * ListOffsets (API key 2): request and response codecs.
  *
- * Versions 0-10, flexible from v6. Served by: zkBroker, broker.
+ * Versions 1-11, flexible from v6. Served by: broker.
  *
  * @module
  */
@@ -21,7 +21,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The ListOffsets request (API key 2), versions 0-10.
+ * The ListOffsets request (API key 2), versions 1-11.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 removes MaxNumOffsets.  From this version forward, only a single
  * offset can be returned.
@@ -43,6 +45,8 @@ import {
  * Version 9 enables listing offsets by last tiered offset (KIP-1005).
  *
  * Version 10 enables async remote list offsets support (KIP-1075)
+ *
+ * Version 11 enables listing offsets by earliest pending upload offset (KIP-1023)
  */
 export interface ListOffsetsRequest {
   /**
@@ -57,7 +61,7 @@ export interface ListOffsetsRequest {
    * non-transactional and COMMITTED transactional records are visible. To be more concrete,
    * READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset),
    * and enables the inclusion of the list of aborted transactions in the result, which allows
-   * consumers to discard ABORTED transactional records
+   * consumers to discard ABORTED transactional records.
    *
    * Versions 2+.
    */
@@ -99,18 +103,12 @@ export interface ListOffsetsRequestPartition {
   currentLeaderEpoch?: number;
   /** The current timestamp. */
   timestamp: bigint;
-  /**
-   * The maximum number of offsets to report.
-   *
-   * Versions 0.
-   *
-   * @default {1}
-   */
-  maxNumOffsets?: number;
 }
 
 /**
- * The ListOffsets response (API key 2), versions 0-10.
+ * The ListOffsets response (API key 2), versions 1-11.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 removes the offsets array in favor of returning a single offset.
  * Version 1 also adds the timestamp associated with the returned offset.
@@ -133,6 +131,8 @@ export interface ListOffsetsRequestPartition {
  * Version 9 enables listing offsets by last tiered offset (KIP-1005).
  *
  * Version 10 enables async remote list offsets support (KIP-1075)
+ *
+ * Version 11 enables listing offsets by earliest pending upload offset (KIP-1023)
  */
 export interface ListOffsetsResponse {
   /**
@@ -149,7 +149,7 @@ export interface ListOffsetsResponse {
 /** An element of `ListOffsetsResponse.topics`: Each topic in the response. */
 export interface ListOffsetsResponseTopicResponse {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
@@ -165,15 +165,7 @@ export interface ListOffsetsResponsePartitionResponse {
   /** The partition error code, or 0 if there was no error. */
   errorCode: number;
   /**
-   * The result offsets.
-   *
-   * Versions 0.
-   */
-  oldStyleOffsets?: bigint[];
-  /**
    * The timestamp associated with the returned offset.
-   *
-   * Versions 1+.
    *
    * @default {-1n}
    */
@@ -181,13 +173,11 @@ export interface ListOffsetsResponsePartitionResponse {
   /**
    * The returned offset.
    *
-   * Versions 1+.
-   *
    * @default {-1n}
    */
   offset?: bigint;
   /**
-   * Kafka's `LeaderEpoch` (`int32`).
+   * The leader epoch associated with the returned offset.
    *
    * Versions 4+.
    *
@@ -200,12 +190,12 @@ export interface ListOffsetsResponsePartitionResponse {
 export const listOffsetsApi: ApiInfo = {
   key: 2,
   name: "ListOffsets",
-  minVersion: 0,
-  maxVersion: 10,
-  maxStableVersion: 10,
+  minVersion: 1,
+  maxVersion: 11,
+  maxStableVersion: 11,
   flexibleFrom: 6,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 6 ? 2 : 1;
   },
@@ -215,14 +205,14 @@ export const listOffsetsApi: ApiInfo = {
 };
 
 /**
- * Writes a ListOffsetsRequest body at `version` (0-10).
+ * Writes a ListOffsetsRequest body at `version` (1-11).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeListOffsetsRequest(w: Writer, version: number, m: ListOffsetsRequest): void {
-  checkVersion("encode", "ListOffsetsRequest", version, 0, 10);
+  checkVersion("encode", "ListOffsetsRequest", version, 1, 11);
   const flexible = version >= 6;
   w.int32(m.replicaId);
   if (version >= 2) {
@@ -243,13 +233,13 @@ export function encodeListOffsetsRequest(w: Writer, version: number, m: ListOffs
 }
 
 /**
- * Reads a ListOffsetsRequest body at `version` (0-10).
+ * Reads a ListOffsetsRequest body at `version` (1-11).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeListOffsetsRequest(r: Reader, version: number): ListOffsetsRequest {
-  checkVersion("decode", "ListOffsetsRequest", version, 0, 10);
+  checkVersion("decode", "ListOffsetsRequest", version, 1, 11);
   const flexible = version >= 6;
   const replicaId = r.int32();
   let isolationLevel = 0;
@@ -322,17 +312,6 @@ function writeListOffsetsRequestPartition(
     w.int32(m.currentLeaderEpoch ?? -1);
   }
   w.int64(m.timestamp);
-  if (version <= 0) {
-    w.int32(m.maxNumOffsets ?? 1);
-  } else if (m.maxNumOffsets !== undefined && m.maxNumOffsets !== 1) {
-    throw absentField(
-      "ListOffsetsRequestPartition",
-      "maxNumOffsets",
-      "0",
-      version,
-      m.maxNumOffsets,
-    );
-  }
   if (flexible) {
     w.uvarint(0);
   }
@@ -346,10 +325,6 @@ function readListOffsetsRequestPartition(r: Reader, version: number): ListOffset
     currentLeaderEpoch = r.int32();
   }
   const timestamp = r.int64();
-  let maxNumOffsets = 1;
-  if (version <= 0) {
-    maxNumOffsets = r.int32();
-  }
   if (flexible) {
     skipTaggedFields(r);
   }
@@ -357,12 +332,11 @@ function readListOffsetsRequestPartition(r: Reader, version: number): ListOffset
     partitionIndex,
     currentLeaderEpoch,
     timestamp,
-    maxNumOffsets,
   };
 }
 
 /**
- * Writes a ListOffsetsResponse body at `version` (0-10).
+ * Writes a ListOffsetsResponse body at `version` (1-11).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -373,7 +347,7 @@ export function encodeListOffsetsResponse(
   version: number,
   m: ListOffsetsResponse,
 ): void {
-  checkVersion("encode", "ListOffsetsResponse", version, 0, 10);
+  checkVersion("encode", "ListOffsetsResponse", version, 1, 11);
   const flexible = version >= 6;
   if (version >= 2) {
     w.int32(m.throttleTimeMs ?? 0);
@@ -388,13 +362,13 @@ export function encodeListOffsetsResponse(
 }
 
 /**
- * Reads a ListOffsetsResponse body at `version` (0-10).
+ * Reads a ListOffsetsResponse body at `version` (1-11).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeListOffsetsResponse(r: Reader, version: number): ListOffsetsResponse {
-  checkVersion("decode", "ListOffsetsResponse", version, 0, 10);
+  checkVersion("decode", "ListOffsetsResponse", version, 1, 11);
   const flexible = version >= 6;
   let throttleTimeMs = 0;
   if (version >= 2) {
@@ -437,7 +411,7 @@ function readListOffsetsResponseTopicResponse(
 ): ListOffsetsResponseTopicResponse {
   const flexible = version >= 6;
   const name = flexible ? r.compactString() : r.string();
-  const partitionsCount = flexible ? r.compactArrayLength(10) : r.arrayLength(10);
+  const partitionsCount = flexible ? r.compactArrayLength(22) : r.arrayLength(22);
   if (partitionsCount < 0) {
     throw nullOnWire("ListOffsetsResponseTopicResponse", "partitions", version);
   }
@@ -462,37 +436,8 @@ function writeListOffsetsResponsePartitionResponse(
   const flexible = version >= 6;
   w.int32(m.partitionIndex);
   w.int16(m.errorCode);
-  if (version <= 0) {
-    const oldStyleOffsets = m.oldStyleOffsets ?? [];
-    w.arrayLength(oldStyleOffsets.length);
-    for (const e of oldStyleOffsets) {
-      w.int64(e);
-    }
-  } else if (m.oldStyleOffsets !== undefined && m.oldStyleOffsets.length !== 0) {
-    throw absentField(
-      "ListOffsetsResponsePartitionResponse",
-      "oldStyleOffsets",
-      "0",
-      version,
-      m.oldStyleOffsets,
-    );
-  }
-  if (version >= 1) {
-    w.int64(m.timestamp ?? -1n);
-  } else if (m.timestamp !== undefined && m.timestamp !== -1n) {
-    throw absentField(
-      "ListOffsetsResponsePartitionResponse",
-      "timestamp",
-      "1+",
-      version,
-      m.timestamp,
-    );
-  }
-  if (version >= 1) {
-    w.int64(m.offset ?? -1n);
-  } else if (m.offset !== undefined && m.offset !== -1n) {
-    throw absentField("ListOffsetsResponsePartitionResponse", "offset", "1+", version, m.offset);
-  }
+  w.int64(m.timestamp ?? -1n);
+  w.int64(m.offset ?? -1n);
   if (version >= 4) {
     w.int32(m.leaderEpoch ?? -1);
   } else if (m.leaderEpoch !== undefined && m.leaderEpoch !== -1) {
@@ -516,24 +461,8 @@ function readListOffsetsResponsePartitionResponse(
   const flexible = version >= 6;
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  const oldStyleOffsets: bigint[] = [];
-  if (version <= 0) {
-    const oldStyleOffsetsCount = r.arrayLength(8);
-    if (oldStyleOffsetsCount < 0) {
-      throw nullOnWire("ListOffsetsResponsePartitionResponse", "oldStyleOffsets", version);
-    }
-    for (let i = 0; i < oldStyleOffsetsCount; i++) {
-      oldStyleOffsets.push(r.int64());
-    }
-  }
-  let timestamp = -1n;
-  if (version >= 1) {
-    timestamp = r.int64();
-  }
-  let offset = -1n;
-  if (version >= 1) {
-    offset = r.int64();
-  }
+  const timestamp = r.int64();
+  const offset = r.int64();
   let leaderEpoch = -1;
   if (version >= 4) {
     leaderEpoch = r.int32();
@@ -544,7 +473,6 @@ function readListOffsetsResponsePartitionResponse(
   return {
     partitionIndex,
     errorCode,
-    oldStyleOffsets,
     timestamp,
     offset,
     leaderEpoch,

@@ -3,7 +3,7 @@
 /**
  * ListPartitionReassignments (API key 46): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker, controller, zkBroker.
+ * Versions 0-0, flexible from v0. Served by: broker, controller.
  *
  * @module
  */
@@ -37,7 +37,7 @@ export interface ListPartitionReassignmentsRequest {
  */
 export interface ListPartitionReassignmentsRequestTopics {
   /**
-   * The topic name
+   * The topic name.
    *
    * Entity type: topicName.
    */
@@ -53,7 +53,7 @@ export interface ListPartitionReassignmentsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The top-level error code, or 0 if there was no error */
+  /** The top-level error code, or 0 if there was no error. */
   errorCode: number;
   /**
    * The top-level error message, or null if there was no error.
@@ -116,7 +116,7 @@ export const listPartitionReassignmentsApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["broker", "controller", "zkBroker"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

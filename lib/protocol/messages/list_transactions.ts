@@ -3,7 +3,7 @@
 /**
  * ListTransactions (API key 66): request and response codecs.
  *
- * Versions 0-1, flexible from v0. Served by: zkBroker, broker.
+ * Versions 0-2, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -14,38 +14,50 @@ import type { ApiInfo } from "./api_info.ts";
 import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The ListTransactions request (API key 66), versions 0-1.
+ * The ListTransactions request (API key 66), versions 0-2.
  *
  * Version 1: adds DurationFilter to list transactions older than specified duration
+ * Version 2: adds TransactionalIdPattern to list transactions with the same pattern(KIP-1152)
  */
 export interface ListTransactionsRequest {
   /**
    * The transaction states to filter by: if empty, all transactions are returned; if non-empty,
-   * then only transactions matching one of the filtered states will be returned
+   * then only transactions matching one of the filtered states will be returned.
    */
   stateFilters: string[];
   /**
    * The producerIds to filter by: if empty, all transactions will be returned; if non-empty, only
-   * transactions which match one of the filtered producerIds will be returned
+   * transactions which match one of the filtered producerIds will be returned.
    *
    * Entity type: producerId.
    */
   producerIdFilters: bigint[];
   /**
    * Duration (in millis) to filter by: if < 0, all transactions will be returned; otherwise, only
-   * transactions running longer than this duration will be returned
+   * transactions running longer than this duration will be returned.
    *
    * Versions 1+.
    *
    * @default {-1n}
    */
   durationFilter?: bigint;
+  /**
+   * The transactional ID regular expression pattern to filter by: if it is empty or null, all
+   * transactions are returned; Otherwise then only the transactions matching the given regular
+   * expression will be returned.
+   *
+   * Versions 2+. Nullable.
+   *
+   * @default {null}
+   */
+  transactionalIdPattern?: string | null;
 }
 
 /**
- * The ListTransactions response (API key 66), versions 0-1.
+ * The ListTransactions response (API key 66), versions 0-2.
  *
  * Version 1 is the same as version 0 (KIP-994).
+ * This API can return InvalidRegularExpression (KIP-1152).
  */
 export interface ListTransactionsResponse {
   /**
@@ -53,31 +65,34 @@ export interface ListTransactionsResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** Kafka's `ErrorCode` (`int16`). */
+  /** The error code, or 0 if there was no error. */
   errorCode: number;
   /**
-   * Set of state filters provided in the request which were unknown to the transaction coordinator
+   * Set of state filters provided in the request which were unknown to the transaction coordinator.
    */
   unknownStateFilters: string[];
-  /** Kafka's `TransactionStates` (`[]TransactionState`). */
+  /** The current state of the transaction for the transactional id. */
   transactionStates: ListTransactionsResponseTransactionState[];
 }
 
-/** An element of `ListTransactionsResponse.transactionStates`. */
+/**
+ * An element of `ListTransactionsResponse.transactionStates`: The current state of the transaction
+ * for the transactional id.
+ */
 export interface ListTransactionsResponseTransactionState {
   /**
-   * Kafka's `TransactionalId` (`string`).
+   * The transactional id.
    *
    * Entity type: transactionalId.
    */
   transactionalId: string;
   /**
-   * Kafka's `ProducerId` (`int64`).
+   * The producer id.
    *
    * Entity type: producerId.
    */
   producerId: bigint;
-  /** The current transaction state of the producer */
+  /** The current transaction state of the producer. */
   transactionState: string;
 }
 
@@ -86,11 +101,11 @@ export const listTransactionsApi: ApiInfo = {
   key: 66,
   name: "ListTransactions",
   minVersion: 0,
-  maxVersion: 1,
-  maxStableVersion: 1,
+  maxVersion: 2,
+  maxStableVersion: 2,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },
@@ -100,7 +115,7 @@ export const listTransactionsApi: ApiInfo = {
 };
 
 /**
- * Writes a ListTransactionsRequest body at `version` (0-1).
+ * Writes a ListTransactionsRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -111,7 +126,7 @@ export function encodeListTransactionsRequest(
   version: number,
   m: ListTransactionsRequest,
 ): void {
-  checkVersion("encode", "ListTransactionsRequest", version, 0, 1);
+  checkVersion("encode", "ListTransactionsRequest", version, 0, 2);
   w.compactArrayLength(m.stateFilters.length);
   for (const e of m.stateFilters) {
     w.compactString(e);
@@ -125,17 +140,28 @@ export function encodeListTransactionsRequest(
   } else if (m.durationFilter !== undefined && m.durationFilter !== -1n) {
     throw absentField("ListTransactionsRequest", "durationFilter", "1+", version, m.durationFilter);
   }
+  if (version >= 2) {
+    w.compactNullableString(m.transactionalIdPattern ?? null);
+  } else if (m.transactionalIdPattern !== undefined && m.transactionalIdPattern !== null) {
+    throw absentField(
+      "ListTransactionsRequest",
+      "transactionalIdPattern",
+      "2+",
+      version,
+      m.transactionalIdPattern,
+    );
+  }
   w.uvarint(0);
 }
 
 /**
- * Reads a ListTransactionsRequest body at `version` (0-1).
+ * Reads a ListTransactionsRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeListTransactionsRequest(r: Reader, version: number): ListTransactionsRequest {
-  checkVersion("decode", "ListTransactionsRequest", version, 0, 1);
+  checkVersion("decode", "ListTransactionsRequest", version, 0, 2);
   const stateFiltersCount = r.compactArrayLength(1);
   if (stateFiltersCount < 0) throw nullOnWire("ListTransactionsRequest", "stateFilters", version);
   const stateFilters: string[] = [];
@@ -154,16 +180,21 @@ export function decodeListTransactionsRequest(r: Reader, version: number): ListT
   if (version >= 1) {
     durationFilter = r.int64();
   }
+  let transactionalIdPattern: string | null = null;
+  if (version >= 2) {
+    transactionalIdPattern = r.compactNullableString();
+  }
   skipTaggedFields(r);
   return {
     stateFilters,
     producerIdFilters,
     durationFilter,
+    transactionalIdPattern,
   };
 }
 
 /**
- * Writes a ListTransactionsResponse body at `version` (0-1).
+ * Writes a ListTransactionsResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -174,7 +205,7 @@ export function encodeListTransactionsResponse(
   version: number,
   m: ListTransactionsResponse,
 ): void {
-  checkVersion("encode", "ListTransactionsResponse", version, 0, 1);
+  checkVersion("encode", "ListTransactionsResponse", version, 0, 2);
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.compactArrayLength(m.unknownStateFilters.length);
@@ -189,7 +220,7 @@ export function encodeListTransactionsResponse(
 }
 
 /**
- * Reads a ListTransactionsResponse body at `version` (0-1).
+ * Reads a ListTransactionsResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -198,7 +229,7 @@ export function decodeListTransactionsResponse(
   r: Reader,
   version: number,
 ): ListTransactionsResponse {
-  checkVersion("decode", "ListTransactionsResponse", version, 0, 1);
+  checkVersion("decode", "ListTransactionsResponse", version, 0, 2);
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const unknownStateFiltersCount = r.compactArrayLength(1);

@@ -3,7 +3,7 @@
 /**
  * Metadata (API key 3): request and response codecs.
  *
- * Versions 0-12, flexible from v9. Served by: zkBroker, broker.
+ * Versions 0-13, flexible from v9. Served by: broker.
  *
  * @module
  */
@@ -23,7 +23,7 @@ import {
   writeString,
 } from "./_helpers.ts";
 
-/** The Metadata request (API key 3), versions 0-12. */
+/** The Metadata request (API key 3), versions 0-13. */
 export interface MetadataRequest {
   /**
    * The topics to fetch metadata for.
@@ -71,10 +71,10 @@ export interface MetadataRequestTopic {
 }
 
 /**
- * The Metadata response (API key 3), versions 0-12.
+ * The Metadata response (API key 3), versions 0-13.
  *
- * Version 1 adds fields for the rack of each broker, the controller id, and
- * whether or not the topic is internal.
+ * Version 1 adds fields for the rack of each broker, the controller id, and whether or not the
+ * topic is internal.
  *
  * Version 2 adds the cluster ID field.
  *
@@ -98,6 +98,7 @@ export interface MetadataRequestTopic {
  * Version 11 deprecates ClusterAuthorizedOperations. This is now exposed
  * by the DescribeCluster API (KIP-700).
  * Version 12 supports topicId.
+ * Version 13 supports top-level error code in the response.
  */
 export interface MetadataResponse {
   /**
@@ -135,6 +136,12 @@ export interface MetadataResponse {
    * @default {-2147483648}
    */
   clusterAuthorizedOperations?: number;
+  /**
+   * The top-level error code, or 0 if there was no error.
+   *
+   * Versions 13+. Ignorable: dropped silently by versions without it.
+   */
+  errorCode?: number;
 }
 
 /** An element of `MetadataResponse.brokers`: A list of brokers present in the cluster. */
@@ -242,11 +249,11 @@ export const metadataApi: ApiInfo = {
   key: 3,
   name: "Metadata",
   minVersion: 0,
-  maxVersion: 12,
-  maxStableVersion: 12,
+  maxVersion: 13,
+  maxStableVersion: 13,
   flexibleFrom: 9,
-  maxDeprecatedVersion: 3,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 9 ? 2 : 1;
   },
@@ -256,14 +263,14 @@ export const metadataApi: ApiInfo = {
 };
 
 /**
- * Writes a MetadataRequest body at `version` (0-12).
+ * Writes a MetadataRequest body at `version` (0-13).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeMetadataRequest(w: Writer, version: number, m: MetadataRequest): void {
-  checkVersion("encode", "MetadataRequest", version, 0, 12);
+  checkVersion("encode", "MetadataRequest", version, 0, 13);
   const flexible = version >= 9;
   if (m.topics === null) {
     if (version < 1) throw nullField("MetadataRequest", "topics", version);
@@ -318,13 +325,13 @@ export function encodeMetadataRequest(w: Writer, version: number, m: MetadataReq
 }
 
 /**
- * Reads a MetadataRequest body at `version` (0-12).
+ * Reads a MetadataRequest body at `version` (0-13).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeMetadataRequest(r: Reader, version: number): MetadataRequest {
-  checkVersion("decode", "MetadataRequest", version, 0, 12);
+  checkVersion("decode", "MetadataRequest", version, 0, 13);
   const flexible = version >= 9;
   const topicsCount = flexible ? r.compactArrayLength(2) : r.arrayLength(2);
   let topics: MetadataRequestTopic[] | null = null;
@@ -390,14 +397,14 @@ function readMetadataRequestTopic(r: Reader, version: number): MetadataRequestTo
 }
 
 /**
- * Writes a MetadataResponse body at `version` (0-12).
+ * Writes a MetadataResponse body at `version` (0-13).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeMetadataResponse(w: Writer, version: number, m: MetadataResponse): void {
-  checkVersion("encode", "MetadataResponse", version, 0, 12);
+  checkVersion("encode", "MetadataResponse", version, 0, 13);
   const flexible = version >= 9;
   if (version >= 3) {
     w.int32(m.throttleTimeMs ?? 0);
@@ -429,19 +436,22 @@ export function encodeMetadataResponse(w: Writer, version: number, m: MetadataRe
       m.clusterAuthorizedOperations,
     );
   }
+  if (version >= 13) {
+    w.int16(m.errorCode ?? 0);
+  }
   if (flexible) {
     w.uvarint(0);
   }
 }
 
 /**
- * Reads a MetadataResponse body at `version` (0-12).
+ * Reads a MetadataResponse body at `version` (0-13).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeMetadataResponse(r: Reader, version: number): MetadataResponse {
-  checkVersion("decode", "MetadataResponse", version, 0, 12);
+  checkVersion("decode", "MetadataResponse", version, 0, 13);
   const flexible = version >= 9;
   let throttleTimeMs = 0;
   if (version >= 3) {
@@ -471,6 +481,10 @@ export function decodeMetadataResponse(r: Reader, version: number): MetadataResp
   if (version >= 8 && version <= 10) {
     clusterAuthorizedOperations = r.int32();
   }
+  let errorCode = 0;
+  if (version >= 13) {
+    errorCode = r.int16();
+  }
   if (flexible) {
     skipTaggedFields(r);
   }
@@ -481,6 +495,7 @@ export function decodeMetadataResponse(r: Reader, version: number): MetadataResp
     controllerId,
     topics,
     clusterAuthorizedOperations,
+    errorCode,
   };
 }
 

@@ -3,13 +3,14 @@
 /**
  * OffsetCommit (API key 8): request and response codecs.
  *
- * Versions 0-9, flexible from v8. Served by: zkBroker, broker.
+ * Versions 2-10, flexible from v8. Served by: broker.
  *
  * @module
  */
 
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
+import { ZERO_UUID } from "../uuid.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
   absentField,
@@ -22,7 +23,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The OffsetCommit request (API key 8), versions 0-9.
+ * The OffsetCommit request (API key 8), versions 2-10.
+ *
+ * Versions 0-1 were removed in Apache Kafka 4.0, Version 2 is the new baseline.
  *
  * Version 1 adds timestamp and group membership information, as well as the commit timestamp.
  *
@@ -41,6 +44,8 @@ import {
  * Version 9 is the first version that can be used with the new consumer group protocol (KIP-848).
  * The
  * request is the same as version 8.
+ *
+ * Version 10 adds support for topic ids and removes support for topic names (KIP-848).
  */
 export interface OffsetCommitRequest {
   /**
@@ -53,7 +58,7 @@ export interface OffsetCommitRequest {
    * The generation of the group if using the classic group protocol or the member epoch if using
    * the consumer protocol.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {-1}
    */
@@ -61,9 +66,9 @@ export interface OffsetCommitRequest {
   /**
    * The member ID assigned by the group coordinator.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    */
-  memberId?: string;
+  memberId: string;
   /**
    * The unique identifier of the consumer instance provided by end user.
    *
@@ -89,9 +94,15 @@ export interface OffsetCommitRequestTopic {
   /**
    * The topic name.
    *
-   * Entity type: topicName.
+   * Versions 0-9. Ignorable: dropped silently by versions without it. Entity type: topicName.
    */
-  name: string;
+  name?: string;
+  /**
+   * The topic ID.
+   *
+   * Versions 10+. Ignorable: dropped silently by versions without it.
+   */
+  topicId?: string;
   /** Each partition to commit offsets for. */
   partitions: OffsetCommitRequestPartition[];
 }
@@ -111,14 +122,6 @@ export interface OffsetCommitRequestPartition {
    */
   committedLeaderEpoch?: number;
   /**
-   * The timestamp of the commit.
-   *
-   * Versions 1.
-   *
-   * @default {-1n}
-   */
-  commitTimestamp?: bigint;
-  /**
    * Any associated metadata the client wants to keep.
    *
    * Nullable.
@@ -127,7 +130,9 @@ export interface OffsetCommitRequestPartition {
 }
 
 /**
- * The OffsetCommit response (API key 8), versions 0-9.
+ * The OffsetCommit response (API key 8), versions 2-10.
+ *
+ * Versions 0-1 were removed in Apache Kafka 4.0, Version 2 is the new baseline.
  *
  * Versions 1 and 2 are the same as version 0.
  *
@@ -147,6 +152,8 @@ export interface OffsetCommitRequestPartition {
  * the same as version 8 but can return STALE_MEMBER_EPOCH when the new consumer group protocol is
  * used and
  * GROUP_ID_NOT_FOUND when the group does not exist for both protocols.
+ *
+ * Version 10 adds support for topic ids and removes support for topic names (KIP-848).
  * Supported errors:
  * - GROUP_AUTHORIZATION_FAILED (version 0+)
  * - NOT_COORDINATOR (version 0+)
@@ -158,6 +165,7 @@ export interface OffsetCommitRequestPartition {
  * - FENCED_MEMBER_EPOCH (version 7+)
  * - GROUP_ID_NOT_FOUND (version 9+)
  * - STALE_MEMBER_EPOCH (version 9+)
+ * - UNKNOWN_TOPIC_ID (version 10+)
  */
 export interface OffsetCommitResponse {
   /**
@@ -176,9 +184,15 @@ export interface OffsetCommitResponseTopic {
   /**
    * The topic name.
    *
-   * Entity type: topicName.
+   * Versions 0-9. Ignorable: dropped silently by versions without it. Entity type: topicName.
    */
-  name: string;
+  name?: string;
+  /**
+   * The topic ID.
+   *
+   * Versions 10+. Ignorable: dropped silently by versions without it.
+   */
+  topicId?: string;
   /** The responses for each partition in the topic. */
   partitions: OffsetCommitResponsePartition[];
 }
@@ -198,12 +212,12 @@ export interface OffsetCommitResponsePartition {
 export const offsetCommitApi: ApiInfo = {
   key: 8,
   name: "OffsetCommit",
-  minVersion: 0,
-  maxVersion: 9,
-  maxStableVersion: 9,
+  minVersion: 2,
+  maxVersion: 10,
+  maxStableVersion: 10,
   flexibleFrom: 8,
-  maxDeprecatedVersion: 1,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 8 ? 2 : 1;
   },
@@ -213,7 +227,7 @@ export const offsetCommitApi: ApiInfo = {
 };
 
 /**
- * Writes an OffsetCommitRequest body at `version` (0-9).
+ * Writes an OffsetCommitRequest body at `version` (2-10).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -224,21 +238,17 @@ export function encodeOffsetCommitRequest(
   version: number,
   m: OffsetCommitRequest,
 ): void {
-  checkVersion("encode", "OffsetCommitRequest", version, 0, 9);
+  checkVersion("encode", "OffsetCommitRequest", version, 2, 10);
   const flexible = version >= 8;
   writeString(w, flexible, m.groupId);
-  if (version >= 1) {
-    w.int32(m.generationIdOrMemberEpoch ?? -1);
-  }
-  if (version >= 1) {
-    writeString(w, flexible, m.memberId ?? "");
-  }
+  w.int32(m.generationIdOrMemberEpoch ?? -1);
+  writeString(w, flexible, m.memberId);
   if (version >= 7) {
     writeNullableString(w, flexible, m.groupInstanceId ?? null);
   } else if (m.groupInstanceId !== undefined && m.groupInstanceId !== null) {
     throw absentField("OffsetCommitRequest", "groupInstanceId", "7+", version, m.groupInstanceId);
   }
-  if (version >= 2 && version <= 4) {
+  if (version <= 4) {
     w.int64(m.retentionTimeMs ?? -1n);
   }
   writeArrayLength(w, flexible, m.topics.length);
@@ -251,29 +261,23 @@ export function encodeOffsetCommitRequest(
 }
 
 /**
- * Reads an OffsetCommitRequest body at `version` (0-9).
+ * Reads an OffsetCommitRequest body at `version` (2-10).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeOffsetCommitRequest(r: Reader, version: number): OffsetCommitRequest {
-  checkVersion("decode", "OffsetCommitRequest", version, 0, 9);
+  checkVersion("decode", "OffsetCommitRequest", version, 2, 10);
   const flexible = version >= 8;
   const groupId = flexible ? r.compactString() : r.string();
-  let generationIdOrMemberEpoch = -1;
-  if (version >= 1) {
-    generationIdOrMemberEpoch = r.int32();
-  }
-  let memberId = "";
-  if (version >= 1) {
-    memberId = flexible ? r.compactString() : r.string();
-  }
+  const generationIdOrMemberEpoch = r.int32();
+  const memberId = flexible ? r.compactString() : r.string();
   let groupInstanceId: string | null = null;
   if (version >= 7) {
     groupInstanceId = flexible ? r.compactNullableString() : r.nullableString();
   }
   let retentionTimeMs = -1n;
-  if (version >= 2 && version <= 4) {
+  if (version <= 4) {
     retentionTimeMs = r.int64();
   }
   const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
@@ -301,7 +305,12 @@ function writeOffsetCommitRequestTopic(
   m: OffsetCommitRequestTopic,
 ): void {
   const flexible = version >= 8;
-  writeString(w, flexible, m.name);
+  if (version <= 9) {
+    writeString(w, flexible, m.name ?? "");
+  }
+  if (version >= 10) {
+    w.uuid(m.topicId ?? ZERO_UUID);
+  }
   writeArrayLength(w, flexible, m.partitions.length);
   for (const e of m.partitions) {
     writeOffsetCommitRequestPartition(w, version, e);
@@ -313,7 +322,14 @@ function writeOffsetCommitRequestTopic(
 
 function readOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestTopic {
   const flexible = version >= 8;
-  const name = flexible ? r.compactString() : r.string();
+  let name = "";
+  if (version <= 9) {
+    name = flexible ? r.compactString() : r.string();
+  }
+  let topicId: string = ZERO_UUID;
+  if (version >= 10) {
+    topicId = r.uuid();
+  }
   const partitionsCount = flexible ? r.compactArrayLength(14) : r.arrayLength(14);
   if (partitionsCount < 0) throw nullOnWire("OffsetCommitRequestTopic", "partitions", version);
   const partitions: OffsetCommitRequestPartition[] = [];
@@ -325,6 +341,7 @@ function readOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitR
   }
   return {
     name,
+    topicId,
     partitions,
   };
 }
@@ -339,17 +356,6 @@ function writeOffsetCommitRequestPartition(
   w.int64(m.committedOffset);
   if (version >= 6) {
     w.int32(m.committedLeaderEpoch ?? -1);
-  }
-  if (version === 1) {
-    w.int64(m.commitTimestamp ?? -1n);
-  } else if (m.commitTimestamp !== undefined && m.commitTimestamp !== -1n) {
-    throw absentField(
-      "OffsetCommitRequestPartition",
-      "commitTimestamp",
-      "1",
-      version,
-      m.commitTimestamp,
-    );
   }
   writeNullableString(w, flexible, m.committedMetadata);
   if (flexible) {
@@ -368,10 +374,6 @@ function readOffsetCommitRequestPartition(
   if (version >= 6) {
     committedLeaderEpoch = r.int32();
   }
-  let commitTimestamp = -1n;
-  if (version === 1) {
-    commitTimestamp = r.int64();
-  }
   const committedMetadata = flexible ? r.compactNullableString() : r.nullableString();
   if (flexible) {
     skipTaggedFields(r);
@@ -380,13 +382,12 @@ function readOffsetCommitRequestPartition(
     partitionIndex,
     committedOffset,
     committedLeaderEpoch,
-    commitTimestamp,
     committedMetadata,
   };
 }
 
 /**
- * Writes an OffsetCommitResponse body at `version` (0-9).
+ * Writes an OffsetCommitResponse body at `version` (2-10).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -397,7 +398,7 @@ export function encodeOffsetCommitResponse(
   version: number,
   m: OffsetCommitResponse,
 ): void {
-  checkVersion("encode", "OffsetCommitResponse", version, 0, 9);
+  checkVersion("encode", "OffsetCommitResponse", version, 2, 10);
   const flexible = version >= 8;
   if (version >= 3) {
     w.int32(m.throttleTimeMs ?? 0);
@@ -412,13 +413,13 @@ export function encodeOffsetCommitResponse(
 }
 
 /**
- * Reads an OffsetCommitResponse body at `version` (0-9).
+ * Reads an OffsetCommitResponse body at `version` (2-10).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeOffsetCommitResponse(r: Reader, version: number): OffsetCommitResponse {
-  checkVersion("decode", "OffsetCommitResponse", version, 0, 9);
+  checkVersion("decode", "OffsetCommitResponse", version, 2, 10);
   const flexible = version >= 8;
   let throttleTimeMs = 0;
   if (version >= 3) {
@@ -445,7 +446,12 @@ function writeOffsetCommitResponseTopic(
   m: OffsetCommitResponseTopic,
 ): void {
   const flexible = version >= 8;
-  writeString(w, flexible, m.name);
+  if (version <= 9) {
+    writeString(w, flexible, m.name ?? "");
+  }
+  if (version >= 10) {
+    w.uuid(m.topicId ?? ZERO_UUID);
+  }
   writeArrayLength(w, flexible, m.partitions.length);
   for (const e of m.partitions) {
     writeOffsetCommitResponsePartition(w, version, e);
@@ -457,7 +463,14 @@ function writeOffsetCommitResponseTopic(
 
 function readOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseTopic {
   const flexible = version >= 8;
-  const name = flexible ? r.compactString() : r.string();
+  let name = "";
+  if (version <= 9) {
+    name = flexible ? r.compactString() : r.string();
+  }
+  let topicId: string = ZERO_UUID;
+  if (version >= 10) {
+    topicId = r.uuid();
+  }
   const partitionsCount = flexible ? r.compactArrayLength(6) : r.arrayLength(6);
   if (partitionsCount < 0) throw nullOnWire("OffsetCommitResponseTopic", "partitions", version);
   const partitions: OffsetCommitResponsePartition[] = [];
@@ -469,6 +482,7 @@ function readOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommit
   }
   return {
     name,
+    topicId,
     partitions,
   };
 }

@@ -3,7 +3,7 @@
 /**
  * OffsetDelete (API key 47): request and response codecs.
  *
- * Versions 0-0, never flexible. Served by: zkBroker, broker.
+ * Versions 0-0, never flexible. Served by: broker.
  *
  * @module
  */
@@ -21,11 +21,11 @@ export interface OffsetDeleteRequest {
    * Entity type: groupId.
    */
   groupId: string;
-  /** The topics to delete offsets for */
+  /** The topics to delete offsets for. */
   topics: OffsetDeleteRequestTopic[];
 }
 
-/** An element of `OffsetDeleteRequest.topics`: The topics to delete offsets for */
+/** An element of `OffsetDeleteRequest.topics`: The topics to delete offsets for. */
 export interface OffsetDeleteRequestTopic {
   /**
    * The topic name.
@@ -94,7 +94,7 @@ export const offsetDeleteApi: ApiInfo = {
   maxStableVersion: 0,
   flexibleFrom: null,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(_version: number): number {
     return 1;
   },

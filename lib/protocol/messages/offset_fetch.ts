@@ -3,13 +3,14 @@
 /**
  * OffsetFetch (API key 9): request and response codecs.
  *
- * Versions 0-9, flexible from v6. Served by: zkBroker, broker.
+ * Versions 1-10, flexible from v6. Served by: broker.
  *
  * @module
  */
 
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
+import { ZERO_UUID } from "../uuid.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
   absentField,
@@ -23,7 +24,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The OffsetFetch request (API key 9), versions 0-9.
+ * The OffsetFetch request (API key 9), versions 1-10.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * In version 0, the request read offsets from ZK.
  *
@@ -46,6 +49,8 @@ import {
  * It adds
  * the MemberId and MemberEpoch fields. Those are filled in and validated when the new consumer
  * protocol is used.
+ *
+ * Version 10 adds support for topic ids and removes support for topic names (KIP-848).
  */
 export interface OffsetFetchRequest {
   /**
@@ -61,7 +66,7 @@ export interface OffsetFetchRequest {
    */
   topics?: OffsetFetchRequestTopic[] | null;
   /**
-   * Each group we would like to fetch offsets for
+   * Each group we would like to fetch offsets for.
    *
    * Versions 8+.
    */
@@ -81,7 +86,7 @@ export interface OffsetFetchRequest {
  * An element of `OffsetFetchRequest.topics`: Each topic we would like to fetch offsets for, or null
  * to fetch offsets for all topics.
  *
- * Used in versions 0-7.
+ * Used in versions 1-7.
  */
 export interface OffsetFetchRequestTopic {
   /**
@@ -95,9 +100,9 @@ export interface OffsetFetchRequestTopic {
 }
 
 /**
- * An element of `OffsetFetchRequest.groups`: Each group we would like to fetch offsets for
+ * An element of `OffsetFetchRequest.groups`: Each group we would like to fetch offsets for.
  *
- * Used in versions 8-9.
+ * Used in versions 8-10.
  */
 export interface OffsetFetchRequestGroup {
   /**
@@ -107,7 +112,7 @@ export interface OffsetFetchRequestGroup {
    */
   groupId: string;
   /**
-   * The member ID assigned by the group coordinator if using the new consumer protocol (KIP-848).
+   * The member id.
    *
    * Versions 9+. Nullable. Ignorable: dropped silently by versions without it.
    *
@@ -134,21 +139,29 @@ export interface OffsetFetchRequestGroup {
  * An element of `OffsetFetchRequestGroup.topics`: Each topic we would like to fetch offsets for, or
  * null to fetch offsets for all topics.
  *
- * Used in versions 8-9.
+ * Used in versions 8-10.
  */
 export interface OffsetFetchRequestTopics {
   /**
    * The topic name.
    *
-   * Entity type: topicName.
+   * Versions 8-9. Ignorable: dropped silently by versions without it. Entity type: topicName.
    */
-  name: string;
+  name?: string;
+  /**
+   * The topic ID.
+   *
+   * Versions 10+. Ignorable: dropped silently by versions without it.
+   */
+  topicId?: string;
   /** The partition indexes we would like to fetch offsets for. */
   partitionIndexes: number[];
 }
 
 /**
- * The OffsetFetch response (API key 9), versions 0-9.
+ * The OffsetFetch response (API key 9), versions 1-10.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 is the same as version 0.
  *
@@ -171,6 +184,9 @@ export interface OffsetFetchRequestTopics {
  * the same as version 8 but can return STALE_MEMBER_EPOCH and UNKNOWN_MEMBER_ID errors when the new
  * consumer group
  * protocol is used.
+ *
+ * Version 10 adds support for topic ids and removes support for topic names (KIP-848).
+ * It can return UNKNOWN_TOPIC_ID if topic IDs used and the topic is not found in metadata.
  * Supported errors:
  * - GROUP_AUTHORIZATION_FAILED (version 0+)
  * - NOT_COORDINATOR (version 0+)
@@ -180,6 +196,7 @@ export interface OffsetFetchRequestTopics {
  * - UNSTABLE_OFFSET_COMMIT (version 7+)
  * - UNKNOWN_MEMBER_ID (version 9+)
  * - STALE_MEMBER_EPOCH (version 9+)
+ * - UNKNOWN_TOPIC_ID (version 10+)
  */
 export interface OffsetFetchResponse {
   /**
@@ -214,7 +231,7 @@ export interface OffsetFetchResponse {
 /**
  * An element of `OffsetFetchResponse.topics`: The responses per topic.
  *
- * Used in versions 0-7.
+ * Used in versions 1-7.
  */
 export interface OffsetFetchResponseTopic {
   /**
@@ -223,14 +240,14 @@ export interface OffsetFetchResponseTopic {
    * Entity type: topicName.
    */
   name: string;
-  /** The responses per partition */
+  /** The responses per partition. */
   partitions: OffsetFetchResponsePartition[];
 }
 
 /**
- * An element of `OffsetFetchResponseTopic.partitions`: The responses per partition
+ * An element of `OffsetFetchResponseTopic.partitions`: The responses per partition.
  *
- * Used in versions 0-7.
+ * Used in versions 1-7.
  */
 export interface OffsetFetchResponsePartition {
   /** The partition index. */
@@ -258,7 +275,7 @@ export interface OffsetFetchResponsePartition {
 /**
  * An element of `OffsetFetchResponse.groups`: The responses per group id.
  *
- * Used in versions 8-9.
+ * Used in versions 8-10.
  */
 export interface OffsetFetchResponseGroup {
   /**
@@ -280,23 +297,29 @@ export interface OffsetFetchResponseGroup {
 /**
  * An element of `OffsetFetchResponseGroup.topics`: The responses per topic.
  *
- * Used in versions 8-9.
+ * Used in versions 8-10.
  */
 export interface OffsetFetchResponseTopics {
   /**
    * The topic name.
    *
-   * Entity type: topicName.
+   * Versions 8-9. Ignorable: dropped silently by versions without it. Entity type: topicName.
    */
-  name: string;
-  /** The responses per partition */
+  name?: string;
+  /**
+   * The topic ID.
+   *
+   * Versions 10+. Ignorable: dropped silently by versions without it.
+   */
+  topicId?: string;
+  /** The responses per partition. */
   partitions: OffsetFetchResponsePartitions[];
 }
 
 /**
- * An element of `OffsetFetchResponseTopics.partitions`: The responses per partition
+ * An element of `OffsetFetchResponseTopics.partitions`: The responses per partition.
  *
- * Used in versions 8-9.
+ * Used in versions 8-10.
  */
 export interface OffsetFetchResponsePartitions {
   /** The partition index. */
@@ -325,12 +348,12 @@ export interface OffsetFetchResponsePartitions {
 export const offsetFetchApi: ApiInfo = {
   key: 9,
   name: "OffsetFetch",
-  minVersion: 0,
-  maxVersion: 9,
-  maxStableVersion: 9,
+  minVersion: 1,
+  maxVersion: 10,
+  maxStableVersion: 10,
   flexibleFrom: 6,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 6 ? 2 : 1;
   },
@@ -340,14 +363,14 @@ export const offsetFetchApi: ApiInfo = {
 };
 
 /**
- * Writes an OffsetFetchRequest body at `version` (0-9).
+ * Writes an OffsetFetchRequest body at `version` (1-10).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeOffsetFetchRequest(w: Writer, version: number, m: OffsetFetchRequest): void {
-  checkVersion("encode", "OffsetFetchRequest", version, 0, 9);
+  checkVersion("encode", "OffsetFetchRequest", version, 1, 10);
   const flexible = version >= 6;
   if (version <= 7) {
     writeString(w, flexible, m.groupId ?? "");
@@ -388,13 +411,13 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, m: OffsetFe
 }
 
 /**
- * Reads an OffsetFetchRequest body at `version` (0-9).
+ * Reads an OffsetFetchRequest body at `version` (1-10).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeOffsetFetchRequest(r: Reader, version: number): OffsetFetchRequest {
-  checkVersion("decode", "OffsetFetchRequest", version, 0, 9);
+  checkVersion("decode", "OffsetFetchRequest", version, 1, 10);
   const flexible = version >= 6;
   let groupId = "";
   if (version <= 7) {
@@ -526,10 +549,15 @@ function readOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchReq
 
 function writeOffsetFetchRequestTopics(
   w: Writer,
-  _version: number,
+  version: number,
   m: OffsetFetchRequestTopics,
 ): void {
-  w.compactString(m.name);
+  if (version <= 9) {
+    w.compactString(m.name ?? "");
+  }
+  if (version >= 10) {
+    w.uuid(m.topicId ?? ZERO_UUID);
+  }
   w.compactArrayLength(m.partitionIndexes.length);
   for (const e of m.partitionIndexes) {
     w.int32(e);
@@ -538,7 +566,14 @@ function writeOffsetFetchRequestTopics(
 }
 
 function readOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRequestTopics {
-  const name = r.compactString();
+  let name = "";
+  if (version <= 9) {
+    name = r.compactString();
+  }
+  let topicId: string = ZERO_UUID;
+  if (version >= 10) {
+    topicId = r.uuid();
+  }
   const partitionIndexesCount = r.compactArrayLength(4);
   if (partitionIndexesCount < 0) {
     throw nullOnWire("OffsetFetchRequestTopics", "partitionIndexes", version);
@@ -550,12 +585,13 @@ function readOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRe
   skipTaggedFields(r);
   return {
     name,
+    topicId,
     partitionIndexes,
   };
 }
 
 /**
- * Writes an OffsetFetchResponse body at `version` (0-9).
+ * Writes an OffsetFetchResponse body at `version` (1-10).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -566,7 +602,7 @@ export function encodeOffsetFetchResponse(
   version: number,
   m: OffsetFetchResponse,
 ): void {
-  checkVersion("encode", "OffsetFetchResponse", version, 0, 9);
+  checkVersion("encode", "OffsetFetchResponse", version, 1, 10);
   const flexible = version >= 6;
   if (version >= 3) {
     w.int32(m.throttleTimeMs ?? 0);
@@ -598,13 +634,13 @@ export function encodeOffsetFetchResponse(
 }
 
 /**
- * Reads an OffsetFetchResponse body at `version` (0-9).
+ * Reads an OffsetFetchResponse body at `version` (1-10).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeOffsetFetchResponse(r: Reader, version: number): OffsetFetchResponse {
-  checkVersion("decode", "OffsetFetchResponse", version, 0, 9);
+  checkVersion("decode", "OffsetFetchResponse", version, 1, 10);
   const flexible = version >= 6;
   let throttleTimeMs = 0;
   if (version >= 3) {
@@ -754,7 +790,12 @@ function writeOffsetFetchResponseTopics(
   version: number,
   m: OffsetFetchResponseTopics,
 ): void {
-  w.compactString(m.name);
+  if (version <= 9) {
+    w.compactString(m.name ?? "");
+  }
+  if (version >= 10) {
+    w.uuid(m.topicId ?? ZERO_UUID);
+  }
   w.compactArrayLength(m.partitions.length);
   for (const e of m.partitions) {
     writeOffsetFetchResponsePartitions(w, version, e);
@@ -763,7 +804,14 @@ function writeOffsetFetchResponseTopics(
 }
 
 function readOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetchResponseTopics {
-  const name = r.compactString();
+  let name = "";
+  if (version <= 9) {
+    name = r.compactString();
+  }
+  let topicId: string = ZERO_UUID;
+  if (version >= 10) {
+    topicId = r.uuid();
+  }
   const partitionsCount = r.compactArrayLength(20);
   if (partitionsCount < 0) throw nullOnWire("OffsetFetchResponseTopics", "partitions", version);
   const partitions: OffsetFetchResponsePartitions[] = [];
@@ -773,6 +821,7 @@ function readOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetchR
   skipTaggedFields(r);
   return {
     name,
+    topicId,
     partitions,
   };
 }

@@ -3,7 +3,7 @@
 /**
  * OffsetForLeaderEpoch (API key 23): request and response codecs.
  *
- * Versions 0-4, flexible from v4. Served by: zkBroker, broker.
+ * Versions 2-4, flexible from v4. Served by: broker.
  *
  * @module
  */
@@ -20,7 +20,9 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The OffsetForLeaderEpoch request (API key 23), versions 0-4.
+ * The OffsetForLeaderEpoch request (API key 23), versions 2-4.
+ *
+ * Versions 0-1 were removed in Apache Kafka 4.0, Version 2 is the new baseline.
  *
  * Version 1 is the same as version 0.
  *
@@ -70,7 +72,7 @@ export interface OffsetForLeaderEpochRequestOffsetForLeaderPartition {
    * error code will be returned. If the provided epoch is smaller, then the FENCED_LEADER_EPOCH
    * error code will be returned.
    *
-   * Versions 2+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {-1}
    */
@@ -80,7 +82,9 @@ export interface OffsetForLeaderEpochRequestOffsetForLeaderPartition {
 }
 
 /**
- * The OffsetForLeaderEpoch response (API key 23), versions 0-4.
+ * The OffsetForLeaderEpoch response (API key 23), versions 2-4.
+ *
+ * Versions 0-1 were removed in Apache Kafka 4.0, Version 2 is the new baseline.
  *
  * Version 1 added the leader epoch to the response.
  *
@@ -95,9 +99,9 @@ export interface OffsetForLeaderEpochResponse {
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    *
-   * Versions 2+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    */
-  throttleTimeMs?: number;
+  throttleTimeMs: number;
   /** Each topic we fetched offsets for. */
   topics: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[];
 }
@@ -126,7 +130,7 @@ export interface OffsetForLeaderEpochResponseEpochEndOffset {
   /**
    * The leader epoch of the partition.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {-1}
    */
@@ -143,12 +147,12 @@ export interface OffsetForLeaderEpochResponseEpochEndOffset {
 export const offsetForLeaderEpochApi: ApiInfo = {
   key: 23,
   name: "OffsetForLeaderEpoch",
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 4,
   maxStableVersion: 4,
   flexibleFrom: 4,
-  maxDeprecatedVersion: 1,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 4 ? 2 : 1;
   },
@@ -158,7 +162,7 @@ export const offsetForLeaderEpochApi: ApiInfo = {
 };
 
 /**
- * Writes an OffsetForLeaderEpochRequest body at `version` (0-4).
+ * Writes an OffsetForLeaderEpochRequest body at `version` (2-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -169,7 +173,7 @@ export function encodeOffsetForLeaderEpochRequest(
   version: number,
   m: OffsetForLeaderEpochRequest,
 ): void {
-  checkVersion("encode", "OffsetForLeaderEpochRequest", version, 0, 4);
+  checkVersion("encode", "OffsetForLeaderEpochRequest", version, 2, 4);
   const flexible = version >= 4;
   if (version >= 3) {
     w.int32(m.replicaId ?? -2);
@@ -184,7 +188,7 @@ export function encodeOffsetForLeaderEpochRequest(
 }
 
 /**
- * Reads an OffsetForLeaderEpochRequest body at `version` (0-4).
+ * Reads an OffsetForLeaderEpochRequest body at `version` (2-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -193,7 +197,7 @@ export function decodeOffsetForLeaderEpochRequest(
   r: Reader,
   version: number,
 ): OffsetForLeaderEpochRequest {
-  checkVersion("decode", "OffsetForLeaderEpochRequest", version, 0, 4);
+  checkVersion("decode", "OffsetForLeaderEpochRequest", version, 2, 4);
   const flexible = version >= 4;
   let replicaId = -2;
   if (version >= 3) {
@@ -236,7 +240,7 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderTopic(
 ): OffsetForLeaderEpochRequestOffsetForLeaderTopic {
   const flexible = version >= 4;
   const topic = flexible ? r.compactString() : r.string();
-  const partitionsCount = flexible ? r.compactArrayLength(8) : r.arrayLength(8);
+  const partitionsCount = flexible ? r.compactArrayLength(12) : r.arrayLength(12);
   if (partitionsCount < 0) {
     throw nullOnWire("OffsetForLeaderEpochRequestOffsetForLeaderTopic", "partitions", version);
   }
@@ -260,9 +264,7 @@ function writeOffsetForLeaderEpochRequestOffsetForLeaderPartition(
 ): void {
   const flexible = version >= 4;
   w.int32(m.partition);
-  if (version >= 2) {
-    w.int32(m.currentLeaderEpoch ?? -1);
-  }
+  w.int32(m.currentLeaderEpoch ?? -1);
   w.int32(m.leaderEpoch);
   if (flexible) {
     w.uvarint(0);
@@ -275,10 +277,7 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(
 ): OffsetForLeaderEpochRequestOffsetForLeaderPartition {
   const flexible = version >= 4;
   const partition = r.int32();
-  let currentLeaderEpoch = -1;
-  if (version >= 2) {
-    currentLeaderEpoch = r.int32();
-  }
+  const currentLeaderEpoch = r.int32();
   const leaderEpoch = r.int32();
   if (flexible) {
     skipTaggedFields(r);
@@ -291,7 +290,7 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(
 }
 
 /**
- * Writes an OffsetForLeaderEpochResponse body at `version` (0-4).
+ * Writes an OffsetForLeaderEpochResponse body at `version` (2-4).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -302,11 +301,9 @@ export function encodeOffsetForLeaderEpochResponse(
   version: number,
   m: OffsetForLeaderEpochResponse,
 ): void {
-  checkVersion("encode", "OffsetForLeaderEpochResponse", version, 0, 4);
+  checkVersion("encode", "OffsetForLeaderEpochResponse", version, 2, 4);
   const flexible = version >= 4;
-  if (version >= 2) {
-    w.int32(m.throttleTimeMs ?? 0);
-  }
+  w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.topics.length);
   for (const e of m.topics) {
     writeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w, version, e);
@@ -317,7 +314,7 @@ export function encodeOffsetForLeaderEpochResponse(
 }
 
 /**
- * Reads an OffsetForLeaderEpochResponse body at `version` (0-4).
+ * Reads an OffsetForLeaderEpochResponse body at `version` (2-4).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -326,12 +323,9 @@ export function decodeOffsetForLeaderEpochResponse(
   r: Reader,
   version: number,
 ): OffsetForLeaderEpochResponse {
-  checkVersion("decode", "OffsetForLeaderEpochResponse", version, 0, 4);
+  checkVersion("decode", "OffsetForLeaderEpochResponse", version, 2, 4);
   const flexible = version >= 4;
-  let throttleTimeMs = 0;
-  if (version >= 2) {
-    throttleTimeMs = r.int32();
-  }
+  const throttleTimeMs = r.int32();
   const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
   if (topicsCount < 0) throw nullOnWire("OffsetForLeaderEpochResponse", "topics", version);
   const topics: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[] = [];
@@ -369,7 +363,7 @@ function readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(
 ): OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
   const flexible = version >= 4;
   const topic = flexible ? r.compactString() : r.string();
-  const partitionsCount = flexible ? r.compactArrayLength(14) : r.arrayLength(14);
+  const partitionsCount = flexible ? r.compactArrayLength(18) : r.arrayLength(18);
   if (partitionsCount < 0) {
     throw nullOnWire(
       "OffsetForLeaderEpochResponseOffsetForLeaderTopicResult",
@@ -398,9 +392,7 @@ function writeOffsetForLeaderEpochResponseEpochEndOffset(
   const flexible = version >= 4;
   w.int16(m.errorCode);
   w.int32(m.partition);
-  if (version >= 1) {
-    w.int32(m.leaderEpoch ?? -1);
-  }
+  w.int32(m.leaderEpoch ?? -1);
   w.int64(m.endOffset ?? -1n);
   if (flexible) {
     w.uvarint(0);
@@ -414,10 +406,7 @@ function readOffsetForLeaderEpochResponseEpochEndOffset(
   const flexible = version >= 4;
   const errorCode = r.int16();
   const partition = r.int32();
-  let leaderEpoch = -1;
-  if (version >= 1) {
-    leaderEpoch = r.int32();
-  }
+  const leaderEpoch = r.int32();
   const endOffset = r.int64();
   if (flexible) {
     skipTaggedFields(r);

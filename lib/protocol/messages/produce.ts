@@ -3,13 +3,14 @@
 /**
  * Produce (API key 0): request and response codecs.
  *
- * Versions 0-11, flexible from v9. Served by: zkBroker, broker.
+ * Versions 3-13, flexible from v9. Served by: broker.
  *
  * @module
  */
 
 import type { Reader } from "../reader.ts";
 import { Writer } from "../writer.ts";
+import { ZERO_UUID } from "../uuid.ts";
 import type { ApiInfo } from "./api_info.ts";
 import {
   absentField,
@@ -24,7 +25,13 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The Produce request (API key 0), versions 0-11.
+ * The Produce request (API key 0), versions 3-13.
+ *
+ * Versions 0-2 were removed in Apache Kafka 4.0, version 3 is the new baseline. Due to a bug in
+ * librdkafka,
+ * these versions have to be included in the api versions response (see KAFKA-18659), but are
+ * rejected otherwise.
+ * See `ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION` for more details.
  *
  * Version 1 and 2 are the same as version 0.
  *
@@ -45,12 +52,21 @@ import {
  * Version 10 is the same as version 9 (KIP-951).
  *
  * Version 11 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ *
+ * Version 12 is the same as version 11 (KIP-890). Note when produce requests are used in
+ * transaction, if
+ * transaction V2 (KIP_890 part 2) is enabled, the produce request will also include the function
+ * for a
+ * AddPartitionsToTxn call. If V2 is disabled, the client can't use produce request version higher
+ * than 11 within
+ * a transaction.
+ * Version 13 replaces topic names with topic IDs (KIP-516). May return UNKNOWN_TOPIC_ID error code.
  */
 export interface ProduceRequest {
   /**
    * The transactional ID, or null if the producer is not transactional.
    *
-   * Versions 3+. Nullable. Entity type: transactionalId.
+   * Nullable. Entity type: transactionalId.
    *
    * @default {null}
    */
@@ -72,9 +88,16 @@ export interface ProduceRequestTopicProduceData {
   /**
    * The topic name.
    *
-   * Map key. Entity type: topicName.
+   * Versions 0-12. Ignorable: dropped silently by versions without it. Map key. Entity type:
+   * topicName.
    */
-  name: string;
+  name?: string;
+  /**
+   * The unique topic ID
+   *
+   * Versions 13+. Ignorable: dropped silently by versions without it. Map key.
+   */
+  topicId?: string;
   /** Each partition to produce to. */
   partitionData: ProduceRequestPartitionProduceData[];
 }
@@ -92,18 +115,22 @@ export interface ProduceRequestPartitionProduceData {
 }
 
 /**
- * The Produce response (API key 0), versions 0-11.
+ * The Produce response (API key 0), versions 3-13.
+ *
+ * Versions 0-2 were removed in Apache Kafka 4.0, version 3 is the new baseline. Due to a bug in
+ * librdkafka,
+ * these versions have to be included in the api versions response (see KAFKA-18659), but are
+ * rejected otherwise.
+ * See `ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION` for more details.
  *
  * Version 1 added the throttle time.
- *
  * Version 2 added the log append time.
  *
  * Version 3 is the same as version 2.
  *
  * Version 4 added KAFKA_STORAGE_ERROR as a possible error code.
  *
- * Version 5 added LogStartOffset to filter out spurious
- * OutOfOrderSequenceExceptions on the client.
+ * Version 5 added LogStartOffset to filter out spurious OutOfOrderSequenceExceptions on the client.
  *
  * Version 8 added RecordErrors and ErrorMessage to include information about
  * records that cause the whole batch to be dropped.  See KIP-467 for details.
@@ -113,15 +140,18 @@ export interface ProduceRequestPartitionProduceData {
  * Version 10 adds 'CurrentLeader' and 'NodeEndpoints' as tagged fields (KIP-951)
  *
  * Version 11 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ *
+ * Version 12 is the same as version 10 (KIP-890).
+ * Version 13 replaces topic names with topic IDs (KIP-516). May return UNKNOWN_TOPIC_ID error code.
  */
 export interface ProduceResponse {
-  /** Each produce response */
+  /** Each produce response. */
   responses: ProduceResponseTopicProduceResponse[];
   /**
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
    *
-   * Versions 1+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {0}
    */
@@ -135,14 +165,21 @@ export interface ProduceResponse {
   nodeEndpoints?: ProduceResponseNodeEndpoint[];
 }
 
-/** An element of `ProduceResponse.responses`: Each produce response */
+/** An element of `ProduceResponse.responses`: Each produce response. */
 export interface ProduceResponseTopicProduceResponse {
   /**
-   * The topic name
+   * The topic name.
    *
-   * Map key. Entity type: topicName.
+   * Versions 0-12. Ignorable: dropped silently by versions without it. Map key. Entity type:
+   * topicName.
    */
-  name: string;
+  name?: string;
+  /**
+   * The unique topic ID
+   *
+   * Versions 13+. Ignorable: dropped silently by versions without it. Map key.
+   */
+  topicId?: string;
   /** Each partition that we produced to within the topic. */
   partitionResponses: ProduceResponsePartitionProduceResponse[];
 }
@@ -163,7 +200,7 @@ export interface ProduceResponsePartitionProduceResponse {
    * topic, the timestamp will be -1. If LogAppendTime is used for the topic, the timestamp will be
    * the broker local time when the messages are appended.
    *
-   * Versions 2+. Ignorable: dropped silently by versions without it.
+   * Ignorable: dropped silently by versions without it.
    *
    * @default {-1n}
    */
@@ -177,14 +214,14 @@ export interface ProduceResponsePartitionProduceResponse {
    */
   logStartOffset?: bigint;
   /**
-   * The batch indices of records that caused the batch to be dropped
+   * The batch indices of records that caused the batch to be dropped.
    *
    * Versions 8+. Ignorable: dropped silently by versions without it.
    */
   recordErrors?: ProduceResponseBatchIndexAndErrorMessage[];
   /**
    * The global error message summarizing the common root cause of the records that caused the batch
-   * to be dropped
+   * to be dropped.
    *
    * Versions 8+. Nullable. Ignorable: dropped silently by versions without it.
    *
@@ -192,7 +229,7 @@ export interface ProduceResponsePartitionProduceResponse {
    */
   errorMessage?: string | null;
   /**
-   * Kafka's `CurrentLeader` (`LeaderIdAndEpoch`).
+   * The leader broker that the producer should use for future requests.
    *
    * Versions 10+. Tagged field 0.
    */
@@ -201,15 +238,15 @@ export interface ProduceResponsePartitionProduceResponse {
 
 /**
  * An element of `ProduceResponsePartitionProduceResponse.recordErrors`: The batch indices of
- * records that caused the batch to be dropped
+ * records that caused the batch to be dropped.
  *
- * Used in versions 8-11.
+ * Used in versions 8-13.
  */
 export interface ProduceResponseBatchIndexAndErrorMessage {
-  /** The batch index of the record that cause the batch to be dropped */
+  /** The batch index of the record that caused the batch to be dropped. */
   batchIndex: number;
   /**
-   * The error message of the record that caused the batch to be dropped
+   * The error message of the record that caused the batch to be dropped.
    *
    * Nullable.
    *
@@ -219,9 +256,10 @@ export interface ProduceResponseBatchIndexAndErrorMessage {
 }
 
 /**
- * An element of `ProduceResponsePartitionProduceResponse.currentLeader`.
+ * An element of `ProduceResponsePartitionProduceResponse.currentLeader`: The leader broker that the
+ * producer should use for future requests.
  *
- * Used in versions 10-11.
+ * Used in versions 10-13.
  */
 export interface ProduceResponseLeaderIdAndEpoch {
   /**
@@ -233,7 +271,7 @@ export interface ProduceResponseLeaderIdAndEpoch {
    */
   leaderId?: number;
   /**
-   * The latest known leader epoch
+   * The latest known leader epoch.
    *
    * @default {-1}
    */
@@ -244,7 +282,7 @@ export interface ProduceResponseLeaderIdAndEpoch {
  * An element of `ProduceResponse.nodeEndpoints`: Endpoints for all current-leaders enumerated in
  * PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER.
  *
- * Used in versions 10-11.
+ * Used in versions 10-13.
  */
 export interface ProduceResponseNodeEndpoint {
   /**
@@ -271,12 +309,12 @@ export interface ProduceResponseNodeEndpoint {
 export const produceApi: ApiInfo = {
   key: 0,
   name: "Produce",
-  minVersion: 0,
-  maxVersion: 11,
-  maxStableVersion: 11,
+  minVersion: 3,
+  maxVersion: 13,
+  maxStableVersion: 13,
   flexibleFrom: 9,
-  maxDeprecatedVersion: 6,
-  listeners: ["zkBroker", "broker"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 9 ? 2 : 1;
   },
@@ -286,20 +324,16 @@ export const produceApi: ApiInfo = {
 };
 
 /**
- * Writes a ProduceRequest body at `version` (0-11).
+ * Writes a ProduceRequest body at `version` (3-13).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeProduceRequest(w: Writer, version: number, m: ProduceRequest): void {
-  checkVersion("encode", "ProduceRequest", version, 0, 11);
+  checkVersion("encode", "ProduceRequest", version, 3, 13);
   const flexible = version >= 9;
-  if (version >= 3) {
-    writeNullableString(w, flexible, m.transactionalId ?? null);
-  } else if (m.transactionalId !== undefined && m.transactionalId !== null) {
-    throw absentField("ProduceRequest", "transactionalId", "3+", version, m.transactionalId);
-  }
+  writeNullableString(w, flexible, m.transactionalId ?? null);
   w.int16(m.acks);
   w.int32(m.timeoutMs);
   writeArrayLength(w, flexible, m.topicData.length);
@@ -312,18 +346,15 @@ export function encodeProduceRequest(w: Writer, version: number, m: ProduceReque
 }
 
 /**
- * Reads a ProduceRequest body at `version` (0-11).
+ * Reads a ProduceRequest body at `version` (3-13).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeProduceRequest(r: Reader, version: number): ProduceRequest {
-  checkVersion("decode", "ProduceRequest", version, 0, 11);
+  checkVersion("decode", "ProduceRequest", version, 3, 13);
   const flexible = version >= 9;
-  let transactionalId: string | null = null;
-  if (version >= 3) {
-    transactionalId = flexible ? r.compactNullableString() : r.nullableString();
-  }
+  const transactionalId = flexible ? r.compactNullableString() : r.nullableString();
   const acks = r.int16();
   const timeoutMs = r.int32();
   const topicDataCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
@@ -349,7 +380,12 @@ function writeProduceRequestTopicProduceData(
   m: ProduceRequestTopicProduceData,
 ): void {
   const flexible = version >= 9;
-  writeString(w, flexible, m.name);
+  if (version <= 12) {
+    writeString(w, flexible, m.name ?? "");
+  }
+  if (version >= 13) {
+    w.uuid(m.topicId ?? ZERO_UUID);
+  }
   writeArrayLength(w, flexible, m.partitionData.length);
   for (const e of m.partitionData) {
     writeProduceRequestPartitionProduceData(w, version, e);
@@ -364,7 +400,14 @@ function readProduceRequestTopicProduceData(
   version: number,
 ): ProduceRequestTopicProduceData {
   const flexible = version >= 9;
-  const name = flexible ? r.compactString() : r.string();
+  let name = "";
+  if (version <= 12) {
+    name = flexible ? r.compactString() : r.string();
+  }
+  let topicId: string = ZERO_UUID;
+  if (version >= 13) {
+    topicId = r.uuid();
+  }
   const partitionDataCount = flexible ? r.compactArrayLength(6) : r.arrayLength(6);
   if (partitionDataCount < 0) {
     throw nullOnWire("ProduceRequestTopicProduceData", "partitionData", version);
@@ -378,6 +421,7 @@ function readProduceRequestTopicProduceData(
   }
   return {
     name,
+    topicId,
     partitionData,
   };
 }
@@ -412,22 +456,20 @@ function readProduceRequestPartitionProduceData(
 }
 
 /**
- * Writes a ProduceResponse body at `version` (0-11).
+ * Writes a ProduceResponse body at `version` (3-13).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeProduceResponse(w: Writer, version: number, m: ProduceResponse): void {
-  checkVersion("encode", "ProduceResponse", version, 0, 11);
+  checkVersion("encode", "ProduceResponse", version, 3, 13);
   const flexible = version >= 9;
   writeArrayLength(w, flexible, m.responses.length);
   for (const e of m.responses) {
     writeProduceResponseTopicProduceResponse(w, version, e);
   }
-  if (version >= 1) {
-    w.int32(m.throttleTimeMs ?? 0);
-  }
+  w.int32(m.throttleTimeMs ?? 0);
   if (version < 10 && m.nodeEndpoints !== undefined && m.nodeEndpoints.length !== 0) {
     throw absentField("ProduceResponse", "nodeEndpoints", "10+", version, m.nodeEndpoints);
   }
@@ -451,13 +493,13 @@ export function encodeProduceResponse(w: Writer, version: number, m: ProduceResp
 }
 
 /**
- * Reads a ProduceResponse body at `version` (0-11).
+ * Reads a ProduceResponse body at `version` (3-13).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeProduceResponse(r: Reader, version: number): ProduceResponse {
-  checkVersion("decode", "ProduceResponse", version, 0, 11);
+  checkVersion("decode", "ProduceResponse", version, 3, 13);
   const flexible = version >= 9;
   const responsesCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
   if (responsesCount < 0) throw nullOnWire("ProduceResponse", "responses", version);
@@ -465,10 +507,7 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
   for (let i = 0; i < responsesCount; i++) {
     responses.push(readProduceResponseTopicProduceResponse(r, version));
   }
-  let throttleTimeMs = 0;
-  if (version >= 1) {
-    throttleTimeMs = r.int32();
-  }
+  const throttleTimeMs = r.int32();
   const nodeEndpoints: ProduceResponseNodeEndpoint[] = [];
   if (flexible) {
     const tagCount = r.uvarint();
@@ -502,7 +541,12 @@ function writeProduceResponseTopicProduceResponse(
   m: ProduceResponseTopicProduceResponse,
 ): void {
   const flexible = version >= 9;
-  writeString(w, flexible, m.name);
+  if (version <= 12) {
+    writeString(w, flexible, m.name ?? "");
+  }
+  if (version >= 13) {
+    w.uuid(m.topicId ?? ZERO_UUID);
+  }
   writeArrayLength(w, flexible, m.partitionResponses.length);
   for (const e of m.partitionResponses) {
     writeProduceResponsePartitionProduceResponse(w, version, e);
@@ -517,8 +561,15 @@ function readProduceResponseTopicProduceResponse(
   version: number,
 ): ProduceResponseTopicProduceResponse {
   const flexible = version >= 9;
-  const name = flexible ? r.compactString() : r.string();
-  const partitionResponsesCount = flexible ? r.compactArrayLength(14) : r.arrayLength(14);
+  let name = "";
+  if (version <= 12) {
+    name = flexible ? r.compactString() : r.string();
+  }
+  let topicId: string = ZERO_UUID;
+  if (version >= 13) {
+    topicId = r.uuid();
+  }
+  const partitionResponsesCount = flexible ? r.compactArrayLength(22) : r.arrayLength(22);
   if (partitionResponsesCount < 0) {
     throw nullOnWire("ProduceResponseTopicProduceResponse", "partitionResponses", version);
   }
@@ -531,6 +582,7 @@ function readProduceResponseTopicProduceResponse(
   }
   return {
     name,
+    topicId,
     partitionResponses,
   };
 }
@@ -544,9 +596,7 @@ function writeProduceResponsePartitionProduceResponse(
   w.int32(m.index);
   w.int16(m.errorCode);
   w.int64(m.baseOffset);
-  if (version >= 2) {
-    w.int64(m.logAppendTimeMs ?? -1n);
-  }
+  w.int64(m.logAppendTimeMs ?? -1n);
   if (version >= 5) {
     w.int64(m.logStartOffset ?? -1n);
   }
@@ -602,10 +652,7 @@ function readProduceResponsePartitionProduceResponse(
   const index = r.int32();
   const errorCode = r.int16();
   const baseOffset = r.int64();
-  let logAppendTimeMs = -1n;
-  if (version >= 2) {
-    logAppendTimeMs = r.int64();
-  }
+  const logAppendTimeMs = r.int64();
   let logStartOffset = -1n;
   if (version >= 5) {
     logStartOffset = r.int64();

@@ -23,7 +23,11 @@ export interface PushTelemetryRequest {
   terminating: boolean;
   /** Compression codec used to compress the metrics. */
   compressionType: number;
-  /** Metrics encoded in OpenTelemetry MetricsData v1 protobuf format. */
+  /**
+   * Metrics encoded in OpenTelemetry MetricsData v1 protobuf format.
+   *
+   * Zero copy: decoded as a view into the input.
+   */
   metrics: Uint8Array;
 }
 

@@ -47,16 +47,17 @@ export interface ReadShareGroupStateRequestPartitionData {
  * - COORDINATOR_LOAD_IN_PROGRESS (version 0+)
  * - GROUP_ID_NOT_FOUND (version 0+)
  * - UNKNOWN_TOPIC_OR_PARTITION (version 0+)
+ * - FENCED_LEADER_EPOCH (version 0+)
  * - INVALID_REQUEST (version 0+)
  */
 export interface ReadShareGroupStateResponse {
-  /** The read results */
+  /** The read results. */
   results: ReadShareGroupStateResponseReadStateResult[];
 }
 
-/** An element of `ReadShareGroupStateResponse.results`: The read results */
+/** An element of `ReadShareGroupStateResponse.results`: The read results. */
 export interface ReadShareGroupStateResponseReadStateResult {
-  /** The topic identifier */
+  /** The topic identifier. */
   topicId: string;
   /** The results for the partitions. */
   partitions: ReadShareGroupStateResponsePartitionResult[];
@@ -79,21 +80,24 @@ export interface ReadShareGroupStateResponsePartitionResult {
    * @default {null}
    */
   errorMessage?: string | null;
-  /** The state epoch for this share-partition. */
+  /** The state epoch of the share-partition. */
   stateEpoch: number;
   /** The share-partition start offset, which can be -1 if it is not yet initialized. */
   startOffset: bigint;
-  /** Kafka's `StateBatches` (`[]StateBatch`). */
+  /** The state batches for this share-partition. */
   stateBatches: ReadShareGroupStateResponseStateBatch[];
 }
 
-/** An element of `ReadShareGroupStateResponsePartitionResult.stateBatches`. */
+/**
+ * An element of `ReadShareGroupStateResponsePartitionResult.stateBatches`: The state batches for
+ * this share-partition.
+ */
 export interface ReadShareGroupStateResponseStateBatch {
-  /** The base offset of this state batch. */
+  /** The first offset of this state batch. */
   firstOffset: bigint;
   /** The last offset of this state batch. */
   lastOffset: bigint;
-  /** The state - 0:Available,2:Acked,4:Archived. */
+  /** The delivery state - 0:Available,2:Acked,4:Archived. */
   deliveryState: number;
   /** The delivery count. */
   deliveryCount: number;
@@ -105,7 +109,7 @@ export const readShareGroupStateApi: ApiInfo = {
   name: "ReadShareGroupState",
   minVersion: 0,
   maxVersion: 0,
-  maxStableVersion: -1,
+  maxStableVersion: 0,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],

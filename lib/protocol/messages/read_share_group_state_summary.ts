@@ -3,7 +3,7 @@
 /**
  * ReadShareGroupStateSummary (API key 87): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker.
+ * Versions 0-1, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -11,9 +11,15 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
+import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
-/** The ReadShareGroupStateSummary request (API key 87), versions 0. */
+/**
+ * The ReadShareGroupStateSummary request (API key 87), versions 0-1.
+ *
+ * Version 0 is the initial version (KIP-932).
+ *
+ * Version 1 introduces DeliveryCompleteCount in the response (KIP-1226).
+ */
 export interface ReadShareGroupStateSummaryRequest {
   /** The group identifier. */
   groupId: string;
@@ -41,8 +47,11 @@ export interface ReadShareGroupStateSummaryRequestPartitionData {
 }
 
 /**
- * The ReadShareGroupStateSummary response (API key 87), versions 0.
+ * The ReadShareGroupStateSummary response (API key 87), versions 0-1.
  *
+ * Version 0 is the initial version (KIP-932).
+ *
+ * Version 1 introduces DeliveryCompleteCount (KIP-1226).
  * - NOT_COORDINATOR (version 0+)
  * - COORDINATOR_NOT_AVAILABLE (version 0+)
  * - COORDINATOR_LOAD_IN_PROGRESS (version 0+)
@@ -52,13 +61,13 @@ export interface ReadShareGroupStateSummaryRequestPartitionData {
  * - INVALID_REQUEST (version 0+)
  */
 export interface ReadShareGroupStateSummaryResponse {
-  /** The read results */
+  /** The read results. */
   results: ReadShareGroupStateSummaryResponseReadStateSummaryResult[];
 }
 
-/** An element of `ReadShareGroupStateSummaryResponse.results`: The read results */
+/** An element of `ReadShareGroupStateSummaryResponse.results`: The read results. */
 export interface ReadShareGroupStateSummaryResponseReadStateSummaryResult {
-  /** The topic identifier */
+  /** The topic identifier. */
   topicId: string;
   /** The results for the partitions. */
   partitions: ReadShareGroupStateSummaryResponsePartitionResult[];
@@ -83,8 +92,19 @@ export interface ReadShareGroupStateSummaryResponsePartitionResult {
   errorMessage?: string | null;
   /** The state epoch of the share-partition. */
   stateEpoch: number;
+  /** The leader epoch of the share-partition. */
+  leaderEpoch: number;
   /** The share-partition start offset. */
   startOffset: bigint;
+  /**
+   * The number of offsets greater than or equal to share-partition start offset for which delivery
+   * has been completed.
+   *
+   * Versions 1+.
+   *
+   * @default {-1}
+   */
+  deliveryCompleteCount?: number;
 }
 
 /** Key, versions and header versions of ReadShareGroupStateSummary. */
@@ -92,8 +112,8 @@ export const readShareGroupStateSummaryApi: ApiInfo = {
   key: 87,
   name: "ReadShareGroupStateSummary",
   minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: -1,
+  maxVersion: 1,
+  maxStableVersion: 1,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],
@@ -106,7 +126,7 @@ export const readShareGroupStateSummaryApi: ApiInfo = {
 };
 
 /**
- * Writes a ReadShareGroupStateSummaryRequest body at `version` (0).
+ * Writes a ReadShareGroupStateSummaryRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -117,7 +137,7 @@ export function encodeReadShareGroupStateSummaryRequest(
   version: number,
   m: ReadShareGroupStateSummaryRequest,
 ): void {
-  checkVersion("encode", "ReadShareGroupStateSummaryRequest", version, 0, 0);
+  checkVersion("encode", "ReadShareGroupStateSummaryRequest", version, 0, 1);
   w.compactString(m.groupId);
   w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
@@ -127,7 +147,7 @@ export function encodeReadShareGroupStateSummaryRequest(
 }
 
 /**
- * Reads a ReadShareGroupStateSummaryRequest body at `version` (0).
+ * Reads a ReadShareGroupStateSummaryRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -136,7 +156,7 @@ export function decodeReadShareGroupStateSummaryRequest(
   r: Reader,
   version: number,
 ): ReadShareGroupStateSummaryRequest {
-  checkVersion("decode", "ReadShareGroupStateSummaryRequest", version, 0, 0);
+  checkVersion("decode", "ReadShareGroupStateSummaryRequest", version, 0, 1);
   const groupId = r.compactString();
   const topicsCount = r.compactArrayLength(18);
   if (topicsCount < 0) throw nullOnWire("ReadShareGroupStateSummaryRequest", "topics", version);
@@ -212,7 +232,7 @@ function readReadShareGroupStateSummaryRequestPartitionData(
 }
 
 /**
- * Writes a ReadShareGroupStateSummaryResponse body at `version` (0).
+ * Writes a ReadShareGroupStateSummaryResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -223,7 +243,7 @@ export function encodeReadShareGroupStateSummaryResponse(
   version: number,
   m: ReadShareGroupStateSummaryResponse,
 ): void {
-  checkVersion("encode", "ReadShareGroupStateSummaryResponse", version, 0, 0);
+  checkVersion("encode", "ReadShareGroupStateSummaryResponse", version, 0, 1);
   w.compactArrayLength(m.results.length);
   for (const e of m.results) {
     writeReadShareGroupStateSummaryResponseReadStateSummaryResult(w, version, e);
@@ -232,7 +252,7 @@ export function encodeReadShareGroupStateSummaryResponse(
 }
 
 /**
- * Reads a ReadShareGroupStateSummaryResponse body at `version` (0).
+ * Reads a ReadShareGroupStateSummaryResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -241,7 +261,7 @@ export function decodeReadShareGroupStateSummaryResponse(
   r: Reader,
   version: number,
 ): ReadShareGroupStateSummaryResponse {
-  checkVersion("decode", "ReadShareGroupStateSummaryResponse", version, 0, 0);
+  checkVersion("decode", "ReadShareGroupStateSummaryResponse", version, 0, 1);
   const resultsCount = r.compactArrayLength(18);
   if (resultsCount < 0) throw nullOnWire("ReadShareGroupStateSummaryResponse", "results", version);
   const results: ReadShareGroupStateSummaryResponseReadStateSummaryResult[] = [];
@@ -272,7 +292,7 @@ function readReadShareGroupStateSummaryResponseReadStateSummaryResult(
   version: number,
 ): ReadShareGroupStateSummaryResponseReadStateSummaryResult {
   const topicId = r.uuid();
-  const partitionsCount = r.compactArrayLength(20);
+  const partitionsCount = r.compactArrayLength(24);
   if (partitionsCount < 0) {
     throw nullOnWire(
       "ReadShareGroupStateSummaryResponseReadStateSummaryResult",
@@ -293,32 +313,51 @@ function readReadShareGroupStateSummaryResponseReadStateSummaryResult(
 
 function writeReadShareGroupStateSummaryResponsePartitionResult(
   w: Writer,
-  _version: number,
+  version: number,
   m: ReadShareGroupStateSummaryResponsePartitionResult,
 ): void {
   w.int32(m.partition);
   w.int16(m.errorCode);
   w.compactNullableString(m.errorMessage ?? null);
   w.int32(m.stateEpoch);
+  w.int32(m.leaderEpoch);
   w.int64(m.startOffset);
+  if (version >= 1) {
+    w.int32(m.deliveryCompleteCount ?? -1);
+  } else if (m.deliveryCompleteCount !== undefined && m.deliveryCompleteCount !== -1) {
+    throw absentField(
+      "ReadShareGroupStateSummaryResponsePartitionResult",
+      "deliveryCompleteCount",
+      "1+",
+      version,
+      m.deliveryCompleteCount,
+    );
+  }
   w.uvarint(0);
 }
 
 function readReadShareGroupStateSummaryResponsePartitionResult(
   r: Reader,
-  _version: number,
+  version: number,
 ): ReadShareGroupStateSummaryResponsePartitionResult {
   const partition = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const stateEpoch = r.int32();
+  const leaderEpoch = r.int32();
   const startOffset = r.int64();
+  let deliveryCompleteCount = -1;
+  if (version >= 1) {
+    deliveryCompleteCount = r.int32();
+  }
   skipTaggedFields(r);
   return {
     partition,
     errorCode,
     errorMessage,
     stateEpoch,
+    leaderEpoch,
     startOffset,
+    deliveryCompleteCount,
   };
 }

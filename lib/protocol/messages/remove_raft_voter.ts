@@ -16,14 +16,14 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 /** The RemoveRaftVoter request (API key 81), versions 0. */
 export interface RemoveRaftVoterRequest {
   /**
-   * Kafka's `ClusterId` (`string`).
+   * The cluster id of the request.
    *
    * Nullable.
    */
   clusterId: string | null;
-  /** The replica id of the voter getting removed from the topic partition */
+  /** The replica id of the voter getting removed from the topic partition. */
   voterId: number;
-  /** The directory id of the voter getting removed from the topic partition */
+  /** The directory id of the voter getting removed from the topic partition. */
   voterDirectoryId: string;
 }
 
@@ -34,7 +34,7 @@ export interface RemoveRaftVoterResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The error code, or 0 if there was no error */
+  /** The error code, or 0 if there was no error. */
   errorCode: number;
   /**
    * The error message, or null if there was no error.

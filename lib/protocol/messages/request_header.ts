@@ -3,7 +3,7 @@
 /**
  * RequestHeader: the header codec.
  *
- * Versions 0-2, flexible from v2.
+ * Versions 1-2, flexible from v2.
  *
  * @module
  */
@@ -13,7 +13,9 @@ import type { Writer } from "../writer.ts";
 import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * RequestHeader (header), versions 0-2.
+ * RequestHeader (header), versions 1-2.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 0 of the RequestHeader is only used by v0 of ControlledShutdownRequest.
  *
@@ -31,48 +33,43 @@ export interface RequestHeader {
   /**
    * The client ID string.
    *
-   * Versions 1+. Nullable. Ignorable: dropped silently by versions without it.
+   * Nullable.
    */
-  clientId?: string | null;
+  clientId: string | null;
 }
 
 /**
- * Writes a RequestHeader at `version` (0-2).
+ * Writes a RequestHeader at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeRequestHeader(w: Writer, version: number, m: RequestHeader): void {
-  checkVersion("encode", "RequestHeader", version, 0, 2);
+  checkVersion("encode", "RequestHeader", version, 1, 2);
   const flexible = version >= 2;
   w.int16(m.requestApiKey);
   w.int16(m.requestApiVersion);
   w.int32(m.correlationId);
-  if (version >= 1) {
-    w.nullableString(m.clientId === undefined ? "" : m.clientId);
-  }
+  w.nullableString(m.clientId);
   if (flexible) {
     w.uvarint(0);
   }
 }
 
 /**
- * Reads a RequestHeader at `version` (0-2).
+ * Reads a RequestHeader at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeRequestHeader(r: Reader, version: number): RequestHeader {
-  checkVersion("decode", "RequestHeader", version, 0, 2);
+  checkVersion("decode", "RequestHeader", version, 1, 2);
   const flexible = version >= 2;
   const requestApiKey = r.int16();
   const requestApiVersion = r.int16();
   const correlationId = r.int32();
-  let clientId: string | null = "";
-  if (version >= 1) {
-    clientId = r.nullableString();
-  }
+  const clientId = r.nullableString();
   if (flexible) {
     skipTaggedFields(r);
   }

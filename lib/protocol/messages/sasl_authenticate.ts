@@ -3,7 +3,7 @@
 /**
  * SaslAuthenticate (API key 36): request and response codecs.
  *
- * Versions 0-2, flexible from v2. Served by: zkBroker, broker, controller.
+ * Versions 0-2, flexible from v2. Served by: broker, controller.
  *
  * @module
  */
@@ -61,7 +61,7 @@ export const saslAuthenticateApi: ApiInfo = {
   maxStableVersion: 2,
   flexibleFrom: 2,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(version: number): number {
     return version >= 2 ? 2 : 1;
   },

@@ -3,7 +3,7 @@
 /**
  * SaslHandshake (API key 17): request and response codecs.
  *
- * Versions 0-1, never flexible. Served by: zkBroker, broker, controller.
+ * Versions 0-1, never flexible. Served by: broker, controller.
  *
  * @module
  */
@@ -49,8 +49,8 @@ export const saslHandshakeApi: ApiInfo = {
   maxVersion: 1,
   maxStableVersion: 1,
   flexibleFrom: null,
-  maxDeprecatedVersion: 0,
-  listeners: ["zkBroker", "broker", "controller"],
+  maxDeprecatedVersion: null,
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 1;
   },

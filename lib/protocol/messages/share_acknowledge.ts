@@ -3,7 +3,7 @@
 /**
  * ShareAcknowledge (API key 79): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker.
+ * Versions 1-2, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -11,14 +11,17 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
+import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The ShareAcknowledge request (API key 79), versions 0.
+ * The ShareAcknowledge request (API key 79), versions 1-2.
  *
- * The ShareAcknowledgeRequest API is added as part of KIP-932 and is still under
- * development. Hence, the API is not exposed by default by brokers unless
- * explicitly enabled.
+ * Version 0 was used for early access of KIP-932 in Apache Kafka 4.0 but removed in Apache Kafka
+ * 4.1.
+ *
+ * Version 1 is the initial stable version (KIP-932).
+ *
+ * Version 2 introduces Renew acknowledgements (KIP-1222).
  */
 export interface ShareAcknowledgeRequest {
   /**
@@ -40,13 +43,25 @@ export interface ShareAcknowledgeRequest {
    * increments for consecutive requests.
    */
   shareSessionEpoch: number;
+  /**
+   * Whether Renew type acknowledgements present in AcknowledgementBatches.
+   *
+   * Versions 2+.
+   *
+   * @default {false}
+   */
+  isRenewAck?: boolean;
   /** The topics containing records to acknowledge. */
   topics: ShareAcknowledgeRequestAcknowledgeTopic[];
 }
 
 /** An element of `ShareAcknowledgeRequest.topics`: The topics containing records to acknowledge. */
 export interface ShareAcknowledgeRequestAcknowledgeTopic {
-  /** The unique topic ID. */
+  /**
+   * The unique topic ID.
+   *
+   * Map key.
+   */
   topicId: string;
   /** The partitions containing records to acknowledge. */
   partitions: ShareAcknowledgeRequestAcknowledgePartition[];
@@ -57,7 +72,11 @@ export interface ShareAcknowledgeRequestAcknowledgeTopic {
  * records to acknowledge.
  */
 export interface ShareAcknowledgeRequestAcknowledgePartition {
-  /** The partition index. */
+  /**
+   * The partition index.
+   *
+   * Map key.
+   */
   partitionIndex: number;
   /** Record batches to acknowledge. */
   acknowledgementBatches: ShareAcknowledgeRequestAcknowledgementBatch[];
@@ -72,13 +91,19 @@ export interface ShareAcknowledgeRequestAcknowledgementBatch {
   firstOffset: bigint;
   /** Last offset (inclusive) of batch of records to acknowledge. */
   lastOffset: bigint;
-  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject. */
+  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew. */
   acknowledgeTypes: number[];
 }
 
 /**
- * The ShareAcknowledge response (API key 79), versions 0.
+ * The ShareAcknowledge response (API key 79), versions 1-2.
  *
+ * Version 0 was used for early access of KIP-932 in Apache Kafka 4.0 but removed in Apache Kafka
+ * 4.1.
+ *
+ * Version 1 is the initial stable version (KIP-932).
+ *
+ * Version 2 introduces Renew acknowledgements (KIP-1222).
  * Supported errors:
  * - GROUP_AUTHORIZATION_FAILED (version 0+)
  * - TOPIC_AUTHORIZATION_FAILED (version 0+)
@@ -96,15 +121,9 @@ export interface ShareAcknowledgeResponse {
   /**
    * The duration in milliseconds for which the request was throttled due to a quota violation, or
    * zero if the request did not violate any quota.
-   *
-   * Ignorable: dropped silently by versions without it.
    */
   throttleTimeMs: number;
-  /**
-   * The top level response error code.
-   *
-   * Ignorable: dropped silently by versions without it.
-   */
+  /** The top level response error code. */
   errorCode: number;
   /**
    * The top-level error message, or null if there was no error.
@@ -114,6 +133,12 @@ export interface ShareAcknowledgeResponse {
    * @default {null}
    */
   errorMessage?: string | null;
+  /**
+   * The time in milliseconds for which the acquired records are locked.
+   *
+   * Versions 2+. Ignorable: dropped silently by versions without it.
+   */
+  acquisitionLockTimeoutMs?: number;
   /** The response topics. */
   responses: ShareAcknowledgeResponseTopicResponse[];
   /**
@@ -128,7 +153,7 @@ export interface ShareAcknowledgeResponseTopicResponse {
   /**
    * The unique topic ID.
    *
-   * Ignorable: dropped silently by versions without it.
+   * Map key.
    */
   topicId: string;
   /** The topic partitions. */
@@ -149,11 +174,14 @@ export interface ShareAcknowledgeResponsePartitionData {
    * @default {null}
    */
   errorMessage?: string | null;
-  /** Kafka's `CurrentLeader` (`LeaderIdAndEpoch`). */
+  /** The current leader of the partition. */
   currentLeader: ShareAcknowledgeResponseLeaderIdAndEpoch;
 }
 
-/** An element of `ShareAcknowledgeResponsePartitionData.currentLeader`. */
+/**
+ * An element of `ShareAcknowledgeResponsePartitionData.currentLeader`: The current leader of the
+ * partition.
+ */
 export interface ShareAcknowledgeResponseLeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. */
   leaderId: number;
@@ -190,9 +218,9 @@ export interface ShareAcknowledgeResponseNodeEndpoint {
 export const shareAcknowledgeApi: ApiInfo = {
   key: 79,
   name: "ShareAcknowledge",
-  minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: -1,
+  minVersion: 1,
+  maxVersion: 2,
+  maxStableVersion: 2,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],
@@ -205,7 +233,7 @@ export const shareAcknowledgeApi: ApiInfo = {
 };
 
 /**
- * Writes a ShareAcknowledgeRequest body at `version` (0).
+ * Writes a ShareAcknowledgeRequest body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -216,10 +244,15 @@ export function encodeShareAcknowledgeRequest(
   version: number,
   m: ShareAcknowledgeRequest,
 ): void {
-  checkVersion("encode", "ShareAcknowledgeRequest", version, 0, 0);
+  checkVersion("encode", "ShareAcknowledgeRequest", version, 1, 2);
   w.compactNullableString(m.groupId ?? null);
   w.compactNullableString(m.memberId);
   w.int32(m.shareSessionEpoch);
+  if (version >= 2) {
+    w.bool(m.isRenewAck ?? false);
+  } else if (m.isRenewAck !== undefined && m.isRenewAck !== false) {
+    throw absentField("ShareAcknowledgeRequest", "isRenewAck", "2+", version, m.isRenewAck);
+  }
   w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
     writeShareAcknowledgeRequestAcknowledgeTopic(w, version, e);
@@ -228,16 +261,20 @@ export function encodeShareAcknowledgeRequest(
 }
 
 /**
- * Reads a ShareAcknowledgeRequest body at `version` (0).
+ * Reads a ShareAcknowledgeRequest body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowledgeRequest {
-  checkVersion("decode", "ShareAcknowledgeRequest", version, 0, 0);
+  checkVersion("decode", "ShareAcknowledgeRequest", version, 1, 2);
   const groupId = r.compactNullableString();
   const memberId = r.compactNullableString();
   const shareSessionEpoch = r.int32();
+  let isRenewAck = false;
+  if (version >= 2) {
+    isRenewAck = r.bool();
+  }
   const topicsCount = r.compactArrayLength(18);
   if (topicsCount < 0) throw nullOnWire("ShareAcknowledgeRequest", "topics", version);
   const topics: ShareAcknowledgeRequestAcknowledgeTopic[] = [];
@@ -249,6 +286,7 @@ export function decodeShareAcknowledgeRequest(r: Reader, version: number): Share
     groupId,
     memberId,
     shareSessionEpoch,
+    isRenewAck,
     topics,
   };
 }
@@ -360,7 +398,7 @@ function readShareAcknowledgeRequestAcknowledgementBatch(
 }
 
 /**
- * Writes a ShareAcknowledgeResponse body at `version` (0).
+ * Writes a ShareAcknowledgeResponse body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -371,10 +409,13 @@ export function encodeShareAcknowledgeResponse(
   version: number,
   m: ShareAcknowledgeResponse,
 ): void {
-  checkVersion("encode", "ShareAcknowledgeResponse", version, 0, 0);
+  checkVersion("encode", "ShareAcknowledgeResponse", version, 1, 2);
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.compactNullableString(m.errorMessage ?? null);
+  if (version >= 2) {
+    w.int32(m.acquisitionLockTimeoutMs ?? 0);
+  }
   w.compactArrayLength(m.responses.length);
   for (const e of m.responses) {
     writeShareAcknowledgeResponseTopicResponse(w, version, e);
@@ -387,7 +428,7 @@ export function encodeShareAcknowledgeResponse(
 }
 
 /**
- * Reads a ShareAcknowledgeResponse body at `version` (0).
+ * Reads a ShareAcknowledgeResponse body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -396,10 +437,14 @@ export function decodeShareAcknowledgeResponse(
   r: Reader,
   version: number,
 ): ShareAcknowledgeResponse {
-  checkVersion("decode", "ShareAcknowledgeResponse", version, 0, 0);
+  checkVersion("decode", "ShareAcknowledgeResponse", version, 1, 2);
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
+  let acquisitionLockTimeoutMs = 0;
+  if (version >= 2) {
+    acquisitionLockTimeoutMs = r.int32();
+  }
   const responsesCount = r.compactArrayLength(18);
   if (responsesCount < 0) throw nullOnWire("ShareAcknowledgeResponse", "responses", version);
   const responses: ShareAcknowledgeResponseTopicResponse[] = [];
@@ -419,6 +464,7 @@ export function decodeShareAcknowledgeResponse(
     throttleTimeMs,
     errorCode,
     errorMessage,
+    acquisitionLockTimeoutMs,
     responses,
     nodeEndpoints,
   };

@@ -3,7 +3,7 @@
 /**
  * ShareFetch (API key 78): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker.
+ * Versions 1-2, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -11,14 +11,17 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
+import { absentField, checkVersion, nullField, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The ShareFetch request (API key 78), versions 0.
+ * The ShareFetch request (API key 78), versions 1-2.
  *
- * The ShareFetchRequest API is added as part of KIP-932 and is still under
- * development. Hence, the API is not exposed by default by brokers unless
- * explicitly enabled.
+ * Version 0 was used for early access of KIP-932 in Apache Kafka 4.0 but removed in Apache Kafka
+ * 4.1.
+ *
+ * Version 1 is the initial stable version (KIP-932).
+ *
+ * Version 2 introduces ShareAcquireMode and Renew acknowledgements (KIP-1206 and KIP-1222).
  */
 export interface ShareFetchRequest {
   /**
@@ -45,11 +48,34 @@ export interface ShareFetchRequest {
   /** The minimum bytes to accumulate in the response. */
   minBytes: number;
   /**
-   * The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored.
+   * The maximum bytes to fetch. See KIP-74 for cases where this limit may not be honored.
    *
    * @default {2147483647}
    */
   maxBytes?: number;
+  /**
+   * The maximum number of records to fetch. This limit can be exceeded for alignment of batch
+   * boundaries.
+   */
+  maxRecords: number;
+  /** The optimal number of records for batches of acquired records and acknowledgements. */
+  batchSize: number;
+  /**
+   * The acquire mode to control the fetch behavior - 0:batch-optimized,1:record-limit.
+   *
+   * Versions 2+. Ignorable: dropped silently by versions without it.
+   *
+   * @default {0}
+   */
+  shareAcquireMode?: number;
+  /**
+   * Whether Renew type acknowledgements present in AcknowledgementBatches.
+   *
+   * Versions 2+.
+   *
+   * @default {false}
+   */
+  isRenewAck?: boolean;
   /** The topics to fetch. */
   topics: ShareFetchRequestFetchTopic[];
   /** The partitions to remove from this share session. */
@@ -58,7 +84,11 @@ export interface ShareFetchRequest {
 
 /** An element of `ShareFetchRequest.topics`: The topics to fetch. */
 export interface ShareFetchRequestFetchTopic {
-  /** The unique topic ID. */
+  /**
+   * The unique topic ID.
+   *
+   * Map key.
+   */
   topicId: string;
   /** The partitions to fetch. */
   partitions: ShareFetchRequestFetchPartition[];
@@ -66,13 +96,19 @@ export interface ShareFetchRequestFetchTopic {
 
 /** An element of `ShareFetchRequestFetchTopic.partitions`: The partitions to fetch. */
 export interface ShareFetchRequestFetchPartition {
-  /** The partition index. */
+  /**
+   * The partition index.
+   *
+   * Map key.
+   */
   partitionIndex: number;
   /**
    * The maximum bytes to fetch from this partition. 0 when only acknowledgement with no fetching is
    * required. See KIP-74 for cases where this limit may not be honored.
+   *
+   * Versions 0.
    */
-  partitionMaxBytes: number;
+  partitionMaxBytes?: number;
   /** Record batches to acknowledge. */
   acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[];
 }
@@ -86,7 +122,7 @@ export interface ShareFetchRequestAcknowledgementBatch {
   firstOffset: bigint;
   /** Last offset (inclusive) of batch of records to acknowledge. */
   lastOffset: bigint;
-  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject. */
+  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew. */
   acknowledgeTypes: number[];
 }
 
@@ -102,8 +138,14 @@ export interface ShareFetchRequestForgottenTopic {
 }
 
 /**
- * The ShareFetch response (API key 78), versions 0.
+ * The ShareFetch response (API key 78), versions 1-2.
  *
+ * Version 0 was used for early access of KIP-932 in Apache Kafka 4.0 but removed in Apache Kafka
+ * 4.1.
+ *
+ * Version 1 is the initial stable version (KIP-932).
+ *
+ * Version 2 introduces ShareAcquireMode and Renew acknowledgements (KIP-1206 and KIP-1222).
  * Supported errors for ErrorCode and AcknowledgeErrorCode:
  * - GROUP_AUTHORIZATION_FAILED (version 0+)
  * - TOPIC_AUTHORIZATION_FAILED (version 0+)
@@ -134,6 +176,8 @@ export interface ShareFetchResponse {
    * @default {null}
    */
   errorMessage?: string | null;
+  /** The time in milliseconds for which the acquired records are locked. */
+  acquisitionLockTimeoutMs: number;
   /** The response topics. */
   responses: ShareFetchResponseShareFetchableTopicResponse[];
   /**
@@ -145,7 +189,11 @@ export interface ShareFetchResponse {
 
 /** An element of `ShareFetchResponse.responses`: The response topics. */
 export interface ShareFetchResponseShareFetchableTopicResponse {
-  /** The unique topic ID. */
+  /**
+   * The unique topic ID.
+   *
+   * Map key.
+   */
   topicId: string;
   /** The topic partitions. */
   partitions: ShareFetchResponsePartitionData[];
@@ -177,19 +225,22 @@ export interface ShareFetchResponsePartitionData {
    * @default {null}
    */
   acknowledgeErrorMessage?: string | null;
-  /** Kafka's `CurrentLeader` (`LeaderIdAndEpoch`). */
+  /** The current leader of the partition. */
   currentLeader: ShareFetchResponseLeaderIdAndEpoch;
   /**
    * The record data.
    *
-   * Nullable.
+   * Nullable in versions 0.
    */
   records: Uint8Array | null;
   /** The acquired records. */
   acquiredRecords: ShareFetchResponseAcquiredRecords[];
 }
 
-/** An element of `ShareFetchResponsePartitionData.currentLeader`. */
+/**
+ * An element of `ShareFetchResponsePartitionData.currentLeader`: The current leader of the
+ * partition.
+ */
 export interface ShareFetchResponseLeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. */
   leaderId: number;
@@ -236,9 +287,9 @@ export interface ShareFetchResponseNodeEndpoint {
 export const shareFetchApi: ApiInfo = {
   key: 78,
   name: "ShareFetch",
-  minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: -1,
+  minVersion: 1,
+  maxVersion: 2,
+  maxStableVersion: 2,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],
@@ -251,20 +302,30 @@ export const shareFetchApi: ApiInfo = {
 };
 
 /**
- * Writes a ShareFetchRequest body at `version` (0).
+ * Writes a ShareFetchRequest body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeShareFetchRequest(w: Writer, version: number, m: ShareFetchRequest): void {
-  checkVersion("encode", "ShareFetchRequest", version, 0, 0);
+  checkVersion("encode", "ShareFetchRequest", version, 1, 2);
   w.compactNullableString(m.groupId ?? null);
   w.compactNullableString(m.memberId);
   w.int32(m.shareSessionEpoch);
   w.int32(m.maxWaitMs);
   w.int32(m.minBytes);
   w.int32(m.maxBytes ?? 2147483647);
+  w.int32(m.maxRecords);
+  w.int32(m.batchSize);
+  if (version >= 2) {
+    w.int8(m.shareAcquireMode ?? 0);
+  }
+  if (version >= 2) {
+    w.bool(m.isRenewAck ?? false);
+  } else if (m.isRenewAck !== undefined && m.isRenewAck !== false) {
+    throw absentField("ShareFetchRequest", "isRenewAck", "2+", version, m.isRenewAck);
+  }
   w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
     writeShareFetchRequestFetchTopic(w, version, e);
@@ -277,19 +338,29 @@ export function encodeShareFetchRequest(w: Writer, version: number, m: ShareFetc
 }
 
 /**
- * Reads a ShareFetchRequest body at `version` (0).
+ * Reads a ShareFetchRequest body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
-  checkVersion("decode", "ShareFetchRequest", version, 0, 0);
+  checkVersion("decode", "ShareFetchRequest", version, 1, 2);
   const groupId = r.compactNullableString();
   const memberId = r.compactNullableString();
   const shareSessionEpoch = r.int32();
   const maxWaitMs = r.int32();
   const minBytes = r.int32();
   const maxBytes = r.int32();
+  const maxRecords = r.int32();
+  const batchSize = r.int32();
+  let shareAcquireMode = 0;
+  if (version >= 2) {
+    shareAcquireMode = r.int8();
+  }
+  let isRenewAck = false;
+  if (version >= 2) {
+    isRenewAck = r.bool();
+  }
   const topicsCount = r.compactArrayLength(18);
   if (topicsCount < 0) throw nullOnWire("ShareFetchRequest", "topics", version);
   const topics: ShareFetchRequestFetchTopic[] = [];
@@ -312,6 +383,10 @@ export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchR
     maxWaitMs,
     minBytes,
     maxBytes,
+    maxRecords,
+    batchSize,
+    shareAcquireMode,
+    isRenewAck,
     topics,
     forgottenTopicsData,
   };
@@ -332,7 +407,7 @@ function writeShareFetchRequestFetchTopic(
 
 function readShareFetchRequestFetchTopic(r: Reader, version: number): ShareFetchRequestFetchTopic {
   const topicId = r.uuid();
-  const partitionsCount = r.compactArrayLength(10);
+  const partitionsCount = r.compactArrayLength(6);
   if (partitionsCount < 0) throw nullOnWire("ShareFetchRequestFetchTopic", "partitions", version);
   const partitions: ShareFetchRequestFetchPartition[] = [];
   for (let i = 0; i < partitionsCount; i++) {
@@ -351,7 +426,15 @@ function writeShareFetchRequestFetchPartition(
   m: ShareFetchRequestFetchPartition,
 ): void {
   w.int32(m.partitionIndex);
-  w.int32(m.partitionMaxBytes);
+  if (m.partitionMaxBytes !== undefined && m.partitionMaxBytes !== 0) {
+    throw absentField(
+      "ShareFetchRequestFetchPartition",
+      "partitionMaxBytes",
+      "0",
+      version,
+      m.partitionMaxBytes,
+    );
+  }
   w.compactArrayLength(m.acknowledgementBatches.length);
   for (const e of m.acknowledgementBatches) {
     writeShareFetchRequestAcknowledgementBatch(w, version, e);
@@ -364,7 +447,6 @@ function readShareFetchRequestFetchPartition(
   version: number,
 ): ShareFetchRequestFetchPartition {
   const partitionIndex = r.int32();
-  const partitionMaxBytes = r.int32();
   const acknowledgementBatchesCount = r.compactArrayLength(18);
   if (acknowledgementBatchesCount < 0) {
     throw nullOnWire("ShareFetchRequestFetchPartition", "acknowledgementBatches", version);
@@ -376,7 +458,7 @@ function readShareFetchRequestFetchPartition(
   skipTaggedFields(r);
   return {
     partitionIndex,
-    partitionMaxBytes,
+    partitionMaxBytes: 0,
     acknowledgementBatches,
   };
 }
@@ -451,17 +533,18 @@ function readShareFetchRequestForgottenTopic(
 }
 
 /**
- * Writes a ShareFetchResponse body at `version` (0).
+ * Writes a ShareFetchResponse body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeShareFetchResponse(w: Writer, version: number, m: ShareFetchResponse): void {
-  checkVersion("encode", "ShareFetchResponse", version, 0, 0);
+  checkVersion("encode", "ShareFetchResponse", version, 1, 2);
   w.int32(m.throttleTimeMs);
   w.int16(m.errorCode);
   w.compactNullableString(m.errorMessage ?? null);
+  w.int32(m.acquisitionLockTimeoutMs);
   w.compactArrayLength(m.responses.length);
   for (const e of m.responses) {
     writeShareFetchResponseShareFetchableTopicResponse(w, version, e);
@@ -474,16 +557,17 @@ export function encodeShareFetchResponse(w: Writer, version: number, m: ShareFet
 }
 
 /**
- * Reads a ShareFetchResponse body at `version` (0).
+ * Reads a ShareFetchResponse body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeShareFetchResponse(r: Reader, version: number): ShareFetchResponse {
-  checkVersion("decode", "ShareFetchResponse", version, 0, 0);
+  checkVersion("decode", "ShareFetchResponse", version, 1, 2);
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
+  const acquisitionLockTimeoutMs = r.int32();
   const responsesCount = r.compactArrayLength(18);
   if (responsesCount < 0) throw nullOnWire("ShareFetchResponse", "responses", version);
   const responses: ShareFetchResponseShareFetchableTopicResponse[] = [];
@@ -501,6 +585,7 @@ export function decodeShareFetchResponse(r: Reader, version: number): ShareFetch
     throttleTimeMs,
     errorCode,
     errorMessage,
+    acquisitionLockTimeoutMs,
     responses,
     nodeEndpoints,
   };
@@ -550,7 +635,8 @@ function writeShareFetchResponsePartitionData(
   w.int16(m.acknowledgeErrorCode);
   w.compactNullableString(m.acknowledgeErrorMessage ?? null);
   writeShareFetchResponseLeaderIdAndEpoch(w, version, m.currentLeader);
-  w.compactNullableBytes(m.records);
+  if (m.records === null) throw nullField("ShareFetchResponsePartitionData", "records", version);
+  w.compactBytes(m.records);
   w.compactArrayLength(m.acquiredRecords.length);
   for (const e of m.acquiredRecords) {
     writeShareFetchResponseAcquiredRecords(w, version, e);
@@ -568,7 +654,7 @@ function readShareFetchResponsePartitionData(
   const acknowledgeErrorCode = r.int16();
   const acknowledgeErrorMessage = r.compactNullableString();
   const currentLeader = readShareFetchResponseLeaderIdAndEpoch(r, version);
-  const records = r.compactNullableBytes();
+  const records = r.compactBytes();
   const acquiredRecordsCount = r.compactArrayLength(19);
   if (acquiredRecordsCount < 0) {
     throw nullOnWire("ShareFetchResponsePartitionData", "acquiredRecords", version);

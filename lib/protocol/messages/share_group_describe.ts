@@ -3,7 +3,7 @@
 /**
  * ShareGroupDescribe (API key 77): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker.
+ * Versions 1-1, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -14,15 +14,16 @@ import type { ApiInfo } from "./api_info.ts";
 import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The ShareGroupDescribe request (API key 77), versions 0.
+ * The ShareGroupDescribe request (API key 77), versions 1.
  *
- * The ShareGroupDescribeRequest API is added as part of KIP-932 and is still under
- * development. Hence, the API is not exposed by default by brokers unless
- * explicitly enabled.
+ * Version 0 was used for early access of KIP-932 in Apache Kafka 4.0 but removed in Apache Kafka
+ * 4.1.
+ *
+ * Version 1 is the initial stable version (KIP-932).
  */
 export interface ShareGroupDescribeRequest {
   /**
-   * The ids of the groups to describe
+   * The ids of the groups to describe.
    *
    * Entity type: groupId.
    */
@@ -32,16 +33,21 @@ export interface ShareGroupDescribeRequest {
 }
 
 /**
- * The ShareGroupDescribe response (API key 77), versions 0.
+ * The ShareGroupDescribe response (API key 77), versions 1.
  *
+ * Version 0 was used for early access of KIP-932 in Apache Kafka 4.0 but removed in Apache Kafka
+ * 4.1.
+ *
+ * Version 1 is the initial stable version (KIP-932).
  * Supported errors:
  * - GROUP_AUTHORIZATION_FAILED (version 0+)
+ * - TOPIC_AUTHORIZATION_FAILED (version 1+)
  * - NOT_COORDINATOR (version 0+)
  * - COORDINATOR_NOT_AVAILABLE (version 0+)
  * - COORDINATOR_LOAD_IN_PROGRESS (version 0+)
- * - INVALID_REQUEST (version 0+)
  * - INVALID_GROUP_ID (version 0+)
  * - GROUP_ID_NOT_FOUND (version 0+)
+ * - INVALID_REQUEST (version 0+)
  */
 export interface ShareGroupDescribeResponse {
   /**
@@ -144,9 +150,9 @@ export interface ShareGroupDescribeResponseTopicPartitions {
 export const shareGroupDescribeApi: ApiInfo = {
   key: 77,
   name: "ShareGroupDescribe",
-  minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: -1,
+  minVersion: 1,
+  maxVersion: 1,
+  maxStableVersion: 1,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],
@@ -159,7 +165,7 @@ export const shareGroupDescribeApi: ApiInfo = {
 };
 
 /**
- * Writes a ShareGroupDescribeRequest body at `version` (0).
+ * Writes a ShareGroupDescribeRequest body at `version` (1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -170,7 +176,7 @@ export function encodeShareGroupDescribeRequest(
   version: number,
   m: ShareGroupDescribeRequest,
 ): void {
-  checkVersion("encode", "ShareGroupDescribeRequest", version, 0, 0);
+  checkVersion("encode", "ShareGroupDescribeRequest", version, 1, 1);
   w.compactArrayLength(m.groupIds.length);
   for (const e of m.groupIds) {
     w.compactString(e);
@@ -180,7 +186,7 @@ export function encodeShareGroupDescribeRequest(
 }
 
 /**
- * Reads a ShareGroupDescribeRequest body at `version` (0).
+ * Reads a ShareGroupDescribeRequest body at `version` (1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -189,7 +195,7 @@ export function decodeShareGroupDescribeRequest(
   r: Reader,
   version: number,
 ): ShareGroupDescribeRequest {
-  checkVersion("decode", "ShareGroupDescribeRequest", version, 0, 0);
+  checkVersion("decode", "ShareGroupDescribeRequest", version, 1, 1);
   const groupIdsCount = r.compactArrayLength(1);
   if (groupIdsCount < 0) throw nullOnWire("ShareGroupDescribeRequest", "groupIds", version);
   const groupIds: string[] = [];
@@ -205,7 +211,7 @@ export function decodeShareGroupDescribeRequest(
 }
 
 /**
- * Writes a ShareGroupDescribeResponse body at `version` (0).
+ * Writes a ShareGroupDescribeResponse body at `version` (1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -216,7 +222,7 @@ export function encodeShareGroupDescribeResponse(
   version: number,
   m: ShareGroupDescribeResponse,
 ): void {
-  checkVersion("encode", "ShareGroupDescribeResponse", version, 0, 0);
+  checkVersion("encode", "ShareGroupDescribeResponse", version, 1, 1);
   w.int32(m.throttleTimeMs);
   w.compactArrayLength(m.groups.length);
   for (const e of m.groups) {
@@ -226,7 +232,7 @@ export function encodeShareGroupDescribeResponse(
 }
 
 /**
- * Reads a ShareGroupDescribeResponse body at `version` (0).
+ * Reads a ShareGroupDescribeResponse body at `version` (1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -235,7 +241,7 @@ export function decodeShareGroupDescribeResponse(
   r: Reader,
   version: number,
 ): ShareGroupDescribeResponse {
-  checkVersion("decode", "ShareGroupDescribeResponse", version, 0, 0);
+  checkVersion("decode", "ShareGroupDescribeResponse", version, 1, 1);
   const throttleTimeMs = r.int32();
   const groupsCount = r.compactArrayLength(20);
   if (groupsCount < 0) throw nullOnWire("ShareGroupDescribeResponse", "groups", version);

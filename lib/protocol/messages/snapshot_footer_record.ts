@@ -14,7 +14,7 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 
 /** SnapshotFooterRecord (data), versions 0. */
 export interface SnapshotFooterRecord {
-  /** The version of the snapshot footer record */
+  /** The version of the snapshot footer record. */
   version: number;
 }
 

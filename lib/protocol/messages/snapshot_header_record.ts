@@ -14,9 +14,9 @@ import { checkVersion, skipTaggedFields } from "./_helpers.ts";
 
 /** SnapshotHeaderRecord (data), versions 0. */
 export interface SnapshotHeaderRecord {
-  /** The version of the snapshot header record */
+  /** The version of the snapshot header record. */
   version: number;
-  /** The append time of the last record from the log contained in this snapshot */
+  /** The append time of the last record from the log contained in this snapshot. */
   lastContainedLogTimestamp: bigint;
 }
 

@@ -3,7 +3,7 @@
 /**
  * SyncGroup (API key 14): request and response codecs.
  *
- * Versions 0-5, flexible from v4. Served by: zkBroker, broker.
+ * Versions 0-5, flexible from v4. Served by: broker.
  *
  * @module
  */
@@ -137,7 +137,7 @@ export const syncGroupApi: ApiInfo = {
   maxStableVersion: 5,
   flexibleFrom: 4,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 4 ? 2 : 1;
   },

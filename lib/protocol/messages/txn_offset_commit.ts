@@ -3,7 +3,7 @@
 /**
  * TxnOffsetCommit (API key 28): request and response codecs.
  *
- * Versions 0-4, flexible from v3. Served by: zkBroker, broker.
+ * Versions 0-5, flexible from v3. Served by: broker.
  *
  * @module
  */
@@ -22,7 +22,7 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The TxnOffsetCommit request (API key 28), versions 0-4.
+ * The TxnOffsetCommit request (API key 28), versions 0-5.
  *
  * Version 1 is the same as version 0.
  *
@@ -31,6 +31,14 @@ import {
  * Version 3 adds the member.id, group.instance.id and generation.id.
  *
  * Version 4 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ *
+ * Version 5 is the same as version 4 (KIP-890). Note when TxnOffsetCommit requests are used in
+ * transaction, if
+ * transaction V2 (KIP_890 part 2) is enabled, the TxnOffsetCommit request will also include the
+ * function for a
+ * AddOffsetsToTxn call. If V2 is disabled, the client can't use TxnOffsetCommit request version
+ * higher than 4 within
+ * a transaction.
  */
 export interface TxnOffsetCommitRequest {
   /**
@@ -119,7 +127,7 @@ export interface TxnOffsetCommitRequestPartition {
 }
 
 /**
- * The TxnOffsetCommit response (API key 28), versions 0-4.
+ * The TxnOffsetCommit response (API key 28), versions 0-5.
  *
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
  *
@@ -128,6 +136,8 @@ export interface TxnOffsetCommitRequestPartition {
  * Version 3 adds illegal generation, fenced instance id, and unknown member id errors.
  *
  * Version 4 adds support for new error code TRANSACTION_ABORTABLE (KIP-890).
+ *
+ * Version 5 is the same with version 3 (KIP-890).
  */
 export interface TxnOffsetCommitResponse {
   /**
@@ -167,11 +177,11 @@ export const txnOffsetCommitApi: ApiInfo = {
   key: 28,
   name: "TxnOffsetCommit",
   minVersion: 0,
-  maxVersion: 4,
-  maxStableVersion: 4,
+  maxVersion: 5,
+  maxStableVersion: 5,
   flexibleFrom: 3,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
+  listeners: ["broker"],
   requestHeaderVersion(version: number): number {
     return version >= 3 ? 2 : 1;
   },
@@ -181,7 +191,7 @@ export const txnOffsetCommitApi: ApiInfo = {
 };
 
 /**
- * Writes a TxnOffsetCommitRequest body at `version` (0-4).
+ * Writes a TxnOffsetCommitRequest body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -192,7 +202,7 @@ export function encodeTxnOffsetCommitRequest(
   version: number,
   m: TxnOffsetCommitRequest,
 ): void {
-  checkVersion("encode", "TxnOffsetCommitRequest", version, 0, 4);
+  checkVersion("encode", "TxnOffsetCommitRequest", version, 0, 5);
   const flexible = version >= 3;
   writeString(w, flexible, m.transactionalId);
   writeString(w, flexible, m.groupId);
@@ -229,13 +239,13 @@ export function encodeTxnOffsetCommitRequest(
 }
 
 /**
- * Reads a TxnOffsetCommitRequest body at `version` (0-4).
+ * Reads a TxnOffsetCommitRequest body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOffsetCommitRequest {
-  checkVersion("decode", "TxnOffsetCommitRequest", version, 0, 4);
+  checkVersion("decode", "TxnOffsetCommitRequest", version, 0, 5);
   const flexible = version >= 3;
   const transactionalId = flexible ? r.compactString() : r.string();
   const groupId = flexible ? r.compactString() : r.string();
@@ -349,7 +359,7 @@ function readTxnOffsetCommitRequestPartition(
 }
 
 /**
- * Writes a TxnOffsetCommitResponse body at `version` (0-4).
+ * Writes a TxnOffsetCommitResponse body at `version` (0-5).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -360,7 +370,7 @@ export function encodeTxnOffsetCommitResponse(
   version: number,
   m: TxnOffsetCommitResponse,
 ): void {
-  checkVersion("encode", "TxnOffsetCommitResponse", version, 0, 4);
+  checkVersion("encode", "TxnOffsetCommitResponse", version, 0, 5);
   const flexible = version >= 3;
   w.int32(m.throttleTimeMs);
   writeArrayLength(w, flexible, m.topics.length);
@@ -373,13 +383,13 @@ export function encodeTxnOffsetCommitResponse(
 }
 
 /**
- * Reads a TxnOffsetCommitResponse body at `version` (0-4).
+ * Reads a TxnOffsetCommitResponse body at `version` (0-5).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOffsetCommitResponse {
-  checkVersion("decode", "TxnOffsetCommitResponse", version, 0, 4);
+  checkVersion("decode", "TxnOffsetCommitResponse", version, 0, 5);
   const flexible = version >= 3;
   const throttleTimeMs = r.int32();
   const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);

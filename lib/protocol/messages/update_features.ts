@@ -3,7 +3,7 @@
 /**
  * UpdateFeatures (API key 57): request and response codecs.
  *
- * Versions 0-2, flexible from v0. Served by: zkBroker, broker, controller.
+ * Versions 0-2, flexible from v0. Served by: broker, controller.
  *
  * @module
  */
@@ -127,7 +127,7 @@ export const updateFeaturesApi: ApiInfo = {
   maxStableVersion: 2,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker", "controller"],
+  listeners: ["broker", "controller"],
   requestHeaderVersion(_version: number): number {
     return 2;
   },

@@ -16,48 +16,48 @@ import { checkVersion, nullOnWire, skipTaggedFields, taggedSizeMismatch } from "
 /** The UpdateRaftVoter request (API key 82), versions 0. */
 export interface UpdateRaftVoterRequest {
   /**
-   * Kafka's `ClusterId` (`string`).
+   * The cluster id.
    *
    * Nullable.
    */
   clusterId: string | null;
-  /** The current leader epoch of the partition, -1 for unknown leader epoch */
+  /** The current leader epoch of the partition, -1 for unknown leader epoch. */
   currentLeaderEpoch: number;
-  /** The replica id of the voter getting updated in the topic partition */
+  /** The replica id of the voter getting updated in the topic partition. */
   voterId: number;
-  /** The directory id of the voter getting updated in the topic partition */
+  /** The directory id of the voter getting updated in the topic partition. */
   voterDirectoryId: string;
-  /** The endpoint that can be used to communicate with the leader */
+  /** The endpoint that can be used to communicate with the leader. */
   listeners: UpdateRaftVoterRequestListener[];
-  /** The range of versions of the protocol that the replica supports */
+  /** The range of versions of the protocol that the replica supports. */
   kRaftVersionFeature: UpdateRaftVoterRequestKRaftVersionFeature;
 }
 
 /**
  * An element of `UpdateRaftVoterRequest.listeners`: The endpoint that can be used to communicate
- * with the leader
+ * with the leader.
  */
 export interface UpdateRaftVoterRequestListener {
   /**
-   * The name of the endpoint
+   * The name of the endpoint.
    *
    * Map key.
    */
   name: string;
-  /** The hostname */
+  /** The hostname. */
   host: string;
-  /** The port */
+  /** The port. */
   port: number;
 }
 
 /**
  * An element of `UpdateRaftVoterRequest.kRaftVersionFeature`: The range of versions of the protocol
- * that the replica supports
+ * that the replica supports.
  */
 export interface UpdateRaftVoterRequestKRaftVersionFeature {
-  /** The minimum supported KRaft protocol version */
+  /** The minimum supported KRaft protocol version. */
   minSupportedVersion: number;
-  /** The maximum supported KRaft protocol version */
+  /** The maximum supported KRaft protocol version. */
   maxSupportedVersion: number;
 }
 
@@ -68,20 +68,23 @@ export interface UpdateRaftVoterResponse {
    * zero if the request did not violate any quota.
    */
   throttleTimeMs: number;
-  /** The error code, or 0 if there was no error */
+  /** The error code, or 0 if there was no error. */
   errorCode: number;
   /**
-   * Kafka's `CurrentLeader` (`CurrentLeader`).
+   * Details of the current Raft cluster leader.
    *
    * Tagged field 0.
    */
   currentLeader?: UpdateRaftVoterResponseCurrentLeader;
 }
 
-/** An element of `UpdateRaftVoterResponse.currentLeader`. */
+/**
+ * An element of `UpdateRaftVoterResponse.currentLeader`: Details of the current Raft cluster
+ * leader.
+ */
 export interface UpdateRaftVoterResponseCurrentLeader {
   /**
-   * The replica id of the current leader or -1 if the leader is unknown
+   * The replica id of the current leader or -1 if the leader is unknown.
    *
    * Entity type: brokerId.
    *
@@ -89,14 +92,14 @@ export interface UpdateRaftVoterResponseCurrentLeader {
    */
   leaderId?: number;
   /**
-   * The latest known leader epoch
+   * The latest known leader epoch.
    *
    * @default {-1}
    */
   leaderEpoch?: number;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 

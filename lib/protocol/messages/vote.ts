@@ -3,7 +3,7 @@
 /**
  * Vote (API key 52): request and response codecs.
  *
- * Versions 0-1, flexible from v0. Served by: controller.
+ * Versions 0-2, flexible from v0. Served by: controller.
  *
  * @module
  */
@@ -21,13 +21,14 @@ import {
 } from "./_helpers.ts";
 
 /**
- * The Vote request (API key 52), versions 0-1.
+ * The Vote request (API key 52), versions 0-2.
  *
- * Version 1 adds voter key and candidate directory id (KIP-853)
+ * Version 1 adds voter key and directory id (KIP-853)
+ * Version 2 adds PreVote field and renames candidate to replica
  */
 export interface VoteRequest {
   /**
-   * Kafka's `ClusterId` (`string`).
+   * The cluster id.
    *
    * Nullable.
    *
@@ -35,18 +36,18 @@ export interface VoteRequest {
    */
   clusterId?: string | null;
   /**
-   * The replica id of the voter receiving the request
+   * The replica id of the voter receiving the request.
    *
    * Versions 1+. Ignorable: dropped silently by versions without it. Entity type: brokerId.
    *
    * @default {-1}
    */
   voterId?: number;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The topic data. */
   topics: VoteRequestTopicData[];
 }
 
-/** An element of `VoteRequest.topics`. */
+/** An element of `VoteRequest.topics`: The topic data. */
 export interface VoteRequestTopicData {
   /**
    * The topic name.
@@ -54,59 +55,66 @@ export interface VoteRequestTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The partition data. */
   partitions: VoteRequestPartitionData[];
 }
 
-/** An element of `VoteRequestTopicData.partitions`. */
+/** An element of `VoteRequestTopicData.partitions`: The partition data. */
 export interface VoteRequestPartitionData {
   /** The partition index. */
   partitionIndex: number;
-  /** The bumped epoch of the candidate sending the request */
-  candidateEpoch: number;
+  /** The epoch of the voter sending the request */
+  replicaEpoch: number;
   /**
    * The replica id of the voter sending the request
    *
    * Entity type: brokerId.
    */
-  candidateId: number;
+  replicaId: number;
   /**
    * The directory id of the voter sending the request
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
-  candidateDirectoryId?: string;
+  replicaDirectoryId?: string;
   /**
-   * The ID of the voter sending the request
+   * The directory id of the voter receiving the request
    *
    * Versions 1+. Ignorable: dropped silently by versions without it.
    */
   voterDirectoryId?: string;
-  /** The epoch of the last record written to the metadata log */
+  /** The epoch of the last record written to the metadata log. */
   lastOffsetEpoch: number;
-  /** The offset of the last record written to the metadata log */
+  /** The log end offset of the metadata log of the voter sending the request. */
   lastOffset: bigint;
+  /**
+   * Whether the request is a PreVote request (not persisted) or not.
+   *
+   * Versions 2+.
+   */
+  preVote?: boolean;
 }
 
 /**
- * The Vote response (API key 52), versions 0-1.
+ * The Vote response (API key 52), versions 0-2.
  *
  * Version 1 adds leader endpoint (KIP-853)
+ * Version 2 handles PreVote requests
  */
 export interface VoteResponse {
   /** The top level error code. */
   errorCode: number;
-  /** Kafka's `Topics` (`[]TopicData`). */
+  /** The results for each topic. */
   topics: VoteResponseTopicData[];
   /**
-   * Endpoints for all current-leaders enumerated in PartitionData
+   * Endpoints for all current-leaders enumerated in PartitionData.
    *
    * Versions 1+. Tagged field 0.
    */
   nodeEndpoints?: VoteResponseNodeEndpoint[];
 }
 
-/** An element of `VoteResponse.topics`. */
+/** An element of `VoteResponse.topics`: The results for each topic. */
 export interface VoteResponseTopicData {
   /**
    * The topic name.
@@ -114,15 +122,15 @@ export interface VoteResponseTopicData {
    * Entity type: topicName.
    */
   topicName: string;
-  /** Kafka's `Partitions` (`[]PartitionData`). */
+  /** The results for each partition. */
   partitions: VoteResponsePartitionData[];
 }
 
-/** An element of `VoteResponseTopicData.partitions`. */
+/** An element of `VoteResponseTopicData.partitions`: The results for each partition. */
 export interface VoteResponsePartitionData {
   /** The partition index. */
   partitionIndex: number;
-  /** Kafka's `ErrorCode` (`int16`). */
+  /** The partition level error code. */
   errorCode: number;
   /**
    * The ID of the current leader or -1 if the leader is unknown.
@@ -130,28 +138,28 @@ export interface VoteResponsePartitionData {
    * Entity type: brokerId.
    */
   leaderId: number;
-  /** The latest known leader epoch */
+  /** The latest known leader epoch. */
   leaderEpoch: number;
-  /** True if the vote was granted and false otherwise */
+  /** True if the vote was granted and false otherwise. */
   voteGranted: boolean;
 }
 
 /**
  * An element of `VoteResponse.nodeEndpoints`: Endpoints for all current-leaders enumerated in
- * PartitionData
+ * PartitionData.
  *
- * Used in versions 1.
+ * Used in versions 1-2.
  */
 export interface VoteResponseNodeEndpoint {
   /**
-   * The ID of the associated node
+   * The ID of the associated node.
    *
    * Map key. Entity type: brokerId.
    */
   nodeId: number;
-  /** The node's hostname */
+  /** The node's hostname. */
   host: string;
-  /** The node's port */
+  /** The node's port. */
   port: number;
 }
 
@@ -160,8 +168,8 @@ export const voteApi: ApiInfo = {
   key: 52,
   name: "Vote",
   minVersion: 0,
-  maxVersion: 1,
-  maxStableVersion: 1,
+  maxVersion: 2,
+  maxStableVersion: 2,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["controller"],
@@ -174,14 +182,14 @@ export const voteApi: ApiInfo = {
 };
 
 /**
- * Writes a VoteRequest body at `version` (0-1).
+ * Writes a VoteRequest body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeVoteRequest(w: Writer, version: number, m: VoteRequest): void {
-  checkVersion("encode", "VoteRequest", version, 0, 1);
+  checkVersion("encode", "VoteRequest", version, 0, 2);
   w.compactNullableString(m.clusterId ?? null);
   if (version >= 1) {
     w.int32(m.voterId ?? -1);
@@ -194,13 +202,13 @@ export function encodeVoteRequest(w: Writer, version: number, m: VoteRequest): v
 }
 
 /**
- * Reads a VoteRequest body at `version` (0-1).
+ * Reads a VoteRequest body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeVoteRequest(r: Reader, version: number): VoteRequest {
-  checkVersion("decode", "VoteRequest", version, 0, 1);
+  checkVersion("decode", "VoteRequest", version, 0, 2);
   const clusterId = r.compactNullableString();
   let voterId = -1;
   if (version >= 1) {
@@ -250,26 +258,31 @@ function writeVoteRequestPartitionData(
   m: VoteRequestPartitionData,
 ): void {
   w.int32(m.partitionIndex);
-  w.int32(m.candidateEpoch);
-  w.int32(m.candidateId);
+  w.int32(m.replicaEpoch);
+  w.int32(m.replicaId);
   if (version >= 1) {
-    w.uuid(m.candidateDirectoryId ?? ZERO_UUID);
+    w.uuid(m.replicaDirectoryId ?? ZERO_UUID);
   }
   if (version >= 1) {
     w.uuid(m.voterDirectoryId ?? ZERO_UUID);
   }
   w.int32(m.lastOffsetEpoch);
   w.int64(m.lastOffset);
+  if (version >= 2) {
+    w.bool(m.preVote ?? false);
+  } else if (m.preVote !== undefined && m.preVote !== false) {
+    throw absentField("VoteRequestPartitionData", "preVote", "2+", version, m.preVote);
+  }
   w.uvarint(0);
 }
 
 function readVoteRequestPartitionData(r: Reader, version: number): VoteRequestPartitionData {
   const partitionIndex = r.int32();
-  const candidateEpoch = r.int32();
-  const candidateId = r.int32();
-  let candidateDirectoryId: string = ZERO_UUID;
+  const replicaEpoch = r.int32();
+  const replicaId = r.int32();
+  let replicaDirectoryId: string = ZERO_UUID;
   if (version >= 1) {
-    candidateDirectoryId = r.uuid();
+    replicaDirectoryId = r.uuid();
   }
   let voterDirectoryId: string = ZERO_UUID;
   if (version >= 1) {
@@ -277,27 +290,32 @@ function readVoteRequestPartitionData(r: Reader, version: number): VoteRequestPa
   }
   const lastOffsetEpoch = r.int32();
   const lastOffset = r.int64();
+  let preVote = false;
+  if (version >= 2) {
+    preVote = r.bool();
+  }
   skipTaggedFields(r);
   return {
     partitionIndex,
-    candidateEpoch,
-    candidateId,
-    candidateDirectoryId,
+    replicaEpoch,
+    replicaId,
+    replicaDirectoryId,
     voterDirectoryId,
     lastOffsetEpoch,
     lastOffset,
+    preVote,
   };
 }
 
 /**
- * Writes a VoteResponse body at `version` (0-1).
+ * Writes a VoteResponse body at `version` (0-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
  * allow it. An unknown version throws `RangeError`.
  */
 export function encodeVoteResponse(w: Writer, version: number, m: VoteResponse): void {
-  checkVersion("encode", "VoteResponse", version, 0, 1);
+  checkVersion("encode", "VoteResponse", version, 0, 2);
   w.int16(m.errorCode);
   w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
@@ -324,13 +342,13 @@ export function encodeVoteResponse(w: Writer, version: number, m: VoteResponse):
 }
 
 /**
- * Reads a VoteResponse body at `version` (0-1).
+ * Reads a VoteResponse body at `version` (0-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeVoteResponse(r: Reader, version: number): VoteResponse {
-  checkVersion("decode", "VoteResponse", version, 0, 1);
+  checkVersion("decode", "VoteResponse", version, 0, 2);
   const errorCode = r.int16();
   const topicsCount = r.compactArrayLength(3);
   if (topicsCount < 0) throw nullOnWire("VoteResponse", "topics", version);

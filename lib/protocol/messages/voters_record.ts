@@ -14,53 +14,53 @@ import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /** VotersRecord (data), versions 0. */
 export interface VotersRecord {
-  /** The version of the voters record */
+  /** The version of the voters record. */
   version: number;
-  /** Kafka's `Voters` (`[]Voter`). */
+  /** The set of voters in the quorum for this epoch. */
   voters: VotersRecordVoter[];
 }
 
-/** An element of `VotersRecord.voters`. */
+/** An element of `VotersRecord.voters`: The set of voters in the quorum for this epoch. */
 export interface VotersRecordVoter {
   /**
-   * The replica id of the voter in the topic partition
+   * The replica id of the voter in the topic partition.
    *
    * Entity type: brokerId.
    */
   voterId: number;
-  /** The directory id of the voter in the topic partition */
+  /** The directory id of the voter in the topic partition. */
   voterDirectoryId: string;
-  /** The endpoint that can be used to communicate with the voter */
+  /** The endpoint that can be used to communicate with the voter. */
   endpoints: VotersRecordEndpoint[];
-  /** The range of versions of the protocol that the replica supports */
+  /** The range of versions of the protocol that the replica supports. */
   kRaftVersionFeature: VotersRecordKRaftVersionFeature;
 }
 
 /**
  * An element of `VotersRecordVoter.endpoints`: The endpoint that can be used to communicate with
- * the voter
+ * the voter.
  */
 export interface VotersRecordEndpoint {
   /**
-   * The name of the endpoint
+   * The name of the endpoint.
    *
    * Map key.
    */
   name: string;
-  /** The hostname */
+  /** The hostname. */
   host: string;
-  /** The port */
+  /** The port. */
   port: number;
 }
 
 /**
  * An element of `VotersRecordVoter.kRaftVersionFeature`: The range of versions of the protocol that
- * the replica supports
+ * the replica supports.
  */
 export interface VotersRecordKRaftVersionFeature {
-  /** The minimum supported KRaft protocol version */
+  /** The minimum supported KRaft protocol version. */
   minSupportedVersion: number;
-  /** The maximum supported KRaft protocol version */
+  /** The maximum supported KRaft protocol version. */
   maxSupportedVersion: number;
 }
 

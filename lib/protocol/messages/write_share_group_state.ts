@@ -3,7 +3,7 @@
 /**
  * WriteShareGroupState (API key 85): request and response codecs.
  *
- * Versions 0-0, flexible from v0. Served by: broker.
+ * Versions 0-1, flexible from v0. Served by: broker.
  *
  * @module
  */
@@ -11,9 +11,15 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
+import { absentField, checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
-/** The WriteShareGroupState request (API key 85), versions 0. */
+/**
+ * The WriteShareGroupState request (API key 85), versions 0-1.
+ *
+ * Version 0 is the initial version (KIP-932).
+ *
+ * Version 1 introduces DeliveryCompleteCount (KIP-1226).
+ */
 export interface WriteShareGroupStateRequest {
   /** The group identifier. */
   groupId: string;
@@ -36,47 +42,63 @@ export interface WriteShareGroupStateRequestWriteStateData {
 export interface WriteShareGroupStateRequestPartitionData {
   /** The partition index. */
   partition: number;
-  /** The state epoch for this share-partition. */
+  /** The state epoch of the share-partition. */
   stateEpoch: number;
   /** The leader epoch of the share-partition. */
   leaderEpoch: number;
   /** The share-partition start offset, or -1 if the start offset is not being written. */
   startOffset: bigint;
-  /** Kafka's `StateBatches` (`[]StateBatch`). */
+  /**
+   * The number of offsets greater than or equal to share-partition start offset for which delivery
+   * has been completed.
+   *
+   * Versions 1+.
+   *
+   * @default {-1}
+   */
+  deliveryCompleteCount?: number;
+  /** The state batches for the share-partition. */
   stateBatches: WriteShareGroupStateRequestStateBatch[];
 }
 
-/** An element of `WriteShareGroupStateRequestPartitionData.stateBatches`. */
+/**
+ * An element of `WriteShareGroupStateRequestPartitionData.stateBatches`: The state batches for the
+ * share-partition.
+ */
 export interface WriteShareGroupStateRequestStateBatch {
-  /** The base offset of this state batch. */
+  /** The first offset of this state batch. */
   firstOffset: bigint;
   /** The last offset of this state batch. */
   lastOffset: bigint;
-  /** The state - 0:Available,2:Acked,4:Archived */
+  /** The delivery state - 0:Available,2:Acked,4:Archived. */
   deliveryState: number;
   /** The delivery count. */
   deliveryCount: number;
 }
 
 /**
- * The WriteShareGroupState response (API key 85), versions 0.
+ * The WriteShareGroupState response (API key 85), versions 0-1.
  *
+ * Version 0 is the initial version (KIP-932).
+ *
+ * Version 1 introduces DeliveryCompleteCount in the request (KIP-1226).
  * - NOT_COORDINATOR (version 0+)
  * - COORDINATOR_NOT_AVAILABLE (version 0+)
  * - COORDINATOR_LOAD_IN_PROGRESS (version 0+)
  * - GROUP_ID_NOT_FOUND (version 0+)
  * - UNKNOWN_TOPIC_OR_PARTITION (version 0+)
+ * - FENCED_LEADER_EPOCH (version 0+)
  * - FENCED_STATE_EPOCH (version 0+)
  * - INVALID_REQUEST (version 0+)
  */
 export interface WriteShareGroupStateResponse {
-  /** The write results */
+  /** The write results. */
   results: WriteShareGroupStateResponseWriteStateResult[];
 }
 
-/** An element of `WriteShareGroupStateResponse.results`: The write results */
+/** An element of `WriteShareGroupStateResponse.results`: The write results. */
 export interface WriteShareGroupStateResponseWriteStateResult {
-  /** The topic identifier */
+  /** The topic identifier. */
   topicId: string;
   /** The results for the partitions. */
   partitions: WriteShareGroupStateResponsePartitionResult[];
@@ -106,8 +128,8 @@ export const writeShareGroupStateApi: ApiInfo = {
   key: 85,
   name: "WriteShareGroupState",
   minVersion: 0,
-  maxVersion: 0,
-  maxStableVersion: -1,
+  maxVersion: 1,
+  maxStableVersion: 1,
   flexibleFrom: 0,
   maxDeprecatedVersion: null,
   listeners: ["broker"],
@@ -120,7 +142,7 @@ export const writeShareGroupStateApi: ApiInfo = {
 };
 
 /**
- * Writes a WriteShareGroupStateRequest body at `version` (0).
+ * Writes a WriteShareGroupStateRequest body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -131,7 +153,7 @@ export function encodeWriteShareGroupStateRequest(
   version: number,
   m: WriteShareGroupStateRequest,
 ): void {
-  checkVersion("encode", "WriteShareGroupStateRequest", version, 0, 0);
+  checkVersion("encode", "WriteShareGroupStateRequest", version, 0, 1);
   w.compactString(m.groupId);
   w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
@@ -141,7 +163,7 @@ export function encodeWriteShareGroupStateRequest(
 }
 
 /**
- * Reads a WriteShareGroupStateRequest body at `version` (0).
+ * Reads a WriteShareGroupStateRequest body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -150,7 +172,7 @@ export function decodeWriteShareGroupStateRequest(
   r: Reader,
   version: number,
 ): WriteShareGroupStateRequest {
-  checkVersion("decode", "WriteShareGroupStateRequest", version, 0, 0);
+  checkVersion("decode", "WriteShareGroupStateRequest", version, 0, 1);
   const groupId = r.compactString();
   const topicsCount = r.compactArrayLength(18);
   if (topicsCount < 0) throw nullOnWire("WriteShareGroupStateRequest", "topics", version);
@@ -207,6 +229,17 @@ function writeWriteShareGroupStateRequestPartitionData(
   w.int32(m.stateEpoch);
   w.int32(m.leaderEpoch);
   w.int64(m.startOffset);
+  if (version >= 1) {
+    w.int32(m.deliveryCompleteCount ?? -1);
+  } else if (m.deliveryCompleteCount !== undefined && m.deliveryCompleteCount !== -1) {
+    throw absentField(
+      "WriteShareGroupStateRequestPartitionData",
+      "deliveryCompleteCount",
+      "1+",
+      version,
+      m.deliveryCompleteCount,
+    );
+  }
   w.compactArrayLength(m.stateBatches.length);
   for (const e of m.stateBatches) {
     writeWriteShareGroupStateRequestStateBatch(w, version, e);
@@ -222,6 +255,10 @@ function readWriteShareGroupStateRequestPartitionData(
   const stateEpoch = r.int32();
   const leaderEpoch = r.int32();
   const startOffset = r.int64();
+  let deliveryCompleteCount = -1;
+  if (version >= 1) {
+    deliveryCompleteCount = r.int32();
+  }
   const stateBatchesCount = r.compactArrayLength(20);
   if (stateBatchesCount < 0) {
     throw nullOnWire("WriteShareGroupStateRequestPartitionData", "stateBatches", version);
@@ -236,6 +273,7 @@ function readWriteShareGroupStateRequestPartitionData(
     stateEpoch,
     leaderEpoch,
     startOffset,
+    deliveryCompleteCount,
     stateBatches,
   };
 }
@@ -270,7 +308,7 @@ function readWriteShareGroupStateRequestStateBatch(
 }
 
 /**
- * Writes a WriteShareGroupStateResponse body at `version` (0).
+ * Writes a WriteShareGroupStateResponse body at `version` (0-1).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -281,7 +319,7 @@ export function encodeWriteShareGroupStateResponse(
   version: number,
   m: WriteShareGroupStateResponse,
 ): void {
-  checkVersion("encode", "WriteShareGroupStateResponse", version, 0, 0);
+  checkVersion("encode", "WriteShareGroupStateResponse", version, 0, 1);
   w.compactArrayLength(m.results.length);
   for (const e of m.results) {
     writeWriteShareGroupStateResponseWriteStateResult(w, version, e);
@@ -290,7 +328,7 @@ export function encodeWriteShareGroupStateResponse(
 }
 
 /**
- * Reads a WriteShareGroupStateResponse body at `version` (0).
+ * Reads a WriteShareGroupStateResponse body at `version` (0-1).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
@@ -299,7 +337,7 @@ export function decodeWriteShareGroupStateResponse(
   r: Reader,
   version: number,
 ): WriteShareGroupStateResponse {
-  checkVersion("decode", "WriteShareGroupStateResponse", version, 0, 0);
+  checkVersion("decode", "WriteShareGroupStateResponse", version, 0, 1);
   const resultsCount = r.compactArrayLength(18);
   if (resultsCount < 0) throw nullOnWire("WriteShareGroupStateResponse", "results", version);
   const results: WriteShareGroupStateResponseWriteStateResult[] = [];

@@ -3,7 +3,7 @@
 /**
  * WriteTxnMarkers (API key 27): request and response codecs.
  *
- * Versions 0-1, flexible from v1. Served by: zkBroker, broker.
+ * Versions 1-2, flexible from v1. Served by: broker.
  *
  * @module
  */
@@ -11,18 +11,15 @@
 import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
 import type { ApiInfo } from "./api_info.ts";
-import {
-  checkVersion,
-  nullOnWire,
-  skipTaggedFields,
-  writeArrayLength,
-  writeString,
-} from "./_helpers.ts";
+import { checkVersion, nullOnWire, skipTaggedFields } from "./_helpers.ts";
 
 /**
- * The WriteTxnMarkers request (API key 27), versions 0-1.
+ * The WriteTxnMarkers request (API key 27), versions 1-2.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 enables flexible versions.
+ * Version 2 adds TransactionVersion field to the WritableTxnMarker (KIP-1228).
  */
 export interface WriteTxnMarkersRequest {
   /** The transaction markers to be written. */
@@ -44,9 +41,17 @@ export interface WriteTxnMarkersRequestWritableTxnMarker {
   /** Each topic that we want to write transaction marker(s) for. */
   topics: WriteTxnMarkersRequestWritableTxnMarkerTopic[];
   /**
-   * Epoch associated with the transaction state partition hosted by this transaction coordinator
+   * Epoch associated with the transaction state partition hosted by this transaction coordinator.
    */
   coordinatorEpoch: number;
+  /**
+   * Transaction version of the marker. Ex: 0/1 = legacy (TV0/TV1), 2 = TV2 etc.
+   *
+   * Versions 2+. Ignorable: dropped silently by versions without it.
+   *
+   * @default {0}
+   */
+  transactionVersion?: number;
 }
 
 /**
@@ -65,9 +70,12 @@ export interface WriteTxnMarkersRequestWritableTxnMarkerTopic {
 }
 
 /**
- * The WriteTxnMarkers response (API key 27), versions 0-1.
+ * The WriteTxnMarkers response (API key 27), versions 1-2.
+ *
+ * Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline.
  *
  * Version 1 enables flexible versions.
+ * Version 2 matches WriteTxnMarkersRequest version 2 (KIP-1228).
  */
 export interface WriteTxnMarkersResponse {
   /** The results for writing makers. */
@@ -113,22 +121,22 @@ export interface WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
 export const writeTxnMarkersApi: ApiInfo = {
   key: 27,
   name: "WriteTxnMarkers",
-  minVersion: 0,
-  maxVersion: 1,
-  maxStableVersion: 1,
+  minVersion: 1,
+  maxVersion: 2,
+  maxStableVersion: 2,
   flexibleFrom: 1,
   maxDeprecatedVersion: null,
-  listeners: ["zkBroker", "broker"],
-  requestHeaderVersion(version: number): number {
-    return version >= 1 ? 2 : 1;
+  listeners: ["broker"],
+  requestHeaderVersion(_version: number): number {
+    return 2;
   },
-  responseHeaderVersion(version: number): number {
-    return version >= 1 ? 1 : 0;
+  responseHeaderVersion(_version: number): number {
+    return 1;
   },
 };
 
 /**
- * Writes a WriteTxnMarkersRequest body at `version` (0-1).
+ * Writes a WriteTxnMarkersRequest body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -139,35 +147,29 @@ export function encodeWriteTxnMarkersRequest(
   version: number,
   m: WriteTxnMarkersRequest,
 ): void {
-  checkVersion("encode", "WriteTxnMarkersRequest", version, 0, 1);
-  const flexible = version >= 1;
-  writeArrayLength(w, flexible, m.markers.length);
+  checkVersion("encode", "WriteTxnMarkersRequest", version, 1, 2);
+  w.compactArrayLength(m.markers.length);
   for (const e of m.markers) {
     writeWriteTxnMarkersRequestWritableTxnMarker(w, version, e);
   }
-  if (flexible) {
-    w.uvarint(0);
-  }
+  w.uvarint(0);
 }
 
 /**
- * Reads a WriteTxnMarkersRequest body at `version` (0-1).
+ * Reads a WriteTxnMarkersRequest body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteTxnMarkersRequest {
-  checkVersion("decode", "WriteTxnMarkersRequest", version, 0, 1);
-  const flexible = version >= 1;
-  const markersCount = flexible ? r.compactArrayLength(17) : r.arrayLength(17);
+  checkVersion("decode", "WriteTxnMarkersRequest", version, 1, 2);
+  const markersCount = r.compactArrayLength(17);
   if (markersCount < 0) throw nullOnWire("WriteTxnMarkersRequest", "markers", version);
   const markers: WriteTxnMarkersRequestWritableTxnMarker[] = [];
   for (let i = 0; i < markersCount; i++) {
     markers.push(readWriteTxnMarkersRequestWritableTxnMarker(r, version));
   }
-  if (flexible) {
-    skipTaggedFields(r);
-  }
+  skipTaggedFields(r);
   return {
     markers,
   };
@@ -178,29 +180,28 @@ function writeWriteTxnMarkersRequestWritableTxnMarker(
   version: number,
   m: WriteTxnMarkersRequestWritableTxnMarker,
 ): void {
-  const flexible = version >= 1;
   w.int64(m.producerId);
   w.int16(m.producerEpoch);
   w.bool(m.transactionResult);
-  writeArrayLength(w, flexible, m.topics.length);
+  w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
     writeWriteTxnMarkersRequestWritableTxnMarkerTopic(w, version, e);
   }
   w.int32(m.coordinatorEpoch);
-  if (flexible) {
-    w.uvarint(0);
+  if (version >= 2) {
+    w.int8(m.transactionVersion ?? 0);
   }
+  w.uvarint(0);
 }
 
 function readWriteTxnMarkersRequestWritableTxnMarker(
   r: Reader,
   version: number,
 ): WriteTxnMarkersRequestWritableTxnMarker {
-  const flexible = version >= 1;
   const producerId = r.int64();
   const producerEpoch = r.int16();
   const transactionResult = r.bool();
-  const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
+  const topicsCount = r.compactArrayLength(3);
   if (topicsCount < 0) {
     throw nullOnWire("WriteTxnMarkersRequestWritableTxnMarker", "topics", version);
   }
@@ -209,41 +210,40 @@ function readWriteTxnMarkersRequestWritableTxnMarker(
     topics.push(readWriteTxnMarkersRequestWritableTxnMarkerTopic(r, version));
   }
   const coordinatorEpoch = r.int32();
-  if (flexible) {
-    skipTaggedFields(r);
+  let transactionVersion = 0;
+  if (version >= 2) {
+    transactionVersion = r.int8();
   }
+  skipTaggedFields(r);
   return {
     producerId,
     producerEpoch,
     transactionResult,
     topics,
     coordinatorEpoch,
+    transactionVersion,
   };
 }
 
 function writeWriteTxnMarkersRequestWritableTxnMarkerTopic(
   w: Writer,
-  version: number,
+  _version: number,
   m: WriteTxnMarkersRequestWritableTxnMarkerTopic,
 ): void {
-  const flexible = version >= 1;
-  writeString(w, flexible, m.name);
-  writeArrayLength(w, flexible, m.partitionIndexes.length);
+  w.compactString(m.name);
+  w.compactArrayLength(m.partitionIndexes.length);
   for (const e of m.partitionIndexes) {
     w.int32(e);
   }
-  if (flexible) {
-    w.uvarint(0);
-  }
+  w.uvarint(0);
 }
 
 function readWriteTxnMarkersRequestWritableTxnMarkerTopic(
   r: Reader,
   version: number,
 ): WriteTxnMarkersRequestWritableTxnMarkerTopic {
-  const flexible = version >= 1;
-  const name = flexible ? r.compactString() : r.string();
-  const partitionIndexesCount = flexible ? r.compactArrayLength(4) : r.arrayLength(4);
+  const name = r.compactString();
+  const partitionIndexesCount = r.compactArrayLength(4);
   if (partitionIndexesCount < 0) {
     throw nullOnWire("WriteTxnMarkersRequestWritableTxnMarkerTopic", "partitionIndexes", version);
   }
@@ -251,9 +251,7 @@ function readWriteTxnMarkersRequestWritableTxnMarkerTopic(
   for (let i = 0; i < partitionIndexesCount; i++) {
     partitionIndexes.push(r.int32());
   }
-  if (flexible) {
-    skipTaggedFields(r);
-  }
+  skipTaggedFields(r);
   return {
     name,
     partitionIndexes,
@@ -261,7 +259,7 @@ function readWriteTxnMarkersRequestWritableTxnMarkerTopic(
 }
 
 /**
- * Writes a WriteTxnMarkersResponse body at `version` (0-1).
+ * Writes a WriteTxnMarkersResponse body at `version` (1-2).
  *
  * Omitted optional fields take their defaults. A field the version lacks is dropped when it holds
  * its default or is ignorable, else a `TypeError` is thrown; so is null where the version does not
@@ -272,35 +270,29 @@ export function encodeWriteTxnMarkersResponse(
   version: number,
   m: WriteTxnMarkersResponse,
 ): void {
-  checkVersion("encode", "WriteTxnMarkersResponse", version, 0, 1);
-  const flexible = version >= 1;
-  writeArrayLength(w, flexible, m.markers.length);
+  checkVersion("encode", "WriteTxnMarkersResponse", version, 1, 2);
+  w.compactArrayLength(m.markers.length);
   for (const e of m.markers) {
     writeWriteTxnMarkersResponseWritableTxnMarkerResult(w, version, e);
   }
-  if (flexible) {
-    w.uvarint(0);
-  }
+  w.uvarint(0);
 }
 
 /**
- * Reads a WriteTxnMarkersResponse body at `version` (0-1).
+ * Reads a WriteTxnMarkersResponse body at `version` (1-2).
  *
  * Fields absent at that version get their defaults; byte fields are views into the input. Malformed
  * input throws `MalformedDataError`; an unknown version, `RangeError`.
  */
 export function decodeWriteTxnMarkersResponse(r: Reader, version: number): WriteTxnMarkersResponse {
-  checkVersion("decode", "WriteTxnMarkersResponse", version, 0, 1);
-  const flexible = version >= 1;
-  const markersCount = flexible ? r.compactArrayLength(10) : r.arrayLength(10);
+  checkVersion("decode", "WriteTxnMarkersResponse", version, 1, 2);
+  const markersCount = r.compactArrayLength(10);
   if (markersCount < 0) throw nullOnWire("WriteTxnMarkersResponse", "markers", version);
   const markers: WriteTxnMarkersResponseWritableTxnMarkerResult[] = [];
   for (let i = 0; i < markersCount; i++) {
     markers.push(readWriteTxnMarkersResponseWritableTxnMarkerResult(r, version));
   }
-  if (flexible) {
-    skipTaggedFields(r);
-  }
+  skipTaggedFields(r);
   return {
     markers,
   };
@@ -311,24 +303,20 @@ function writeWriteTxnMarkersResponseWritableTxnMarkerResult(
   version: number,
   m: WriteTxnMarkersResponseWritableTxnMarkerResult,
 ): void {
-  const flexible = version >= 1;
   w.int64(m.producerId);
-  writeArrayLength(w, flexible, m.topics.length);
+  w.compactArrayLength(m.topics.length);
   for (const e of m.topics) {
     writeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w, version, e);
   }
-  if (flexible) {
-    w.uvarint(0);
-  }
+  w.uvarint(0);
 }
 
 function readWriteTxnMarkersResponseWritableTxnMarkerResult(
   r: Reader,
   version: number,
 ): WriteTxnMarkersResponseWritableTxnMarkerResult {
-  const flexible = version >= 1;
   const producerId = r.int64();
-  const topicsCount = flexible ? r.compactArrayLength(3) : r.arrayLength(3);
+  const topicsCount = r.compactArrayLength(3);
   if (topicsCount < 0) {
     throw nullOnWire("WriteTxnMarkersResponseWritableTxnMarkerResult", "topics", version);
   }
@@ -336,9 +324,7 @@ function readWriteTxnMarkersResponseWritableTxnMarkerResult(
   for (let i = 0; i < topicsCount; i++) {
     topics.push(readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r, version));
   }
-  if (flexible) {
-    skipTaggedFields(r);
-  }
+  skipTaggedFields(r);
   return {
     producerId,
     topics,
@@ -350,24 +336,20 @@ function writeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
   version: number,
   m: WriteTxnMarkersResponseWritableTxnMarkerTopicResult,
 ): void {
-  const flexible = version >= 1;
-  writeString(w, flexible, m.name);
-  writeArrayLength(w, flexible, m.partitions.length);
+  w.compactString(m.name);
+  w.compactArrayLength(m.partitions.length);
   for (const e of m.partitions) {
     writeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w, version, e);
   }
-  if (flexible) {
-    w.uvarint(0);
-  }
+  w.uvarint(0);
 }
 
 function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
   r: Reader,
   version: number,
 ): WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
-  const flexible = version >= 1;
-  const name = flexible ? r.compactString() : r.string();
-  const partitionsCount = flexible ? r.compactArrayLength(6) : r.arrayLength(6);
+  const name = r.compactString();
+  const partitionsCount = r.compactArrayLength(7);
   if (partitionsCount < 0) {
     throw nullOnWire("WriteTxnMarkersResponseWritableTxnMarkerTopicResult", "partitions", version);
   }
@@ -375,9 +357,7 @@ function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
   for (let i = 0; i < partitionsCount; i++) {
     partitions.push(readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r, version));
   }
-  if (flexible) {
-    skipTaggedFields(r);
-  }
+  skipTaggedFields(r);
   return {
     name,
     partitions,
@@ -386,27 +366,21 @@ function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
 
 function writeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(
   w: Writer,
-  version: number,
+  _version: number,
   m: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult,
 ): void {
-  const flexible = version >= 1;
   w.int32(m.partitionIndex);
   w.int16(m.errorCode);
-  if (flexible) {
-    w.uvarint(0);
-  }
+  w.uvarint(0);
 }
 
 function readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(
   r: Reader,
-  version: number,
+  _version: number,
 ): WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
-  const flexible = version >= 1;
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  if (flexible) {
-    skipTaggedFields(r);
-  }
+  skipTaggedFields(r);
   return {
     partitionIndex,
     errorCode,
