@@ -175,9 +175,13 @@ test("a corrupted batch (CRC mismatch) errors the partition's stream with a type
 test("pause, resume and seek; lag and the high watermark", async () => {
   await using client = await connect();
   const topic = await topicWith(client, 1);
+  // A second topic on the same broker, read by the same consumer: its fetches show when a fetch
+  // round has come and gone while partition 0 was paused.
+  const witness = await topicWith(client, 1);
   await using producer = new Producer(client);
   await producer.send(Array.from({ length: 20 }, (_, i) => ({ topic, value: `v${i}` })));
   await using consumer = new Consumer(client);
+  const watching = take(consumer.partition(witness, 0), 1);
   const pc = consumer.partition(topic, 0);
   const reader = pc.getReader();
   const first = (await reader.read()).value as RecordChunk;
@@ -188,7 +192,9 @@ test("pause, resume and seek; lag and the high watermark", async () => {
   assert.equal(pc.lag, 20 - seen);
   pc.pause();
   await producer.send({ topic, value: "while paused" });
-  await new Promise((r) => setTimeout(r, 700));
+  // A fetch that included partition 0 after this would have raised its high watermark to 21.
+  await producer.send({ topic: witness, value: "after the paused record" });
+  assert.deepEqual(await watching, ["0|NULL|after the paused record|"]);
   assert.equal(pc.highWatermark, 20, "no fetch while paused");
   pc.seek(3);
   pc.resume();

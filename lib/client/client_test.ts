@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { Client } from "./client.ts";
 import type { BrokerSocket, Transport } from "../net/transport.ts";

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { API_LIST, API_TABLE, type ApiCodec } from "./messages/api_table.ts";
 import { CLIENT_MAX_VERSIONS } from "./client_max_versions.ts";
