@@ -2,7 +2,7 @@
 // The specs kanal is generated from (scripts/kafka/message-specs, from the pinned Kafka's
 // kafka-clients jar) cover the broker it is tested against: every API the broker advertises has
 // a version both sides speak, so nothing the broker offers is unknown to kanal or out of reach.
-import { test } from "node:test";
+import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { CLIENT_APIS } from "../lib/protocol/request_frame.ts";
 import { requireBroker } from "./_kafka.ts";
