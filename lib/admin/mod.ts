@@ -1,6 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
 /**
- * kanal's admin: topics and the cluster's description, on top of the cluster client.
+ * kanal's admin: topics, configs, records, groups, ACLs and the cluster, on top of the cluster client.
  *
  * @example Bad topic settings are refused before anything is sent
  * ```ts
@@ -15,3 +15,6 @@
  */
 
 export * from "./admin.ts";
+export { AdminError, type ItemResult } from "./admin_error.ts";
+export * from "./acl_types.ts";
+export * from "./topics.ts";
