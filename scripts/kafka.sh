@@ -9,6 +9,8 @@
 #   scripts/kafka.sh tool CLASS ARGS   run one of Kafka's tools from the same jars
 #   scripts/kafka.sh jars              only fetch the jars
 #
+# KAFKA_AUTHORIZER=1 with `up` starts the nodes with Kafka's StandardAuthorizer (ACLs served).
+#
 # Each node is a combined broker+controller with a static quorum. The single node and the
 # three-node cluster are separate set-ups that may run side by side; kill, restart and status
 # act on the cluster when it exists, else on the single node (`--nodes 1` or `--nodes 3` after
@@ -130,6 +132,14 @@ broker.session.timeout.ms=3000
 replica.lag.time.max.ms=5000
 leader.imbalance.check.interval.seconds=10
 CONF
+  # KAFKA_AUTHORIZER=1: ACLs enforced (StandardAuthorizer); PLAINTEXT clients are User:ANONYMOUS,
+  # a super user, so everything else works as before while ACL requests are served.
+  if [ "${KAFKA_AUTHORIZER:-0}" = 1 ]; then
+    cat >> "$d/server.properties" <<CONF
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+CONF
+  fi
 }
 
 format_node() {
@@ -301,5 +311,5 @@ case "${1:-}" in
   restart) shift; cmd_restart "$@" ;;
   tool) shift; cmd_tool "$@" ;;
   jars) fetch_jars ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

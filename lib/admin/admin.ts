@@ -13,11 +13,54 @@ import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { settle } from "./admin_error.ts";
 import {
   type CreatedTopic,
+  createPartitions,
   createTopics,
   type CreateTopicsOptions,
   deleteTopics,
+  describeTopics,
+  type NewPartitions,
   type NewTopic,
+  type TopicDescription,
 } from "./topics.ts";
+import {
+  alterConfigs,
+  type ConfigChange,
+  type ConfigResource,
+  describeConfigs,
+  type ResourceConfigs,
+} from "./configs.ts";
+import {
+  type DeletedRecords,
+  deleteRecords,
+  type ListedOffset,
+  listOffsets,
+  type OffsetSpec,
+} from "./records.ts";
+import type { PartitionRef } from "./_leaders.ts";
+import {
+  deleteGroups,
+  describeGroups,
+  type GroupDescription,
+  type ListedGroup,
+  listGroups,
+  removeMembers,
+} from "./groups.ts";
+import {
+  alterGroupOffsets,
+  type CommittedOffset,
+  deleteGroupOffsets,
+  groupLag,
+  listGroupOffsets,
+  type PartitionLag,
+} from "./group_offsets.ts";
+import {
+  type Acl,
+  type AclBinding,
+  type AclFilter,
+  createAcls,
+  deleteAcls,
+  describeAcls,
+} from "./acls.ts";
 
 export type { CreatedTopic, CreateTopicsOptions, NewTopic } from "./topics.ts";
 
@@ -89,6 +132,179 @@ export class Admin {
     options: { timeoutMs?: number } = {},
   ): Promise<string[]> {
     return settle(await deleteTopics(this.#client, names, options));
+  }
+
+  /**
+   * Describes topics (`null`: every topic), with their authorized operations if asked.
+   *
+   * @throws {AdminError} when any topic failed, e.g. `UNKNOWN_TOPIC_OR_PARTITION`.
+   */
+  async describeTopics(
+    names: readonly string[] | null,
+    options: { includeAuthorizedOperations?: boolean } = {},
+  ): Promise<TopicDescription[]> {
+    return settle(await describeTopics(this.#client, names, options));
+  }
+
+  /**
+   * Grows topics to `count` partitions each.
+   *
+   * @throws {AdminError} when any topic failed, e.g. `INVALID_PARTITIONS`.
+   */
+  async createPartitions(
+    topics: readonly NewPartitions[],
+    options: { timeoutMs?: number; validateOnly?: boolean } = {},
+  ): Promise<string[]> {
+    return settle(await createPartitions(this.#client, topics, options));
+  }
+
+  /**
+   * Describes the configs of topics, brokers, broker loggers, groups or client-metrics.
+   *
+   * @throws {AdminError} when any resource failed.
+   */
+  async describeConfigs(
+    resources: readonly ConfigResource[],
+    options: { keys?: readonly string[] } = {},
+  ): Promise<ResourceConfigs[]> {
+    return settle(await describeConfigs(this.#client, resources, options));
+  }
+
+  /**
+   * Alters configs incrementally: set, delete, append or subtract single keys.
+   *
+   * @throws {AdminError} when any resource failed, e.g. `INVALID_CONFIG`.
+   */
+  async alterConfigs(
+    alterations: readonly { resource: ConfigResource; changes: readonly ConfigChange[] }[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<ConfigResource[]> {
+    return settle(await alterConfigs(this.#client, alterations, options));
+  }
+
+  /**
+   * Deletes records before `offset` in each partition (`-1`: all of them).
+   *
+   * @throws {AdminError} when any partition failed, e.g. `OFFSET_OUT_OF_RANGE`.
+   */
+  async deleteRecords(
+    partitions: readonly (PartitionRef & { offset: number })[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<DeletedRecords[]> {
+    return settle(await deleteRecords(this.#client, partitions, options));
+  }
+
+  /**
+   * Lists offsets by spec: earliest, latest, max-timestamp, earliest-local or a timestamp.
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async listOffsets(
+    partitions: readonly (PartitionRef & { spec: OffsetSpec })[],
+    options: { isolationLevel?: "read_uncommitted" | "read_committed" } = {},
+  ): Promise<ListedOffset[]> {
+    return settle(await listOffsets(this.#client, partitions, options));
+  }
+
+  /** Lists every broker's groups, optionally by state and type. */
+  listGroups(
+    options: { states?: readonly string[]; types?: readonly string[] } = {},
+  ): Promise<ListedGroup[]> {
+    return listGroups(this.#client, options);
+  }
+
+  /**
+   * Describes groups at their coordinators.
+   *
+   * @throws {AdminError} when any group failed.
+   */
+  async describeGroups(
+    groupIds: readonly string[],
+    options: { includeAuthorizedOperations?: boolean } = {},
+  ): Promise<GroupDescription[]> {
+    return settle(await describeGroups(this.#client, groupIds, options));
+  }
+
+  /**
+   * Deletes empty groups.
+   *
+   * @throws {AdminError} when any group failed, e.g. `NON_EMPTY_GROUP`.
+   */
+  async deleteGroups(groupIds: readonly string[]): Promise<string[]> {
+    return settle(await deleteGroups(this.#client, groupIds));
+  }
+
+  /**
+   * Removes members from a classic group.
+   *
+   * @throws {AdminError} when any member failed, e.g. `UNKNOWN_MEMBER_ID`.
+   */
+  async removeMembers(
+    groupId: string,
+    members: readonly { memberId?: string; instanceId?: string }[],
+    options: { reason?: string } = {},
+  ): Promise<string[]> {
+    return settle(await removeMembers(this.#client, groupId, members, options));
+  }
+
+  /** A group's committed offsets, for some partitions or all it committed for. */
+  listGroupOffsets(
+    groupId: string,
+    partitions?: readonly PartitionRef[],
+  ): Promise<CommittedOffset[]> {
+    return listGroupOffsets(this.#client, groupId, partitions);
+  }
+
+  /**
+   * Sets an empty group's committed offsets.
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async alterGroupOffsets(
+    groupId: string,
+    offsets: readonly (PartitionRef & { offset: number; metadata?: string })[],
+  ): Promise<(PartitionRef & { offset: number })[]> {
+    return settle(await alterGroupOffsets(this.#client, groupId, offsets));
+  }
+
+  /**
+   * Deletes a group's committed offsets for partitions it no longer subscribes to.
+   *
+   * @throws {AdminError} when any partition failed, e.g. `GROUP_SUBSCRIBED_TO_TOPIC`.
+   */
+  async deleteGroupOffsets(
+    groupId: string,
+    partitions: readonly PartitionRef[],
+  ): Promise<PartitionRef[]> {
+    return settle(await deleteGroupOffsets(this.#client, groupId, partitions));
+  }
+
+  /** Each committed partition's lag in a group. */
+  groupLag(groupId: string): Promise<PartitionLag[]> {
+    return groupLag(this.#client, groupId);
+  }
+
+  /**
+   * Creates ACLs.
+   *
+   * @throws {AdminError} when any ACL failed, e.g. `SECURITY_DISABLED`.
+   */
+  async createAcls(acls: readonly Acl[]): Promise<AclBinding[]> {
+    return settle(await createAcls(this.#client, acls));
+  }
+
+  /** The ACLs matching a filter. */
+  describeAcls(filter: AclFilter = {}): Promise<AclBinding[]> {
+    return describeAcls(this.#client, filter);
+  }
+
+  /**
+   * Deletes the ACLs matching each filter and resolves with those deleted.
+   *
+   * @throws {AdminError} when any filter failed.
+   */
+  async deleteAcls(filters: readonly AclFilter[]): Promise<AclBinding[]> {
+    return settle(await deleteAcls(this.#client, filters)).flat();
   }
 
   /** The names of the cluster's topics, sorted; Kafka's internal topics only if asked. */
