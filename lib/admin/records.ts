@@ -80,6 +80,10 @@ export async function deleteRecords(
       );
     }
   }
+  const keys = new Set(partitions.map((p) => `${p.topic}\0${p.partition}`));
+  if (keys.size !== partitions.length) {
+    throw new RangeError("Cannot delete records as a partition is named twice");
+  }
   const timeoutMs = options.timeoutMs ?? 30_000;
   return await toLeaders(client, partitions, async (leader, idx) => {
     const byTopic = new Map<string, { partitionIndex: number; offset: bigint }[]>();
@@ -148,47 +152,81 @@ export async function listOffsets(
     specCode(p.spec);
   }
   const isolationLevel = options.isolationLevel === "read_committed" ? 1 : 0;
-  return await toLeaders(client, partitions, async (leader, idx) => {
-    const byTopic = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
-    for (const i of idx) {
-      const p = partitions[i]!;
-      const list = byTopic.get(p.topic) ?? [];
-      list.push({ partitionIndex: p.partition, timestamp: specCode(p.spec) });
-      byTopic.set(p.topic, list);
+  // A partition may appear once per request: asking for several specs takes several rounds.
+  return await toLeaders(client, partitions, async (leader, all) => {
+    const out = new Map<number, ItemResult<ListedOffset>>();
+    for (const idx of rounds(partitions, all)) {
+      for (const [i, r] of await listAt(client, leader, partitions, idx, isolationLevel)) {
+        out.set(i, r);
+      }
     }
-    const res = await client.request(leader, API_TABLE[2], {
-      replicaId: -1,
-      isolationLevel,
-      topics: [...byTopic].map(([name, parts]) => ({ name, partitions: parts })),
-    }, { kind: "fetch" });
-    const found = new Map<string, (typeof res.topics)[number]["partitions"][number]>();
-    for (const t of res.topics) {
-      for (const p of t.partitions) found.set(`${t.name}\0${p.partitionIndex}`, p);
+    return out;
+  });
+}
+
+function rounds(parts: readonly PartitionRef[], idx: readonly number[]): number[][] {
+  const out: number[][] = [];
+  const seen: Set<string>[] = [];
+  for (const i of idx) {
+    const k = `${parts[i]!.topic}\0${parts[i]!.partition}`;
+    let r = seen.findIndex((s) => !s.has(k));
+    if (r < 0) {
+      r = seen.length;
+      seen.push(new Set());
+      out.push([]);
     }
-    return new Map(idx.map((i) => {
-      const p = partitions[i]!;
-      const r = found.get(`${p.topic}\0${p.partition}`);
-      const code = r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-      return [
-        i,
-        code === 0
-          ? ok(partitionName(p), {
+    seen[r]!.add(k);
+    out[r]!.push(i);
+  }
+  return out;
+}
+
+async function listAt(
+  client: Client,
+  leader: number,
+  partitions: readonly (PartitionRef & { spec: OffsetSpec })[],
+  idx: readonly number[],
+  isolationLevel: number,
+): Promise<Map<number, ItemResult<ListedOffset>>> {
+  const byTopic = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
+  for (const i of idx) {
+    const p = partitions[i]!;
+    const list = byTopic.get(p.topic) ?? [];
+    list.push({ partitionIndex: p.partition, timestamp: specCode(p.spec) });
+    byTopic.set(p.topic, list);
+  }
+  const res = await client.request(leader, API_TABLE[2], {
+    replicaId: -1,
+    isolationLevel,
+    topics: [...byTopic].map(([name, parts]) => ({ name, partitions: parts })),
+  }, { kind: "fetch" });
+  const found = new Map<string, (typeof res.topics)[number]["partitions"][number]>();
+  for (const t of res.topics) {
+    for (const p of t.partitions) found.set(`${t.name}\0${p.partitionIndex}`, p);
+  }
+  return new Map(idx.map((i) => {
+    const p = partitions[i]!;
+    const r = found.get(`${p.topic}\0${p.partition}`);
+    const code = r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+    return [
+      i,
+      code === 0
+        ? ok(partitionName(p), {
+          topic: p.topic,
+          partition: p.partition,
+          offset: Number(r!.offset ?? -1n),
+          timestamp: Number(r!.timestamp ?? -1n),
+          leaderEpoch: r!.leaderEpoch ?? -1,
+        })
+        : failed(
+          partitionName(p),
+          new KafkaError(code, {
+            api: "ListOffsets",
+            broker: leader,
             topic: p.topic,
             partition: p.partition,
-            offset: Number(r!.offset ?? -1n),
-            timestamp: Number(r!.timestamp ?? -1n),
-            leaderEpoch: r!.leaderEpoch ?? -1,
-          })
-          : failed(
-            partitionName(p),
-            new KafkaError(code, {
-              api: "ListOffsets",
-              broker: leader,
-              topic: p.topic,
-              partition: p.partition,
-            }),
-          ),
-      ];
-    }));
-  });
+          }),
+        ),
+    ];
+  }));
 }
