@@ -7,10 +7,56 @@
  */
 
 import type { Client } from "../client/client.ts";
-import type { BrokerInfo } from "../client/metadata_cache.ts";
-import { KafkaError } from "../protocol/kafka_error.ts";
-import { API_TABLE } from "../protocol/messages/api_table.ts";
-import { settle } from "./admin_error.ts";
+import { type ItemResult, settle } from "./admin_error.ts";
+import {
+  type ClusterDescription,
+  describeCluster,
+  describeFeatures,
+  describeQuorum,
+  type FeatureDescription,
+  type FeatureUpdate,
+  type QuorumDescription,
+  updateFeatures,
+} from "./cluster.ts";
+import {
+  alterClientQuotas,
+  describeClientQuotas,
+  type EntityQuotas,
+  type QuotaAlteration,
+  type QuotaEntity,
+  type QuotaFilter,
+} from "./quotas.ts";
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type ScramMechanism,
+  type ScramUpsertion,
+  type UserScramCredentials,
+} from "./scram.ts";
+import {
+  alterPartitionReassignments,
+  electLeaders,
+  listPartitionReassignments,
+  type OngoingReassignment,
+} from "./reassignments.ts";
+import { alterReplicaLogDirs, describeLogDirs, type LogDir } from "./log_dirs.ts";
+import {
+  abortTransaction,
+  type AbortTransactionSpec,
+  type ActiveProducer,
+  describeProducers,
+  describeTransactions,
+  type ListedTransaction,
+  listTransactions,
+  type TransactionDescription,
+} from "./transactions.ts";
+import {
+  createDelegationToken,
+  type DelegationToken,
+  describeDelegationTokens,
+  expireDelegationToken,
+  renewDelegationToken,
+} from "./delegation_tokens.ts";
 import {
   type CreatedTopic,
   createPartitions,
@@ -63,16 +109,7 @@ import {
 } from "./acls.ts";
 
 export type { CreatedTopic, CreateTopicsOptions, NewTopic } from "./topics.ts";
-
-/** The cluster as DescribeCluster reports it. */
-export interface ClusterDescription {
-  /** The cluster id. */
-  clusterId: string;
-  /** The controller's node id as brokers report it. */
-  controllerId: number;
-  /** The brokers. */
-  brokers: BrokerInfo[];
-}
+export type { ClusterDescription } from "./cluster.ts";
 
 /**
  * Cluster administration on top of the client. Requests go where Kafka wants them: admin
@@ -316,20 +353,182 @@ export class Admin {
       .sort();
   }
 
-  /** The cluster's id, controller and brokers. */
-  async describeCluster(): Promise<ClusterDescription> {
-    const res = await this.#client.request("any", API_TABLE[60], {
-      includeClusterAuthorizedOperations: false,
-    });
-    if (res.errorCode !== 0) {
-      throw new KafkaError(res.errorCode, { api: "DescribeCluster", detail: res.errorMessage });
-    }
-    return {
-      clusterId: res.clusterId,
-      controllerId: res.controllerId ?? -1,
-      brokers: res.brokers
-        .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? null }))
-        .sort((a, b) => a.nodeId - b.nodeId),
-    };
+  /** The cluster's id, controller and brokers (and the caller's operations, if asked). */
+  describeCluster(
+    options: { includeAuthorizedOperations?: boolean } = {},
+  ): Promise<ClusterDescription> {
+    return describeCluster(this.#client, options);
+  }
+
+  /** The features the cluster supports and has finalized. */
+  describeFeatures(): Promise<FeatureDescription> {
+    return describeFeatures(this.#client);
+  }
+
+  /**
+   * Changes finalized feature levels.
+   *
+   * @throws {AdminError} when any feature failed.
+   */
+  async updateFeatures(
+    updates: readonly FeatureUpdate[],
+    options: { validateOnly?: boolean; timeoutMs?: number } = {},
+  ): Promise<string[]> {
+    return settle(await updateFeatures(this.#client, updates, options));
+  }
+
+  /** The KRaft metadata quorum. */
+  describeQuorum(): Promise<QuorumDescription> {
+    return describeQuorum(this.#client);
+  }
+
+  /** The client quotas of the entities matching `filter`. */
+  describeClientQuotas(
+    filter: readonly QuotaFilter[] = [],
+    options: { strict?: boolean } = {},
+  ): Promise<EntityQuotas[]> {
+    return describeClientQuotas(this.#client, filter, options);
+  }
+
+  /**
+   * Sets and removes client quotas.
+   *
+   * @throws {AdminError} when any entity failed.
+   */
+  async alterClientQuotas(
+    alterations: readonly QuotaAlteration[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<QuotaEntity[]> {
+    return settle(await alterClientQuotas(this.#client, alterations, options));
+  }
+
+  /**
+   * Users' SCRAM credentials (`null`: every user).
+   *
+   * @throws {AdminError} when any user failed, e.g. `RESOURCE_NOT_FOUND`.
+   */
+  async describeUserScramCredentials(
+    users: readonly string[] | null = null,
+  ): Promise<UserScramCredentials[]> {
+    return settle(await describeUserScramCredentials(this.#client, users));
+  }
+
+  /**
+   * Creates, replaces and deletes SCRAM credentials.
+   *
+   * @throws {AdminError} when any user failed.
+   */
+  async alterUserScramCredentials(changes: {
+    upsertions?: readonly ScramUpsertion[];
+    deletions?: readonly { user: string; mechanism?: ScramMechanism }[];
+  }): Promise<string[]> {
+    return settle(await alterUserScramCredentials(this.#client, changes));
+  }
+
+  /**
+   * Moves partitions to new replicas (`null` cancels a move).
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async alterPartitionReassignments(
+    moves: readonly (PartitionRef & { replicas: readonly number[] | null })[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<PartitionRef[]> {
+    return settle(await alterPartitionReassignments(this.#client, moves, options));
+  }
+
+  /** The reassignments in progress. */
+  listPartitionReassignments(
+    partitions?: readonly PartitionRef[],
+  ): Promise<OngoingReassignment[]> {
+    return listPartitionReassignments(this.#client, partitions);
+  }
+
+  /**
+   * Elects preferred or unclean leaders; per-partition results, as `ELECTION_NOT_NEEDED` is
+   * common and harmless.
+   */
+  electLeaders(
+    type: "preferred" | "unclean",
+    partitions: readonly PartitionRef[] | null,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ItemResult<PartitionRef>[]> {
+    return electLeaders(this.#client, type, partitions, options);
+  }
+
+  /**
+   * Every broker's log directories.
+   *
+   * @throws {AdminError} when any broker failed.
+   */
+  async describeLogDirs(
+    options: { brokers?: readonly number[]; partitions?: readonly PartitionRef[] } = {},
+  ): Promise<LogDir[]> {
+    return settle(await describeLogDirs(this.#client, options)).flat();
+  }
+
+  /**
+   * Moves replicas between a broker's log directories.
+   *
+   * @throws {AdminError} when any replica failed.
+   */
+  async alterReplicaLogDirs(
+    moves: readonly (PartitionRef & { broker: number; path: string })[],
+  ): Promise<(PartitionRef & { broker: number; path: string })[]> {
+    return settle(await alterReplicaLogDirs(this.#client, moves));
+  }
+
+  /**
+   * The active producers of partitions.
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async describeProducers(partitions: readonly PartitionRef[]): Promise<ActiveProducer[][]> {
+    return settle(await describeProducers(this.#client, partitions));
+  }
+
+  /**
+   * Transactions by transactional id.
+   *
+   * @throws {AdminError} when any failed, e.g. `TRANSACTIONAL_ID_NOT_FOUND`.
+   */
+  async describeTransactions(
+    transactionalIds: readonly string[],
+  ): Promise<TransactionDescription[]> {
+    return settle(await describeTransactions(this.#client, transactionalIds));
+  }
+
+  /** Every broker's transactions, optionally by state or producer id. */
+  listTransactions(
+    options: { states?: readonly string[]; producerIds?: readonly bigint[] } = {},
+  ): Promise<ListedTransaction[]> {
+    return listTransactions(this.#client, options);
+  }
+
+  /** Aborts a hanging transaction in one partition. */
+  abortTransaction(spec: AbortTransactionSpec): Promise<void> {
+    return abortTransaction(this.#client, spec);
+  }
+
+  /** Creates a delegation token (SASL connections only). */
+  createDelegationToken(
+    options: { owner?: string; renewers?: readonly string[]; maxLifetimeMs?: number } = {},
+  ): Promise<DelegationToken> {
+    return createDelegationToken(this.#client, options);
+  }
+
+  /** The delegation tokens of `owners`, or all the caller may see. */
+  describeDelegationTokens(owners?: readonly string[]): Promise<DelegationToken[]> {
+    return describeDelegationTokens(this.#client, owners);
+  }
+
+  /** Renews a delegation token; resolves with its new expiry (ms). */
+  renewDelegationToken(hmac: Uint8Array, renewPeriodMs = -1): Promise<number> {
+    return renewDelegationToken(this.#client, hmac, renewPeriodMs);
+  }
+
+  /** Expires a delegation token; resolves with its expiry (ms). */
+  expireDelegationToken(hmac: Uint8Array, expiryTimePeriodMs = -1): Promise<number> {
+    return expireDelegationToken(this.#client, hmac, expiryTimePeriodMs);
   }
 }
