@@ -136,8 +136,14 @@ export async function alterClientQuotas(
     })),
     validateOnly: options.validateOnly ?? false,
   });
-  return alterations.map((a, i) => {
-    const r = res.entries[i];
+  // Answers name their entity; the broker need not keep the request's order.
+  const key = (e: readonly { entityType: string; entityName: string | null }[]): string =>
+    e.map((x) => `${x.entityType}=${x.entityName ?? "\0"}`).sort().join(",");
+  const byEntity = new Map(res.entries.map((r) => [key(r.entity), r]));
+  return alterations.map((a) => {
+    const r = byEntity.get(
+      key(Object.entries(a.entity).map(([entityType, entityName]) => ({ entityType, entityName }))),
+    );
     const code = r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
     const name = quotaEntityName(a.entity);
     return code === 0 ? ok(name, a.entity) : failed<QuotaEntity>(

@@ -115,23 +115,28 @@ export async function describeUserScramCredentials(
       detail: res.errorMessage,
     });
   }
-  return res.results.map((r) =>
-    r.errorCode === 0
-      ? ok(r.user, {
-        user: r.user,
-        credentials: r.credentialInfos.map((c) => ({
-          mechanism: MECHS[c.mechanism - 1] ?? "SCRAM-SHA-256",
-          iterations: c.iterations,
-        })),
-      })
-      : failed<UserScramCredentials>(
-        r.user,
-        new KafkaError(r.errorCode, {
+  // The broker answers in its own order; results follow the request's.
+  const byUser = new Map(res.results.map((r) => [r.user, r]));
+  const order = users ?? res.results.map((r) => r.user).sort();
+  return order.map((user) => {
+    const r = byUser.get(user);
+    if (r === undefined || r.errorCode !== 0) {
+      return failed<UserScramCredentials>(
+        user,
+        new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
           api: "DescribeUserScramCredentials",
-          detail: `user ${r.user}${r.errorMessage ? `: ${r.errorMessage}` : ""}`,
+          detail: `user ${user}${r?.errorMessage ? `: ${r.errorMessage}` : ""}`,
         }),
-      )
-  );
+      );
+    }
+    return ok(user, {
+      user,
+      credentials: r.credentialInfos.map((c) => ({
+        mechanism: MECHS[c.mechanism - 1] ?? "SCRAM-SHA-256",
+        iterations: c.iterations,
+      })),
+    });
+  });
 }
 
 /**
