@@ -218,3 +218,42 @@ test("kanal cluster, user, quota and partition print what the tools print", asyn
     ]);
   }
 });
+
+test("kanal acl: SECURITY_DISABLED without an authorizer, else create, list and delete as AclCommand sees", async () => {
+  await requireBroker();
+  const b = brokerList();
+  const topic = uniqueTopic("cli-acl");
+  const listed = await kanal("deno", ["acl", "list", "-b", b, "--topic", topic]);
+  if (listed.code !== 0) {
+    assert.equal(listed.code, 1);
+    assert.match(listed.err, /^kanal: SECURITY_DISABLED: /);
+    return;
+  }
+  const made = await kanal("deno", [
+    "acl",
+    "create",
+    "-b",
+    b,
+    "--allow-principal",
+    "User:carol",
+    "--operation",
+    "read",
+    "--operation",
+    "describe",
+    "--topic",
+    topic,
+  ]);
+  assert.equal(made.code, 0, made.err);
+  const seen = await kafkaTool("AclCommand", ["--list", "--topic", topic]);
+  assert.match(seen, /principal=User:carol, host=\*, operation=READ, permissionType=ALLOW/);
+  assert.match(seen, /principal=User:carol, host=\*, operation=DESCRIBE, permissionType=ALLOW/);
+  const json = await kanal("deno", ["acl", "list", "-b", b, "--topic", topic, "--format", "json"]);
+  assert.deepEqual(
+    (JSON.parse(json.out) as { operation: string }[]).map((a) => a.operation).sort(),
+    ["DESCRIBE", "READ"],
+  );
+  const del = await kanal("deno", ["acl", "delete", "-b", b, "--topic", topic]);
+  assert.equal(del.code, 0, del.err);
+  assert.equal(del.out.trim().split("\n").length, 3, del.out);
+  assert.doesNotMatch(await kafkaTool("AclCommand", ["--list", "--topic", topic]), /User:carol/);
+});
