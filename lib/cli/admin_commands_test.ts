@@ -12,8 +12,14 @@ function io(): { out: () => string; err: () => string; io: Parameters<typeof run
     out: () => out,
     err: () => err,
     io: {
-      stdout: async (s: string) => void (out += s),
-      stderr: async (s: string) => void (err += s),
+      stdout: (s: string) => {
+        out += s;
+        return Promise.resolve();
+      },
+      stderr: (s: string) => {
+        err += s;
+        return Promise.resolve();
+      },
       env: () => undefined,
     },
   };

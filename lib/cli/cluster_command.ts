@@ -7,6 +7,8 @@
  */
 
 import { alterConfigs, describeConfigs } from "../admin/configs.ts";
+import { updateFeatures } from "../admin/cluster.ts";
+import { UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import { adminCommand, intFlag, resultsJson, type Subcommand } from "./_admin_output.ts";
 import { configChanges } from "./topic_command.ts";
@@ -95,9 +97,35 @@ const quorum: Subcommand = {
 
 const features: Subcommand = {
   name: "features",
-  usage: "",
-  summary: "The features the cluster supports and their finalized levels",
-  async run(admin, _args, _rest, out) {
+  usage: "[--upgrade|--downgrade|--unsafe-downgrade FEATURE=LEVEL]... [--dry-run]",
+  summary: "The features the cluster supports and their finalized levels, or change levels",
+  async run(admin, args, _rest, out) {
+    const changes = [
+      ...args.all("upgrade").map((u) => [u, "upgrade"] as const),
+      ...args.all("downgrade").map((u) => [u, "safe-downgrade"] as const),
+      ...args.all("unsafe-downgrade").map((u) => [u, "unsafe-downgrade"] as const),
+    ].map(([kv, type]) => {
+      const [feature, level] = kv.split("=");
+      const n = Number(level);
+      if (!feature || level === undefined || level.trim() === "" || !Number.isInteger(n)) {
+        throw new UsageError(
+          `Cannot change a feature as it must be given as feature=level: current value is "${kv}"`,
+        );
+      }
+      return { feature, level: n, type };
+    });
+    if (changes.length > 0) {
+      const results = await updateFeatures(admin.client, changes, {
+        validateOnly: args.has("dry-run"),
+      });
+      const ok = await out.settle(results);
+      await out.print(
+        ["FEATURE", "STATUS"],
+        ok.map((r) => [r.name, args.has("dry-run") ? "valid" : "updated"]),
+        resultsJson(results),
+      );
+      return;
+    }
     const f = await admin.describeFeatures();
     const names = [...new Set([...Object.keys(f.supported), ...Object.keys(f.finalized)])].sort();
     await out.print(

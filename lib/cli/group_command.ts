@@ -6,8 +6,13 @@
  * @module
  */
 
-import { alterGroupOffsets, groupLag, listGroupOffsets } from "../admin/group_offsets.ts";
-import { deleteGroups, describeGroups, listGroups } from "../admin/groups.ts";
+import {
+  alterGroupOffsets,
+  deleteGroupOffsets,
+  groupLag,
+  listGroupOffsets,
+} from "../admin/group_offsets.ts";
+import { deleteGroups, describeGroups, listGroups, removeMembers } from "../admin/groups.ts";
 import { listOffsets, type OffsetSpec } from "../admin/records.ts";
 import { describeTopics } from "../admin/topics.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
@@ -188,8 +193,60 @@ const lag: Subcommand = {
   },
 };
 
+const deleteOffsets: Subcommand = {
+  name: "delete-offsets",
+  usage: "GROUP -t TOPIC... [-p PARTITION]...",
+  summary: "Delete a group's committed offsets for topics it no longer consumes",
+  async run(admin, args, rest, out) {
+    const [group] = need(rest, "group");
+    const topics = args.all("topic");
+    if (topics.length === 0) {
+      throw new UsageError("Cannot delete offsets as no topic is given: use -t");
+    }
+    const only = args.all("partition").map(Number);
+    const committed = await listGroupOffsets(admin.client, group!);
+    const parts = committed.filter((c) =>
+      topics.includes(c.topic) && (only.length === 0 || only.includes(c.partition))
+    ).map((c) => ({ topic: c.topic, partition: c.partition }));
+    const results = await deleteGroupOffsets(
+      admin.client,
+      group!,
+      parts.length > 0
+        ? parts
+        : topics.flatMap((topic) =>
+          (only.length ? only : [0]).map((partition) => ({ topic, partition }))
+        ),
+    );
+    const ok = await out.settle(results);
+    await out.print(
+      ["TOPIC", "PARTITION", "STATUS"],
+      ok.map(({ value: p }) => [p.topic, p.partition, "deleted"]),
+      resultsJson(results),
+    );
+  },
+};
+
+const removeMembersSub: Subcommand = {
+  name: "remove-members",
+  usage: "GROUP --instance ID... | --member ID...",
+  summary: "Remove members from a classic group, by static instance id or member id",
+  async run(admin, args, rest, out) {
+    const [group] = need(rest, "group");
+    const members = [
+      ...args.all("instance").map((instanceId) => ({ instanceId })),
+      ...args.all("member").map((memberId) => ({ memberId })),
+    ];
+    if (members.length === 0) {
+      throw new UsageError("Cannot remove members as none is given: use --instance or --member");
+    }
+    const results = await removeMembers(admin.client, group!, members);
+    const ok = await out.settle(results);
+    await out.print(["MEMBER", "STATUS"], ok.map((r) => [r.name, "removed"]), resultsJson(results));
+  },
+};
+
 /**
- * `kanal group …`: list, describe, delete, seek, lag.
+ * `kanal group …`: list, describe, delete, seek, lag, delete-offsets, remove-members.
  *
  * @example The subcommands
  * ```ts
@@ -208,5 +265,25 @@ export const groupCommand: Command = adminCommand("group", "Manage consumer grou
   },
   { name: "type", value: "TYPE", repeatable: true, description: "list: only groups of this type" },
   { name: "to", value: "WHERE", description: "seek: earliest, latest, an offset or @TIMESTAMP_MS" },
-  { name: "topic", short: "t", value: "TOPIC", repeatable: true, description: "seek: the topics" },
-], [list, describe, remove, seek, lag]);
+  {
+    name: "topic",
+    short: "t",
+    value: "TOPIC",
+    repeatable: true,
+    description: "seek, delete-offsets: the topics",
+  },
+  {
+    name: "partition",
+    short: "p",
+    value: "N",
+    repeatable: true,
+    description: "delete-offsets: only these partitions",
+  },
+  {
+    name: "instance",
+    value: "ID",
+    repeatable: true,
+    description: "remove-members: a static member's instance id",
+  },
+  { name: "member", value: "ID", repeatable: true, description: "remove-members: a member id" },
+], [list, describe, remove, seek, lag, deleteOffsets, removeMembersSub]);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { describeLogDirs } from "../admin/log_dirs.ts";
+import { alterReplicaLogDirs, describeLogDirs } from "../admin/log_dirs.ts";
 import { alterPartitionReassignments, electLeaders } from "../admin/reassignments.ts";
 import { describeTopics } from "../admin/topics.ts";
 import type { ParsedArgs } from "./args.ts";
@@ -132,8 +132,40 @@ const logDirs: Subcommand = {
   },
 };
 
+const moveDir: Subcommand = {
+  name: "move-dir",
+  usage: "-t TOPIC -p PARTITION... --broker ID --path DIR",
+  summary: "Move replicas on a broker to another of its log directories",
+  async run(admin, args, _rest, out) {
+    const parts = await partitionsFrom(admin, args, out);
+    const brokers = args.all("broker");
+    const path = args.get("path");
+    if (parts === null || brokers.length !== 1 || !path) {
+      throw new UsageError(
+        "Cannot move replicas as -t TOPIC, one --broker ID and --path DIR are needed",
+      );
+    }
+    const broker = Number(brokers[0]);
+    if (!Number.isInteger(broker) || broker < 0) {
+      throw new UsageError(
+        `Cannot use --broker as it must be a node id: current value is "${brokers[0]}"`,
+      );
+    }
+    const results = await alterReplicaLogDirs(
+      admin.client,
+      parts.map((p) => ({ ...p, broker, path })),
+    );
+    const ok = await out.settle(results);
+    await out.print(
+      ["BROKER", "TOPIC", "PARTITION", "DIR"],
+      ok.map(({ value: m }) => [m.broker, m.topic, m.partition, m.path]),
+      resultsJson(results),
+    );
+  },
+};
+
 /**
- * `kanal partition …`: reassign, elect, log-dirs.
+ * `kanal partition …`: reassign, elect, log-dirs, move-dir.
  *
  * @example The subcommands
  * ```ts
@@ -155,5 +187,11 @@ export const partitionCommand: Command = adminCommand("partition", "Partitions",
   { name: "replicas", value: "IDS", description: "reassign: the new replicas, e.g. 1,2,3" },
   { name: "cancel", description: "reassign: cancel the move in progress" },
   { name: "unclean", description: "elect: allow an out-of-sync replica to lead" },
-  { name: "broker", value: "ID", repeatable: true, description: "log-dirs: only this broker" },
-], [reassign, elect, logDirs]);
+  {
+    name: "broker",
+    value: "ID",
+    repeatable: true,
+    description: "log-dirs: only this broker; move-dir: the broker",
+  },
+  { name: "path", value: "DIR", description: "move-dir: the destination log directory" },
+], [reassign, elect, logDirs, moveDir]);

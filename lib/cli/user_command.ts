@@ -73,8 +73,79 @@ const list: Subcommand = {
   },
 };
 
+const tokenCreate: Subcommand = {
+  name: "token-create",
+  usage: "[--owner User:NAME] [--renewer User:NAME]... [--max-lifetime-ms MS]",
+  summary: "Create a delegation token (brokers grant them over SASL only)",
+  async run(admin, args, _rest, out) {
+    const t = await admin.createDelegationToken({
+      ...(args.get("owner") ? { owner: args.get("owner")! } : {}),
+      renewers: args.all("renewer"),
+      ...(args.get("max-lifetime-ms") ? { maxLifetimeMs: intFlag(args, "max-lifetime-ms")! } : {}),
+    });
+    await out.print(
+      ["TOKEN-ID", "HMAC", "OWNER", "EXPIRES-MS"],
+      [[t.tokenId, btoa(String.fromCharCode(...t.hmac)), t.owner, t.expiryTimestampMs]],
+      t,
+    );
+  },
+};
+
+const tokens: Subcommand = {
+  name: "tokens",
+  usage: "[OWNER...]",
+  summary: "List delegation tokens",
+  async run(admin, _args, rest, out) {
+    const list = await admin.describeDelegationTokens(rest.length ? rest : undefined);
+    await out.print(
+      ["TOKEN-ID", "OWNER", "RENEWERS", "ISSUED-MS", "EXPIRES-MS", "MAX-MS"],
+      list.map((
+        t,
+      ) => [
+        t.tokenId,
+        t.owner,
+        t.renewers,
+        t.issueTimestampMs,
+        t.expiryTimestampMs,
+        t.maxTimestampMs,
+      ]),
+      list,
+    );
+  },
+};
+
+function hmacOf(args: { get(n: string): string | undefined }): Uint8Array {
+  const h = args.get("hmac");
+  if (!h) throw new UsageError("Cannot find the token as --hmac BASE64 is needed");
+  try {
+    return Uint8Array.from(atob(h), (c) => c.charCodeAt(0));
+  } catch {
+    throw new UsageError(`Cannot read --hmac as it must be base64: current value is "${h}"`);
+  }
+}
+
+const tokenRenew: Subcommand = {
+  name: "token-renew",
+  usage: "--hmac BASE64 [--period-ms MS]",
+  summary: "Renew a delegation token",
+  async run(admin, args, _rest, out) {
+    const expiry = await admin.renewDelegationToken(hmacOf(args), intFlag(args, "period-ms", -1));
+    await out.print(["EXPIRES-MS"], [[expiry]], { expiryTimestampMs: expiry });
+  },
+};
+
+const tokenExpire: Subcommand = {
+  name: "token-expire",
+  usage: "--hmac BASE64 [--period-ms MS]",
+  summary: "Expire a delegation token (at once by default)",
+  async run(admin, args, _rest, out) {
+    const expiry = await admin.expireDelegationToken(hmacOf(args), intFlag(args, "period-ms", -1));
+    await out.print(["EXPIRES-MS"], [[expiry]], { expiryTimestampMs: expiry });
+  },
+};
+
 /**
- * `kanal user …`: create, delete, list.
+ * `kanal user …`: create, delete, list, and delegation tokens.
  *
  * @example The subcommands
  * ```ts
@@ -84,8 +155,18 @@ const list: Subcommand = {
  * assert.match(userCommand.usage, /kanal user create USER\.\.\. --password/);
  * ```
  */
-export const userCommand: Command = adminCommand("user", "Manage SCRAM users", [
+export const userCommand: Command = adminCommand("user", "Manage SCRAM users and tokens", [
   { name: "password", value: "PASSWORD", description: "create: the password" },
   { name: "mechanism", value: "MECH", description: "SCRAM-SHA-256 (default) or SCRAM-SHA-512" },
   { name: "iterations", value: "N", description: "create: PBKDF2 iterations (default 4096)" },
-], [create, remove, list]);
+  { name: "owner", value: "PRINCIPAL", description: "token-create: the token's owner" },
+  {
+    name: "renewer",
+    value: "PRINCIPAL",
+    repeatable: true,
+    description: "token-create: who may renew",
+  },
+  { name: "max-lifetime-ms", value: "MS", description: "token-create: the longest life" },
+  { name: "hmac", value: "BASE64", description: "token-renew/expire: the token's HMAC" },
+  { name: "period-ms", value: "MS", description: "token-renew/expire: the period" },
+], [create, remove, list, tokenCreate, tokens, tokenRenew, tokenExpire]);

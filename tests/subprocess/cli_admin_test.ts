@@ -117,6 +117,18 @@ test("kanal group: lag, seek and delete agree with ConsumerGroupCommand", async 
 
     const seek = await kanal("deno", ["group", "seek", "-b", b, group, "--to", "latest"]);
     assert.equal(seek.code, 0, seek.err);
+    const dropped = await kanal("deno", [
+      "group",
+      "delete-offsets",
+      "-b",
+      b,
+      group,
+      "-t",
+      topic,
+      "-p",
+      "1",
+    ]);
+    assert.equal(dropped.code, 0, dropped.err);
     const seen = await kafkaTool("ConsumerGroupCommand", [
       "--describe",
       "--group",
@@ -126,12 +138,34 @@ test("kanal group: lag, seek and delete agree with ConsumerGroupCommand", async 
     const rows = seen.split("\n").filter((r) => r.includes(topic)).map((r) =>
       r.trim().split(/\s+/)
     );
-    assert.deepEqual(rows.map((r) => r.slice(2, 6)).sort(), [["0", "4", "4", "0"], [
+    assert.deepEqual(rows.map((r) => r.slice(2, 6)), [["0", "4", "4", "0"]]);
+    const nobody = await kanal("deno", [
+      "group",
+      "remove-members",
+      "-b",
+      b,
+      group,
+      "--instance",
+      "nobody",
+    ]);
+    assert.equal(nobody.code, 1);
+    assert.match(nobody.err, /^kanal: nobody: UNKNOWN_MEMBER_ID: /);
+    const moved = await kanal("deno", [
+      "partition",
+      "move-dir",
+      "-b",
+      b,
+      "-t",
+      topic,
+      "-p",
+      "0",
+      "--broker",
       "1",
-      "0",
-      "0",
-      "0",
-    ]]);
+      "--path",
+      "/no/such/dir",
+    ]);
+    assert.equal(moved.code, 1);
+    assert.match(moved.err, new RegExp(`^kanal: ${topic}/0: LOG_DIR_NOT_FOUND: `));
 
     const listed = await kanal("deno", ["group", "list", "-b", b, "--state", "Empty"]);
     assert.match(listed.out, new RegExp(`^${group}\\s+Empty\\s+classic\\s+1$`, "m"));
