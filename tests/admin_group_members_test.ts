@@ -29,7 +29,14 @@ test("describeGroups sees live classic and KIP-848 members as ConsumerGroupComma
       () => members.every((m) => m.owned().size === 3),
       60_000,
     );
-    const [c, m] = await admin.describeGroups([classic, modern]);
+    // The coordinators settle a moment after the members see their assignments.
+    let described = await admin.describeGroups([classic, modern]);
+    const settled = () => described.every((g) => g.state === "Stable" && g.members.length === 1);
+    for (let i = 0; i < 100 && !settled(); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      described = await admin.describeGroups([classic, modern]);
+    }
+    const [c, m] = described;
     assert.deepEqual([c?.type, c?.state, c?.protocolType], ["classic", "Stable", "consumer"]);
     assert.deepEqual([m?.type, m?.state], ["consumer", "Stable"]);
     for (const g of [c, m]) {
