@@ -69,12 +69,15 @@ const OPERATION: readonly string[] = [
 ];
 const PERMISSION: readonly string[] = ["UNKNOWN", "ANY", "DENY", "ALLOW"];
 
-const TABLES = {
+/** Which ACL enum a name or code belongs to. */
+export type AclEnumKind = "resourceType" | "patternType" | "operation" | "permission";
+
+const TABLES: Readonly<Record<AclEnumKind, readonly string[]>> = {
   resourceType: RESOURCE,
   patternType: PATTERN,
   operation: OPERATION,
   permission: PERMISSION,
-} as const;
+};
 
 /**
  * The wire code of an ACL enum name (case-insensitive; `-` may stand for `_`).
@@ -91,7 +94,7 @@ const TABLES = {
  * assert.throws(() => aclCode("permission", "maybe"), RangeError);
  * ```
  */
-export function aclCode(kind: keyof typeof TABLES, name: string): number {
+export function aclCode(kind: AclEnumKind, name: string): number {
   const table = TABLES[kind];
   const i = table.indexOf(String(name).toUpperCase().replaceAll("-", "_"));
   if (i <= 0) {
@@ -116,7 +119,7 @@ export function aclCode(kind: keyof typeof TABLES, name: string): number {
  * assert.equal(aclName("resourceType", 99), "UNKNOWN");
  * ```
  */
-export function aclName(kind: keyof typeof TABLES, code: number): string {
+export function aclName(kind: AclEnumKind, code: number): string {
   return TABLES[kind][code] ?? "UNKNOWN";
 }
 

@@ -41,7 +41,7 @@ export interface Acl {
 
 /** A filter for {@linkcode describeAcls} and {@linkcode deleteAcls}; unset fields match any. */
 export interface AclFilter {
-  /** @default {"ANY"} */
+  /** The resource type. @default {"ANY"} */
   resourceType?: AclResourceType;
   /** `null`/unset: any name. */
   resourceName?: string | null;
@@ -51,9 +51,9 @@ export interface AclFilter {
   principal?: string | null;
   /** `null`/unset: any host. */
   host?: string | null;
-  /** @default {"ANY"} */
+  /** The operation. @default {"ANY"} */
   operation?: AclOperation;
-  /** @default {"ANY"} */
+  /** Allow or deny. @default {"ANY"} */
   permission?: AclPermission;
 }
 
