@@ -20,9 +20,15 @@ import { consumeCommand } from "./lib/cli/consume_command.ts";
 import { metadataCommand } from "./lib/cli/metadata_command.ts";
 import { produceCommand } from "./lib/cli/produce_command.ts";
 import { runCli } from "./lib/cli/run_cli.ts";
+import { ADMIN_COMMANDS } from "./lib/cli/admin_commands.ts";
 
 // In the order `kanal --help` lists them.
-const COMMANDS: readonly Command[] = [metadataCommand, produceCommand, consumeCommand];
+const COMMANDS: readonly Command[] = [
+  metadataCommand,
+  produceCommand,
+  consumeCommand,
+  ...ADMIN_COMMANDS,
+];
 
 if (import.meta.main) {
   const runtime = cliRuntime();

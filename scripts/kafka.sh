@@ -12,6 +12,8 @@
 #   scripts/kafka.sh specs             copy the protocol message specs from the kafka-clients jar
 #                                      into scripts/kafka/message-specs/ (then: deno task gen)
 #
+# KAFKA_AUTHORIZER=1 with `up` starts the nodes with Kafka's StandardAuthorizer (ACLs served).
+#
 # Each node is a combined broker+controller with a static quorum. The single node and the
 # three-node cluster are separate set-ups that may run side by side; kill, restart and status
 # act on the cluster when it exists, else on the single node (`--nodes 1` or `--nodes 3` after
@@ -133,6 +135,14 @@ broker.session.timeout.ms=3000
 replica.lag.time.max.ms=5000
 leader.imbalance.check.interval.seconds=10
 CONF
+  # KAFKA_AUTHORIZER=1: ACLs enforced (StandardAuthorizer); PLAINTEXT clients are User:ANONYMOUS,
+  # a super user, so everything else works as before while ACL requests are served.
+  if [ "${KAFKA_AUTHORIZER:-0}" = 1 ]; then
+    cat >> "$d/server.properties" <<CONF
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+CONF
+  fi
 }
 
 format_node() {
@@ -374,5 +384,5 @@ case "${1:-}" in
   tool) shift; cmd_tool "$@" ;;
   jars) fetch_jars ;;
   specs) cmd_specs ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

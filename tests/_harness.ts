@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Client } from "../lib/client/client.ts";
-import type { BrokerAddress } from "./_kafka.ts";
+import { type BrokerAddress, brokerList } from "./_kafka.ts";
 import { ROOT, run, type RunResult } from "./_tools.ts";
 import { until } from "./_wait.ts";
 
@@ -22,6 +22,28 @@ export function kafkaSh(
     input: options.input,
     timeoutMs: options.timeoutMs ?? 200_000,
   });
+}
+
+/** What one of Kafka's tools printed, as text, and how it exited. */
+export interface ToolResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of Kafka's tools (`scripts/kafka.sh tool CLASS ARGS...`) whatever its exit code. */
+export async function kafkaToolRun(
+  cls: string,
+  args: string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<ToolResult> {
+  const r = await kafkaSh(["tool", cls, ...args], { timeoutMs: 120_000, ...options });
+  return { code: r.code, stdout: new TextDecoder().decode(r.stdout), stderr: r.stderr };
+}
+
+/** Runs one of Kafka's tools against the single broker (`--bootstrap-server` first); throws when it fails. */
+export function brokerTool(cls: string, args: string[]): Promise<string> {
+  return kafkaTool(cls, ["--bootstrap-server", brokerList(), ...args]);
 }
 
 /** Runs one of Kafka's tools (`scripts/kafka.sh tool CLASS ARGS...`) and throws when it fails. */

@@ -25,3 +25,18 @@ export async function until(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * Calls `check` every `everyMs` until it returns a value other than `undefined`, and resolves
+ * with that value; throws after `timeoutMs` (60 s unless told), naming `what`.
+ */
+export async function poll<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
+  let value: T | undefined;
+  await until(what, async () => (value = await check()) !== undefined, timeoutMs, everyMs);
+  return value!;
+}

@@ -1,66 +1,124 @@
 // Copyright 2026 the kanal authors. MIT license.
 // Web APIs only.
 /**
- * Cluster administration on top of the client: topics and the cluster's description.
+ * The cluster admin: one object over the admin operations, each in its own file.
  *
  * @module
  */
 
 import type { Client } from "../client/client.ts";
-import type { BrokerInfo } from "../client/metadata_cache.ts";
-import { KafkaError } from "../protocol/kafka_error.ts";
-import { ErrorCode } from "../protocol/error_codes.ts";
-import { API_TABLE } from "../protocol/messages/api_table.ts";
-import { ZERO_UUID } from "../protocol/uuid.ts";
+import { type ItemResult, settle } from "./admin_error.ts";
+import {
+  type ClusterDescription,
+  describeCluster,
+  describeFeatures,
+  describeQuorum,
+  type FeatureDescription,
+  type FeatureUpdate,
+  type QuorumDescription,
+  updateFeatures,
+} from "./cluster.ts";
+import {
+  alterClientQuotas,
+  describeClientQuotas,
+  type EntityQuotas,
+  type QuotaAlteration,
+  type QuotaEntity,
+  type QuotaFilter,
+} from "./quotas.ts";
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type ScramMechanism,
+  type ScramUpsertion,
+  type UserScramCredentials,
+} from "./scram.ts";
+import {
+  alterPartitionReassignments,
+  electLeaders,
+  listPartitionReassignments,
+  type OngoingReassignment,
+} from "./reassignments.ts";
+import { alterReplicaLogDirs, describeLogDirs, type LogDir } from "./log_dirs.ts";
+import {
+  abortTransaction,
+  type AbortTransactionSpec,
+  type ActiveProducer,
+  describeProducers,
+  describeTransactions,
+  type ListedTransaction,
+  listTransactions,
+  type TransactionDescription,
+} from "./transactions.ts";
+import {
+  createDelegationToken,
+  type DelegationToken,
+  describeDelegationTokens,
+  expireDelegationToken,
+  renewDelegationToken,
+} from "./delegation_tokens.ts";
+import {
+  type CreatedTopic,
+  createPartitions,
+  createTopics,
+  type CreateTopicsOptions,
+  deleteTopics,
+  describeTopics,
+  type NewPartitions,
+  type NewTopic,
+  type TopicDescription,
+} from "./topics.ts";
+import {
+  alterConfigs,
+  type ConfigChange,
+  type ConfigResource,
+  describeConfigs,
+  type ResourceConfigs,
+} from "./configs.ts";
+import {
+  type DeletedRecords,
+  deleteRecords,
+  type ListedOffset,
+  listOffsets,
+  type OffsetSpec,
+} from "./records.ts";
+import type { PartitionRef } from "./_leaders.ts";
+import {
+  deleteGroups,
+  describeGroups,
+  type GroupDescription,
+  type ListedGroup,
+  listGroups,
+  removeMembers,
+} from "./groups.ts";
+import {
+  alterGroupOffsets,
+  type CommittedOffset,
+  deleteGroupOffsets,
+  groupLag,
+  listGroupOffsets,
+  type PartitionLag,
+} from "./group_offsets.ts";
+import {
+  type Acl,
+  type AclBinding,
+  type AclFilter,
+  createAcls,
+  deleteAcls,
+  describeAcls,
+} from "./acls.ts";
 
-/** A topic to create. */
-export interface NewTopic {
-  /** The topic's name. */
-  name: string;
-  /** How many partitions; -1 takes the broker's `num.partitions`. @default {-1} */
-  partitions?: number;
-  /** How many replicas of each; -1 takes the broker's `default.replication.factor`. @default {-1} */
-  replicationFactor?: number;
-  /** Topic configs, e.g. `{ "cleanup.policy": "compact" }`. @default {{}} */
-  configs?: Record<string, string>;
-}
-
-/** Options for {@linkcode Admin.createTopics}. */
-export interface CreateTopicsOptions {
-  /** How long the controller may take. @default {30000} */
-  timeoutMs?: number;
-  /** Only check that the topics could be created. @default {false} */
-  validateOnly?: boolean;
-  /** Wait until every new partition has a leader, so the topics can be used at once. @default {true} */
-  waitForLeaders?: boolean;
-}
-
-/** A created topic. */
-export interface CreatedTopic {
-  /** Its name. */
-  name: string;
-  /** Its id. */
-  topicId: string;
-  /** Its partition count. */
-  partitions: number;
-  /** Its replication factor. */
-  replicationFactor: number;
-}
-
-/** The cluster as DescribeCluster reports it. */
-export interface ClusterDescription {
-  /** The cluster id. */
-  clusterId: string;
-  /** The controller's node id as brokers report it. */
-  controllerId: number;
-  /** The brokers. */
-  brokers: BrokerInfo[];
-}
+export type { CreatedTopic, CreateTopicsOptions, NewTopic } from "./topics.ts";
+export type { ClusterDescription } from "./cluster.ts";
 
 /**
- * Topic and cluster administration: create, delete and list topics, and describe the cluster.
- * Requests go to any broker (KRaft brokers forward to the controller); per-topic errors come
- * back as one {@linkcode KafkaError} naming the topic.
+ * Cluster administration on top of the client. Requests go where Kafka wants them: admin
+ * requests to any broker (KRaft brokers forward to the controller), group requests to the
+ * group's coordinator, record requests to partition leaders, log-dir requests to every broker.
+ *
+ * Batches resolve with every item's value when all succeeded; when any item failed they reject
+ * with an {@linkcode AdminError} whose `results` keep every item's outcome. The functions in
+ * the per-topic files (`topics.ts`, `configs.ts`, …) return those per-item results directly.
  *
  * @example Create and delete a topic
  * ```ts ignore
@@ -82,98 +140,208 @@ export class Admin {
     this.#client = client;
   }
 
+  /** The client this admin sends through. */
+  get client(): Client {
+    return this.#client;
+  }
+
   /**
    * Creates topics.
    *
-   * @throws {KafkaError} for the first topic that failed, e.g. `TOPIC_ALREADY_EXISTS` or
-   * `INVALID_REPLICATION_FACTOR`, with the broker's message.
+   * @throws {AdminError} when any topic failed (e.g. `TOPIC_ALREADY_EXISTS`), with every
+   * topic's outcome in `results`.
    * @throws {RangeError} for a bad partition count or replication factor.
    */
   async createTopics(
     topics: readonly NewTopic[],
     options: CreateTopicsOptions = {},
   ): Promise<CreatedTopic[]> {
-    for (const t of topics) {
-      if (typeof t.name !== "string" || t.name.length === 0) {
-        throw new RangeError(
-          `Cannot create topic as it has no name: current value is ${JSON.stringify(t.name)}`,
-        );
-      }
-      for (
-        const [k, v] of [["partitions", t.partitions], [
-          "replicationFactor",
-          t.replicationFactor,
-        ]] as const
-      ) {
-        if (v !== undefined && !(Number.isInteger(v) && (v === -1 || v >= 1))) {
-          throw new RangeError(
-            `Cannot create topic "${t.name}" as ${k} must be -1 or at least 1: current value is ${v}`,
-          );
-        }
-      }
-    }
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const res = await this.#client.request("any", API_TABLE[19], {
-      topics: topics.map((t) => ({
-        name: t.name,
-        numPartitions: t.partitions ?? -1,
-        replicationFactor: t.replicationFactor ?? -1,
-        assignments: [],
-        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-      timeoutMs,
-      validateOnly: options.validateOnly ?? false,
-    }, { timeoutMs: timeoutMs + 5000 });
-    for (const r of res.topics) {
-      if (r.errorCode !== 0) {
-        throw new KafkaError(r.errorCode, {
-          api: "CreateTopics",
-          topic: r.name,
-          detail: r.errorMessage,
-        });
-      }
-    }
-    const names = res.topics.map((r) => r.name);
-    if (options.waitForLeaders !== false && !options.validateOnly) {
-      await this.#waitForLeaders(names, timeoutMs);
-    }
-    return res.topics.map((r) => ({
-      name: r.name,
-      topicId: r.topicId ?? "",
-      partitions: r.numPartitions ?? -1,
-      replicationFactor: r.replicationFactor ?? -1,
-    }));
+    return settle(await createTopics(this.#client, topics, options));
   }
 
   /**
-   * Deletes topics by name.
+   * Deletes topics by name and resolves with their names.
    *
-   * @throws {KafkaError} for the first topic that failed, e.g. `UNKNOWN_TOPIC_OR_PARTITION`.
+   * @throws {AdminError} when any topic failed, e.g. `UNKNOWN_TOPIC_OR_PARTITION`.
    */
   async deleteTopics(
     names: readonly string[],
     options: { timeoutMs?: number } = {},
-  ): Promise<void> {
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const conn = await this.#client.connection("any");
-    const v = conn.versions.version(API_TABLE[20].info.key);
-    const res = await conn.request(
-      API_TABLE[20],
-      v >= 6
-        ? { topics: names.map((name) => ({ name, topicId: ZERO_UUID })), timeoutMs }
-        : { topicNames: [...names], timeoutMs },
-      { version: v, timeoutMs: timeoutMs + 5000 },
-    );
-    for (const r of res.responses) {
-      if (r.errorCode !== 0) {
-        throw new KafkaError(r.errorCode, {
-          api: "DeleteTopics",
-          topic: r.name ?? undefined,
-          detail: r.errorMessage,
-        });
-      }
-    }
-    await this.#client.refreshMetadata(null).catch(() => {});
+  ): Promise<string[]> {
+    return settle(await deleteTopics(this.#client, names, options));
+  }
+
+  /**
+   * Describes topics (`null`: every topic), with their authorized operations if asked.
+   *
+   * @throws {AdminError} when any topic failed, e.g. `UNKNOWN_TOPIC_OR_PARTITION`.
+   */
+  async describeTopics(
+    names: readonly string[] | null,
+    options: { includeAuthorizedOperations?: boolean } = {},
+  ): Promise<TopicDescription[]> {
+    return settle(await describeTopics(this.#client, names, options));
+  }
+
+  /**
+   * Grows topics to `count` partitions each.
+   *
+   * @throws {AdminError} when any topic failed, e.g. `INVALID_PARTITIONS`.
+   */
+  async createPartitions(
+    topics: readonly NewPartitions[],
+    options: { timeoutMs?: number; validateOnly?: boolean } = {},
+  ): Promise<string[]> {
+    return settle(await createPartitions(this.#client, topics, options));
+  }
+
+  /**
+   * Describes the configs of topics, brokers, broker loggers, groups or client-metrics.
+   *
+   * @throws {AdminError} when any resource failed.
+   */
+  async describeConfigs(
+    resources: readonly ConfigResource[],
+    options: { keys?: readonly string[] } = {},
+  ): Promise<ResourceConfigs[]> {
+    return settle(await describeConfigs(this.#client, resources, options));
+  }
+
+  /**
+   * Alters configs incrementally: set, delete, append or subtract single keys.
+   *
+   * @throws {AdminError} when any resource failed, e.g. `INVALID_CONFIG`.
+   */
+  async alterConfigs(
+    alterations: readonly { resource: ConfigResource; changes: readonly ConfigChange[] }[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<ConfigResource[]> {
+    return settle(await alterConfigs(this.#client, alterations, options));
+  }
+
+  /**
+   * Deletes records before `offset` in each partition (`-1`: all of them).
+   *
+   * @throws {AdminError} when any partition failed, e.g. `OFFSET_OUT_OF_RANGE`.
+   */
+  async deleteRecords(
+    partitions: readonly (PartitionRef & { offset: number })[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<DeletedRecords[]> {
+    return settle(await deleteRecords(this.#client, partitions, options));
+  }
+
+  /**
+   * Lists offsets by spec: earliest, latest, max-timestamp, earliest-local or a timestamp.
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async listOffsets(
+    partitions: readonly (PartitionRef & { spec: OffsetSpec })[],
+    options: { isolationLevel?: "read_uncommitted" | "read_committed" } = {},
+  ): Promise<ListedOffset[]> {
+    return settle(await listOffsets(this.#client, partitions, options));
+  }
+
+  /** Lists every broker's groups, optionally by state and type. */
+  listGroups(
+    options: { states?: readonly string[]; types?: readonly string[] } = {},
+  ): Promise<ListedGroup[]> {
+    return listGroups(this.#client, options);
+  }
+
+  /**
+   * Describes groups at their coordinators.
+   *
+   * @throws {AdminError} when any group failed.
+   */
+  async describeGroups(
+    groupIds: readonly string[],
+    options: { includeAuthorizedOperations?: boolean } = {},
+  ): Promise<GroupDescription[]> {
+    return settle(await describeGroups(this.#client, groupIds, options));
+  }
+
+  /**
+   * Deletes empty groups.
+   *
+   * @throws {AdminError} when any group failed, e.g. `NON_EMPTY_GROUP`.
+   */
+  async deleteGroups(groupIds: readonly string[]): Promise<string[]> {
+    return settle(await deleteGroups(this.#client, groupIds));
+  }
+
+  /**
+   * Removes members from a classic group.
+   *
+   * @throws {AdminError} when any member failed, e.g. `UNKNOWN_MEMBER_ID`.
+   */
+  async removeMembers(
+    groupId: string,
+    members: readonly { memberId?: string; instanceId?: string }[],
+    options: { reason?: string } = {},
+  ): Promise<string[]> {
+    return settle(await removeMembers(this.#client, groupId, members, options));
+  }
+
+  /** A group's committed offsets, for some partitions or all it committed for. */
+  listGroupOffsets(
+    groupId: string,
+    partitions?: readonly PartitionRef[],
+  ): Promise<CommittedOffset[]> {
+    return listGroupOffsets(this.#client, groupId, partitions);
+  }
+
+  /**
+   * Sets an empty group's committed offsets.
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async alterGroupOffsets(
+    groupId: string,
+    offsets: readonly (PartitionRef & { offset: number; metadata?: string })[],
+  ): Promise<(PartitionRef & { offset: number })[]> {
+    return settle(await alterGroupOffsets(this.#client, groupId, offsets));
+  }
+
+  /**
+   * Deletes a group's committed offsets for partitions it no longer subscribes to.
+   *
+   * @throws {AdminError} when any partition failed, e.g. `GROUP_SUBSCRIBED_TO_TOPIC`.
+   */
+  async deleteGroupOffsets(
+    groupId: string,
+    partitions: readonly PartitionRef[],
+  ): Promise<PartitionRef[]> {
+    return settle(await deleteGroupOffsets(this.#client, groupId, partitions));
+  }
+
+  /** Each committed partition's lag in a group. */
+  groupLag(groupId: string): Promise<PartitionLag[]> {
+    return groupLag(this.#client, groupId);
+  }
+
+  /**
+   * Creates ACLs.
+   *
+   * @throws {AdminError} when any ACL failed, e.g. `SECURITY_DISABLED`.
+   */
+  async createAcls(acls: readonly Acl[]): Promise<AclBinding[]> {
+    return settle(await createAcls(this.#client, acls));
+  }
+
+  /** The ACLs matching a filter. */
+  describeAcls(filter: AclFilter = {}): Promise<AclBinding[]> {
+    return describeAcls(this.#client, filter);
+  }
+
+  /**
+   * Deletes the ACLs matching each filter and resolves with those deleted.
+   *
+   * @throws {AdminError} when any filter failed.
+   */
+  async deleteAcls(filters: readonly AclFilter[]): Promise<AclBinding[]> {
+    return settle(await deleteAcls(this.#client, filters)).flat();
   }
 
   /** The names of the cluster's topics, sorted; Kafka's internal topics only if asked. */
@@ -185,41 +353,182 @@ export class Admin {
       .sort();
   }
 
-  /** The cluster's id, controller and brokers. */
-  async describeCluster(): Promise<ClusterDescription> {
-    const res = await this.#client.request("any", API_TABLE[60], {
-      includeClusterAuthorizedOperations: false,
-    });
-    if (res.errorCode !== 0) {
-      throw new KafkaError(res.errorCode, { api: "DescribeCluster", detail: res.errorMessage });
-    }
-    return {
-      clusterId: res.clusterId,
-      controllerId: res.controllerId ?? -1,
-      brokers: res.brokers
-        .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? null }))
-        .sort((a, b) => a.nodeId - b.nodeId),
-    };
+  /** The cluster's id, controller and brokers (and the caller's operations, if asked). */
+  describeCluster(
+    options: { includeAuthorizedOperations?: boolean } = {},
+  ): Promise<ClusterDescription> {
+    return describeCluster(this.#client, options);
   }
 
-  async #waitForLeaders(names: string[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const meta = await this.#client.refreshMetadata(names);
-      const ready = names.every((n) => {
-        const t = meta.topics.get(n);
-        return t !== undefined && t.errorCode === 0 && t.partitions.length > 0 &&
-          t.partitions.every((p) => p.leader >= 0);
-      });
-      if (ready) return;
-      if (Date.now() > deadline) {
-        throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, {
-          api: "CreateTopics",
-          topic: names.join(", "),
-          detail: `no leader for every partition within ${timeoutMs} ms`,
-        });
-      }
-      await new Promise((r) => setTimeout(r, this.#client.options.retryBackoffMs));
-    }
+  /** The features the cluster supports and has finalized. */
+  describeFeatures(): Promise<FeatureDescription> {
+    return describeFeatures(this.#client);
+  }
+
+  /**
+   * Changes finalized feature levels.
+   *
+   * @throws {AdminError} when any feature failed.
+   */
+  async updateFeatures(
+    updates: readonly FeatureUpdate[],
+    options: { validateOnly?: boolean; timeoutMs?: number } = {},
+  ): Promise<string[]> {
+    return settle(await updateFeatures(this.#client, updates, options));
+  }
+
+  /** The KRaft metadata quorum. */
+  describeQuorum(): Promise<QuorumDescription> {
+    return describeQuorum(this.#client);
+  }
+
+  /** The client quotas of the entities matching `filter`. */
+  describeClientQuotas(
+    filter: readonly QuotaFilter[] = [],
+    options: { strict?: boolean } = {},
+  ): Promise<EntityQuotas[]> {
+    return describeClientQuotas(this.#client, filter, options);
+  }
+
+  /**
+   * Sets and removes client quotas.
+   *
+   * @throws {AdminError} when any entity failed.
+   */
+  async alterClientQuotas(
+    alterations: readonly QuotaAlteration[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<QuotaEntity[]> {
+    return settle(await alterClientQuotas(this.#client, alterations, options));
+  }
+
+  /**
+   * Users' SCRAM credentials (`null`: every user).
+   *
+   * @throws {AdminError} when any user failed, e.g. `RESOURCE_NOT_FOUND`.
+   */
+  async describeUserScramCredentials(
+    users: readonly string[] | null = null,
+  ): Promise<UserScramCredentials[]> {
+    return settle(await describeUserScramCredentials(this.#client, users));
+  }
+
+  /**
+   * Creates, replaces and deletes SCRAM credentials.
+   *
+   * @throws {AdminError} when any user failed.
+   */
+  async alterUserScramCredentials(changes: {
+    upsertions?: readonly ScramUpsertion[];
+    deletions?: readonly { user: string; mechanism?: ScramMechanism }[];
+  }): Promise<string[]> {
+    return settle(await alterUserScramCredentials(this.#client, changes));
+  }
+
+  /**
+   * Moves partitions to new replicas (`null` cancels a move).
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async alterPartitionReassignments(
+    moves: readonly (PartitionRef & { replicas: readonly number[] | null })[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<PartitionRef[]> {
+    return settle(await alterPartitionReassignments(this.#client, moves, options));
+  }
+
+  /** The reassignments in progress. */
+  listPartitionReassignments(
+    partitions?: readonly PartitionRef[],
+  ): Promise<OngoingReassignment[]> {
+    return listPartitionReassignments(this.#client, partitions);
+  }
+
+  /**
+   * Elects preferred or unclean leaders; per-partition results, as `ELECTION_NOT_NEEDED` is
+   * common and harmless.
+   */
+  electLeaders(
+    type: "preferred" | "unclean",
+    partitions: readonly PartitionRef[] | null,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ItemResult<PartitionRef>[]> {
+    return electLeaders(this.#client, type, partitions, options);
+  }
+
+  /**
+   * Every broker's log directories.
+   *
+   * @throws {AdminError} when any broker failed.
+   */
+  async describeLogDirs(
+    options: { brokers?: readonly number[]; partitions?: readonly PartitionRef[] } = {},
+  ): Promise<LogDir[]> {
+    return settle(await describeLogDirs(this.#client, options)).flat();
+  }
+
+  /**
+   * Moves replicas between a broker's log directories.
+   *
+   * @throws {AdminError} when any replica failed.
+   */
+  async alterReplicaLogDirs(
+    moves: readonly (PartitionRef & { broker: number; path: string })[],
+  ): Promise<(PartitionRef & { broker: number; path: string })[]> {
+    return settle(await alterReplicaLogDirs(this.#client, moves));
+  }
+
+  /**
+   * The active producers of partitions.
+   *
+   * @throws {AdminError} when any partition failed.
+   */
+  async describeProducers(partitions: readonly PartitionRef[]): Promise<ActiveProducer[][]> {
+    return settle(await describeProducers(this.#client, partitions));
+  }
+
+  /**
+   * Transactions by transactional id.
+   *
+   * @throws {AdminError} when any failed, e.g. `TRANSACTIONAL_ID_NOT_FOUND`.
+   */
+  async describeTransactions(
+    transactionalIds: readonly string[],
+  ): Promise<TransactionDescription[]> {
+    return settle(await describeTransactions(this.#client, transactionalIds));
+  }
+
+  /** Every broker's transactions, optionally by state or producer id. */
+  listTransactions(
+    options: { states?: readonly string[]; producerIds?: readonly bigint[] } = {},
+  ): Promise<ListedTransaction[]> {
+    return listTransactions(this.#client, options);
+  }
+
+  /** Aborts a hanging transaction in one partition. */
+  abortTransaction(spec: AbortTransactionSpec): Promise<void> {
+    return abortTransaction(this.#client, spec);
+  }
+
+  /** Creates a delegation token (SASL connections only). */
+  createDelegationToken(
+    options: { owner?: string; renewers?: readonly string[]; maxLifetimeMs?: number } = {},
+  ): Promise<DelegationToken> {
+    return createDelegationToken(this.#client, options);
+  }
+
+  /** The delegation tokens of `owners`, or all the caller may see. */
+  describeDelegationTokens(owners?: readonly string[]): Promise<DelegationToken[]> {
+    return describeDelegationTokens(this.#client, owners);
+  }
+
+  /** Renews a delegation token; resolves with its new expiry (ms). */
+  renewDelegationToken(hmac: Uint8Array, renewPeriodMs = -1): Promise<number> {
+    return renewDelegationToken(this.#client, hmac, renewPeriodMs);
+  }
+
+  /** Expires a delegation token; resolves with its expiry (ms). */
+  expireDelegationToken(hmac: Uint8Array, expiryTimePeriodMs = -1): Promise<number> {
+    return expireDelegationToken(this.#client, hmac, expiryTimePeriodMs);
   }
 }
