@@ -1,0 +1,85 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Which versions of each API the fake cluster implements, and what it therefore advertises:
+ * its own range intersected with what kanal's generated codecs know. When the codecs are
+ * regenerated with newer versions, the fake keeps offering only what it implements; when they
+ * lose a version, the fake stops offering it.
+ *
+ * @module
+ */
+
+import { apiCodec } from "../protocol/messages/api_table.ts";
+
+/** A version range of one API. */
+export interface FakeApiRange {
+  /** The API key. */
+  readonly key: number;
+  /** The lowest version. */
+  readonly minVersion: number;
+  /** The highest version. */
+  readonly maxVersion: number;
+}
+
+/**
+ * The versions the fake's handlers implement, by API key. Minimums follow Kafka 4 (which
+ * dropped the oldest versions, KIP-896); maximums are the versions whose fields the handlers
+ * fill in.
+ */
+export const FAKE_IMPLEMENTED: readonly FakeApiRange[] = [
+  { key: 0, minVersion: 3, maxVersion: 12 }, // Produce
+  { key: 1, minVersion: 4, maxVersion: 17 }, // Fetch
+  { key: 2, minVersion: 1, maxVersion: 10 }, // ListOffsets
+  { key: 3, minVersion: 0, maxVersion: 12 }, // Metadata
+  { key: 8, minVersion: 2, maxVersion: 9 }, // OffsetCommit
+  { key: 9, minVersion: 1, maxVersion: 9 }, // OffsetFetch
+  { key: 10, minVersion: 0, maxVersion: 6 }, // FindCoordinator
+  { key: 11, minVersion: 2, maxVersion: 9 }, // JoinGroup
+  { key: 12, minVersion: 0, maxVersion: 4 }, // Heartbeat
+  { key: 13, minVersion: 0, maxVersion: 5 }, // LeaveGroup
+  { key: 14, minVersion: 0, maxVersion: 5 }, // SyncGroup
+  { key: 15, minVersion: 0, maxVersion: 6 }, // DescribeGroups
+  { key: 16, minVersion: 0, maxVersion: 5 }, // ListGroups
+  { key: 18, minVersion: 0, maxVersion: 4 }, // ApiVersions
+  { key: 19, minVersion: 2, maxVersion: 7 }, // CreateTopics
+  { key: 20, minVersion: 1, maxVersion: 6 }, // DeleteTopics
+  { key: 21, minVersion: 0, maxVersion: 2 }, // DeleteRecords
+  { key: 22, minVersion: 0, maxVersion: 5 }, // InitProducerId
+  { key: 23, minVersion: 2, maxVersion: 4 }, // OffsetForLeaderEpoch
+  { key: 32, minVersion: 1, maxVersion: 4 }, // DescribeConfigs
+  { key: 37, minVersion: 0, maxVersion: 3 }, // CreatePartitions
+  { key: 42, minVersion: 0, maxVersion: 2 }, // DeleteGroups
+  { key: 44, minVersion: 0, maxVersion: 1 }, // IncrementalAlterConfigs
+  { key: 60, minVersion: 0, maxVersion: 1 }, // DescribeCluster
+];
+
+/**
+ * The ranges the fake offers in ApiVersions: each implemented range intersected with the
+ * codecs' range; an API whose intersection is empty, or that has no handler in `handled`, is
+ * left out.
+ *
+ * @example Only what both the fake and the codecs know
+ * ```ts
+ * import { advertisedVersions } from "./fake_versions.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ranges = advertisedVersions(new Set([18]));
+ * assert.deepEqual(ranges.map((r) => r.key), [18]);
+ * assert.equal(ranges[0]!.minVersion, 0);
+ * ```
+ */
+export function advertisedVersions(
+  handled: ReadonlySet<number>,
+  implemented: readonly FakeApiRange[] = FAKE_IMPLEMENTED,
+): FakeApiRange[] {
+  const out: FakeApiRange[] = [];
+  for (const r of implemented) {
+    if (!handled.has(r.key)) continue;
+    const info = apiCodec(r.key)?.info;
+    if (info === undefined) continue;
+    const minVersion = Math.max(r.minVersion, info.minVersion);
+    const maxVersion = Math.min(r.maxVersion, info.maxVersion);
+    if (minVersion <= maxVersion) out.push({ key: r.key, minVersion, maxVersion });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * InitProducerId (key 22): a fresh producer id for an idempotent producer, or, for a
+ * transactional id, its id with the next epoch (fencing the previous holder). With a known id
+ * and epoch (KIP-360, v3+) the epoch is bumped in place.
+ *
+ * @module
+ */
+
+import { ErrorCode } from "../../protocol/error_codes.ts";
+import type {
+  InitProducerIdRequest,
+  InitProducerIdResponse,
+} from "../../protocol/messages/init_producer_id.ts";
+import type { FakeHandler, HandlerContext } from "../handler.ts";
+
+const MAX_EPOCH = 32767;
+
+/** Answers InitProducerId. */
+export const initProducerIdHandler: FakeHandler = {
+  key: 22,
+  handle(ctx: HandlerContext, body: unknown): InitProducerIdResponse {
+    const req = body as InitProducerIdRequest;
+    const { state } = ctx;
+    const fail = (errorCode: number): InitProducerIdResponse => ({
+      throttleTimeMs: 0,
+      errorCode,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
+    const givenId = req.producerId ?? -1n;
+    const givenEpoch = req.producerEpoch ?? -1;
+    if (req.transactionalId === null) {
+      if (givenId >= 0n && givenEpoch >= 0 && givenEpoch < MAX_EPOCH - 1) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          producerId: givenId,
+          producerEpoch: givenEpoch + 1,
+        };
+      }
+      return {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        producerId: state.nextProducerId(),
+        producerEpoch: 0,
+      };
+    }
+    if (req.transactionalId === "") return fail(ErrorCode.INVALID_REQUEST);
+    if (state.coordinatorFor(req.transactionalId, 1) !== ctx.broker.id) {
+      return fail(ErrorCode.NOT_COORDINATOR);
+    }
+    if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > 900_000) {
+      return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    }
+    const held = state.transactionalProducers.get(req.transactionalId);
+    if (
+      held !== undefined && givenId >= 0n &&
+      (givenId !== held.producerId || givenEpoch !== held.epoch)
+    ) {
+      return fail(ErrorCode.PRODUCER_FENCED);
+    }
+    let next: { producerId: bigint; epoch: number };
+    if (held === undefined || held.epoch >= MAX_EPOCH - 1) {
+      next = { producerId: state.nextProducerId(), epoch: 0 };
+    } else {
+      next = { producerId: held.producerId, epoch: held.epoch + 1 };
+    }
+    state.transactionalProducers.set(req.transactionalId, next);
+    ctx.state.onTransactionalInit?.(req.transactionalId, next.producerId, next.epoch);
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      producerId: next.producerId,
+      producerEpoch: next.epoch,
+    };
+  },
+};
