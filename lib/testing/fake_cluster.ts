@@ -74,6 +74,8 @@ export interface FakeClusterOptions {
    * records are not decoded. @default {false}
    */
   nullBroker?: boolean;
+  /** Called with each error the fake's own handlers throw (a bug in the fake). */
+  onFault?: (error: unknown) => void;
   /** Replace or add API handlers (advanced). */
   handlers?: FakeHandler[];
 }
@@ -121,6 +123,7 @@ export class FakeCluster implements AsyncDisposable {
   readonly #connections: Set<ServedConnection> = new Set();
   readonly #listeners: ServerListener[] = [];
   readonly #closing: AbortController = new AbortController();
+  readonly #onFault: ((error: unknown) => void) | undefined;
   #closed = false;
 
   private constructor(options: FakeClusterOptions) {
@@ -135,6 +138,7 @@ export class FakeCluster implements AsyncDisposable {
       [...defaultHandlers({ headerOnly: options.nullBroker ?? false }), ...options.handlers ?? []]
         .map((h) => [h.key, h]),
     );
+    this.#onFault = options.onFault;
     this.advertised = advertisedVersions(new Set(this.#handlers.keys()));
     for (const b of this.state.brokers.values()) {
       b.host = `fake-${b.id}.invalid`;
@@ -222,7 +226,10 @@ export class FakeCluster implements AsyncDisposable {
       handlers: this.#handlers,
       advertised: this.advertised,
       hooks: this.hooks,
-      fault: (e) => this.faults.push(e),
+      fault: (e) => {
+        if (this.faults.length < 100) this.faults.push(e);
+        this.#onFault?.(e);
+      },
       context: (broker, version, clientId, signal) =>
         this.#context(broker, version, clientId, signal),
     });

@@ -27,7 +27,9 @@ export interface FakeApiRange {
  * fill in.
  */
 export const FAKE_IMPLEMENTED: readonly FakeApiRange[] = [
-  { key: 0, minVersion: 3, maxVersion: 12 }, // Produce
+  // Produce v0-2 stay offered, as Kafka 4 keeps them (KAFKA-18659): librdkafka only compresses
+  // when they are; their old message formats are refused batch by batch.
+  { key: 0, minVersion: 0, maxVersion: 12 }, // Produce
   { key: 1, minVersion: 4, maxVersion: 17 }, // Fetch
   { key: 2, minVersion: 1, maxVersion: 10 }, // ListOffsets
   { key: 3, minVersion: 0, maxVersion: 12 }, // Metadata

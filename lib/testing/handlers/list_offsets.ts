@@ -86,7 +86,7 @@ export const listOffsetsHandler: FakeHandler = {
           const found = await lookup(p, rp.timestamp);
           out.offset = found.offset;
           out.timestamp = found.timestamp;
-          out.leaderEpoch = found.epoch;
+          if (ctx.version >= 4) out.leaderEpoch = found.epoch;
         }
       }
       topics.push({ name: t.name, partitions });
