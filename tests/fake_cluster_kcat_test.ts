@@ -110,3 +110,26 @@ test("kanal fake-cluster prints the bootstrap list first and stops on SIGTERM", 
   }
   assert.equal(await cli.exited, 0);
 });
+
+test("kcat -G consumes every partition as a group member and commits what it read", async () => {
+  await using cluster = await FakeCluster.start({
+    brokers: 3,
+    listen: true,
+    topics: [{ name: "grouped", partitions: 3 }],
+  });
+  const b = cluster.bootstrap;
+  const lines = Array.from({ length: 30 }, (_, i) => `m${i}`);
+  await kcat(["-b", b, "-P", "-t", "grouped"], { input: lines.join("\n") + "\n" });
+  const group = ["-b", b, "-G", "kcat-group", "-X", "auto.offset.reset=earliest", "-e", "-q"];
+  const first = new TextDecoder().decode(await kcat([...group, "-f", "%s\\n", "grouped"]));
+  assert.deepEqual(first.trim().split("\n").sort(), [...lines].sort());
+  // The commits on close: the group's offsets add up to every record, so a rerun reads none.
+  const committed = [0, 1, 2].map((p) =>
+    cluster.groups.committed("kcat-group", "grouped", p)?.offset ?? 0n
+  );
+  assert.equal(committed.reduce((a, c) => a + c, 0n), 30n);
+  const second = new TextDecoder().decode(await kcat([...group, "grouped"]));
+  assert.equal(second, "");
+  assert.equal(cluster.groups.groups.get("kcat-group")?.state, "Empty");
+  assert.deepEqual(cluster.faults, []);
+});

@@ -350,6 +350,7 @@ export class FakeCluster implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort();
+    this.groups.close();
     await Promise.all(this.#listeners.map((l) => l.close()));
     await this.cutConnections();
   }

@@ -10,6 +10,15 @@ import type { FakeHandler } from "../handler.ts";
 import { apiVersionsHandler } from "./api_versions.ts";
 import { createTopicsHandler } from "./create_topics.ts";
 import { deleteTopicsHandler } from "./delete_topics.ts";
+import { describeGroupsHandler } from "./describe_groups.ts";
+import { deleteGroupsHandler } from "./delete_groups.ts";
+import { heartbeatHandler } from "./heartbeat.ts";
+import { joinGroupHandler } from "./join_group.ts";
+import { leaveGroupHandler } from "./leave_group.ts";
+import { listGroupsHandler } from "./list_groups.ts";
+import { offsetCommitHandler } from "./offset_commit.ts";
+import { offsetFetchHandler } from "./offset_fetch.ts";
+import { syncGroupHandler } from "./sync_group.ts";
 import { fetchHandler } from "./fetch.ts";
 import { findCoordinatorHandler } from "./find_coordinator.ts";
 import { initProducerIdHandler } from "./init_producer_id.ts";
@@ -35,5 +44,14 @@ export function defaultHandlers(options: DefaultHandlersOptions = {}): FakeHandl
     createTopicsHandler,
     deleteTopicsHandler,
     initProducerIdHandler,
+    describeGroupsHandler,
+    deleteGroupsHandler,
+    heartbeatHandler,
+    joinGroupHandler,
+    leaveGroupHandler,
+    listGroupsHandler,
+    offsetCommitHandler,
+    offsetFetchHandler,
+    syncGroupHandler,
   ];
 }

@@ -1,0 +1,87 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * OffsetFetch (key 9): a group's committed offsets, for the partitions asked or (topics null)
+ * all; one group per request up to v7, several from v8.
+ *
+ * @module
+ */
+
+import type {
+  OffsetFetchRequest,
+  OffsetFetchResponse,
+  OffsetFetchResponsePartition,
+} from "../../protocol/messages/offset_fetch.ts";
+import type { FakeHandler, HandlerContext } from "../handler.ts";
+import { coordinatorError } from "./_group_check.ts";
+
+function fetchGroup(
+  ctx: HandlerContext,
+  groupId: string,
+  topics: { name: string; partitionIndexes: number[] }[] | null,
+): { errorCode: number; topics: { name: string; partitions: OffsetFetchResponsePartition[] }[] } {
+  const errorCode = coordinatorError(ctx, groupId);
+  if (errorCode !== 0) return { errorCode, topics: [] };
+  let wanted = topics;
+  if (wanted === null) {
+    const byTopic = new Map<string, number[]>();
+    for (const key of ctx.groups.groups.get(groupId)?.offsets.keys() ?? []) {
+      const [name, p] = key.split("\0") as [string, string];
+      byTopic.set(name, [...byTopic.get(name) ?? [], Number(p)]);
+    }
+    wanted = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+  }
+  return {
+    errorCode: 0,
+    topics: wanted.map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((partitionIndex) => {
+        const c = ctx.groups.committed(groupId, t.name, partitionIndex);
+        return {
+          partitionIndex,
+          committedOffset: c?.offset ?? -1n,
+          committedLeaderEpoch: ctx.version >= 5 ? c?.leaderEpoch ?? -1 : undefined,
+          metadata: c?.metadata ?? "",
+          errorCode: 0,
+        };
+      }),
+    })),
+  };
+}
+
+/** Answers OffsetFetch. */
+export const offsetFetchHandler: FakeHandler = {
+  key: 9,
+  handle(ctx: HandlerContext, body: unknown): OffsetFetchResponse {
+    const req = body as OffsetFetchRequest;
+    if (ctx.version >= 8) {
+      return {
+        throttleTimeMs: 0,
+        groups: (req.groups ?? []).map((g) => {
+          const r = fetchGroup(ctx, g.groupId, g.topics);
+          return { groupId: g.groupId, errorCode: r.errorCode, topics: r.topics };
+        }),
+      };
+    }
+    const r = fetchGroup(ctx, req.groupId ?? "", req.topics ?? null);
+    if (r.errorCode !== 0 && ctx.version < 2) {
+      // v0-1 have no top-level error code: each partition carries it.
+      return {
+        topics: (req.topics ?? []).map((t) => ({
+          name: t.name,
+          partitions: t.partitionIndexes.map((partitionIndex) => ({
+            partitionIndex,
+            committedOffset: -1n,
+            metadata: "",
+            errorCode: r.errorCode,
+          })),
+        })),
+      };
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: r.topics,
+      errorCode: ctx.version >= 2 ? r.errorCode : undefined,
+    };
+  },
+};
