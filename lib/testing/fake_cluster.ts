@@ -15,6 +15,8 @@ import {
   type FakePartition,
   type FakeTopic,
 } from "./cluster_state.ts";
+import type { ApiCodec } from "../protocol/messages/api_table.ts";
+import { fakeCall } from "./fake_call.ts";
 import { defaultServerTransport } from "./default_server_transport.ts";
 import { type FakeHook, type FakeHookFn, type FakeHookOptions, FakeHooks } from "./fake_hooks.ts";
 import { advertisedVersions, type FakeApiRange } from "./fake_versions.ts";
@@ -272,6 +274,37 @@ export class FakeCluster implements AsyncDisposable {
    */
   intercept(fn: FakeHookFn, options: FakeHookOptions = {}): FakeHook {
     return this.hooks.add(fn, options);
+  }
+
+  /**
+   * Sends one raw request to a broker (default: the first) over the in-memory transport and
+   * resolves with the decoded answer.
+   *
+   * @example Create a topic with a raw CreateTopics
+   * ```ts
+   * import { FakeCluster } from "./fake_cluster.ts";
+   * import { API_TABLE } from "../protocol/messages/api_table.ts";
+   * import assert from "node:assert/strict";
+   *
+   * await using cluster = await FakeCluster.start();
+   * const res = await cluster.call(API_TABLE[19], 7, {
+   *   topics: [{ name: "t", numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }],
+   * });
+   * assert.equal(res.topics[0]!.errorCode, 0);
+   * assert.equal(cluster.state.topics.get("t")!.partitions.length, 2);
+   * ```
+   */
+  call<Req, Res>(
+    api: ApiCodec<Req, Res>,
+    version: number,
+    body: Req,
+    broker: number = this.state.brokers.keys().next().value!,
+  ): Promise<Res> {
+    const b = this.state.brokers.get(broker);
+    if (b === undefined) {
+      return Promise.reject(new RangeError(`Cannot call broker ${broker} as it does not exist`));
+    }
+    return fakeCall({ transport: this.transport, host: b.host, port: b.port }, api, version, body);
   }
 
   /** Creates a topic; throws a `RangeError` carrying Kafka's reason when it cannot. */

@@ -32,3 +32,4 @@ export * from "./default_server_transport.ts";
 export * from "./fake_versions.ts";
 export * from "./group_coordinator.ts";
 export * from "./fetch_sessions.ts";
+export * from "./fake_call.ts";
