@@ -19,6 +19,12 @@ import { listGroupsHandler } from "./list_groups.ts";
 import { offsetCommitHandler } from "./offset_commit.ts";
 import { offsetFetchHandler } from "./offset_fetch.ts";
 import { syncGroupHandler } from "./sync_group.ts";
+import { deleteRecordsHandler } from "./delete_records.ts";
+import { offsetForLeaderEpochHandler } from "./offset_for_leader_epoch.ts";
+import { createPartitionsHandler } from "./create_partitions.ts";
+import { describeClusterHandler } from "./describe_cluster.ts";
+import { describeConfigsHandler } from "./describe_configs.ts";
+import { incrementalAlterConfigsHandler } from "./incremental_alter_configs.ts";
 import { fetchHandler } from "./fetch.ts";
 import { findCoordinatorHandler } from "./find_coordinator.ts";
 import { initProducerIdHandler } from "./init_producer_id.ts";
@@ -53,5 +59,11 @@ export function defaultHandlers(options: DefaultHandlersOptions = {}): FakeHandl
     offsetCommitHandler,
     offsetFetchHandler,
     syncGroupHandler,
+    deleteRecordsHandler,
+    offsetForLeaderEpochHandler,
+    createPartitionsHandler,
+    describeClusterHandler,
+    describeConfigsHandler,
+    incrementalAlterConfigsHandler,
   ];
 }
