@@ -1,9 +1,9 @@
 // Copyright 2026 the kanal authors. MIT license.
 // Web APIs only.
 /**
- * InitProducerId (key 22): a fresh producer id for an idempotent producer, or, for a
- * transactional id, its id with the next epoch (fencing the previous holder). With a known id
- * and epoch (KIP-360, v3+) the epoch is bumped in place.
+ * InitProducerId (key 22): a fresh producer id for an idempotent producer (even one that
+ * sends its old id, as Kafka does), or, for a transactional id, its id with the next epoch
+ * (fencing the previous holder).
  *
  * @module
  */
@@ -32,14 +32,7 @@ export const initProducerIdHandler: FakeHandler = {
     const givenId = req.producerId ?? -1n;
     const givenEpoch = req.producerEpoch ?? -1;
     if (req.transactionalId === null) {
-      if (givenId >= 0n && givenEpoch >= 0 && givenEpoch < MAX_EPOCH - 1) {
-        return {
-          throttleTimeMs: 0,
-          errorCode: 0,
-          producerId: givenId,
-          producerEpoch: givenEpoch + 1,
-        };
-      }
+      // Kafka hands an idempotent producer a new id every time, whatever id it sends.
       return {
         throttleTimeMs: 0,
         errorCode: 0,
