@@ -66,6 +66,8 @@ export interface ClusterStateOptions {
   autoCreateTopics?: boolean;
   /** Bytes each partition log keeps before dropping its oldest batches. @default {67108864} */
   retentionBytes?: number;
+  /** The null broker: logs acknowledge appends without keeping them. @default {false} */
+  nullBroker?: boolean;
 }
 
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -107,6 +109,7 @@ export class ClusterState {
   onTransactionalInit?: (transactionalId: string, producerId: bigint, epoch: number) => void;
   #nextProducerId = 1000n;
   readonly #retention: number;
+  readonly #nullBroker: boolean;
   #changed: { promise: Promise<void>; resolve: () => void };
 
   /** Makes the state for a cluster of `options.brokers` brokers on 127.0.0.1, port 0. */
@@ -131,6 +134,7 @@ export class ClusterState {
     this.defaultPartitions = options.defaultPartitions ?? 1;
     this.autoCreateTopics = options.autoCreateTopics ?? true;
     this.#retention = options.retentionBytes ?? 64 * 1024 * 1024;
+    this.#nullBroker = options.nullBroker ?? false;
     this.#changed = deferred();
   }
 
@@ -193,6 +197,7 @@ export class ClusterState {
       log: new PartitionLog({
         retentionBytes: retention > 0 ? Math.min(retention, this.#retention) : this.#retention,
         logAppendTime: topic.configs.get("message.timestamp.type") === "LogAppendTime",
+        discard: this.#nullBroker,
       }),
     };
   }

@@ -72,8 +72,9 @@ export interface FakeClusterOptions {
    */
   retentionBytes?: number;
   /**
-   * The null broker, for benchmarks: produce batches are checked (layout and CRC) but their
-   * records are not decoded. @default {false}
+   * The null broker, for benchmarks: produced batches are checked (layout and CRC) and
+   * acknowledged, but neither decoded nor kept; fetches serve what
+   * {@linkcode FakeCluster.prepareFetch} prepared. @default {false}
    */
   nullBroker?: boolean;
   /** Called with each error the fake's own handlers throw (a bug in the fake). */
@@ -135,6 +136,7 @@ export class FakeCluster implements AsyncDisposable {
       autoCreateTopics: options.autoCreateTopics,
       defaultPartitions: options.defaultPartitions,
       retentionBytes: options.retentionBytes,
+      nullBroker: options.nullBroker,
     });
     this.#handlers = new Map(
       [...defaultHandlers({ headerOnly: options.nullBroker ?? false }), ...options.handlers ?? []]
@@ -314,6 +316,27 @@ export class FakeCluster implements AsyncDisposable {
       throw new RangeError(`Cannot create topic ${name} as Kafka error ${made} says`);
     }
     return made;
+  }
+
+  /**
+   * Makes a partition read as `copies` copies of `batch` (a v2 record batch), restamped with
+   * consecutive offsets, while holding only the one batch: a consumer benchmark's endless
+   * source.
+   *
+   * @example A consumer reads a prepared partition
+   * ```ts
+   * import { FakeCluster } from "./fake_cluster.ts";
+   * import { encodeRecordBatch } from "../protocol/record_batch_encoder.ts";
+   * import assert from "node:assert/strict";
+   *
+   * await using cluster = await FakeCluster.start({ nullBroker: true, topics: [{ name: "t" }] });
+   * cluster.prepareFetch("t", 0, await encodeRecordBatch([{ value: "x" }]), 1000);
+   * assert.equal(cluster.partition("t", 0).log.highWatermark, 1000n);
+   * ```
+   */
+  prepareFetch(topic: string, partition: number, batch: Uint8Array, copies: number): void {
+    this.partition(topic, partition).log.prepare(batch, copies);
+    this.state.notify();
   }
 
   /** A partition of a topic; throws a `RangeError` if there is none. */

@@ -248,3 +248,30 @@ test("after a broker stops, its partitions' new leader serves the producer", asy
   const epochs = cluster.partition("t", 0).log.batches.map((b) => b.leaderEpoch);
   assert.deepEqual(epochs, [0, 1]);
 });
+
+test("the null broker acknowledges produces without keeping them and serves prepared batches", async () => {
+  await using cluster = await FakeCluster.start({ nullBroker: true, topics: [{ name: "t" }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  await using producer = new Producer(client);
+  const reports = await producer.send([
+    { topic: "t", partition: 0, value: "a" },
+    { topic: "t", partition: 0, value: "b" },
+  ]);
+  assert.deepEqual(reports.map((r) => [r.error, r.offset]), [[undefined, 0], [undefined, 1]]);
+  const log = cluster.partition("t", 0).log;
+  assert.deepEqual([log.batches.length, log.sizeInBytes], [0, 0]);
+  cluster.prepareFetch("t", 0, await encodeRecordBatch([{ value: "p0" }, { value: "p1" }]), 1000);
+  await using consumer = new Consumer(client);
+  let n = 0;
+  let last = -1;
+  for await (const r of consumer.partition("t", 0, { offset: "oldest" }).records()) {
+    assert.equal(r.offset, last + 1);
+    assert.equal(new TextDecoder().decode(r.value!), `p${r.offset % 2}`);
+    last = r.offset;
+    if (++n === 2000) break;
+  }
+  assert.equal(last, 1999);
+});

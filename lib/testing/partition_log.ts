@@ -57,6 +57,13 @@ export interface PartitionLogOptions {
   retentionBytes?: number;
   /** Stamp the append time on batches (`message.timestamp.type=LogAppendTime`). @default {false} */
   logAppendTime?: boolean;
+  /**
+   * The null broker: appended batches are acknowledged (offsets advance) but not kept, and
+   * reads serve the batch given to {@linkcode PartitionLog.prepare}. For benchmarks.
+   *
+   * @default {false}
+   */
+  discard?: boolean;
 }
 
 interface ProducerEntry {
@@ -100,11 +107,38 @@ export class PartitionLog {
   readonly #retention: number;
   readonly #appendTime: boolean;
   readonly #producers: Map<bigint, ProducerEntry> = new Map();
+  readonly #discard: boolean;
+  #template: { bytes: Uint8Array; records: number; copies: number } | null = null;
 
   /** Makes an empty log. */
   constructor(options: PartitionLogOptions = {}) {
     this.#retention = options.retentionBytes ?? 64 * 1024 * 1024;
     this.#appendTime = options.logAppendTime ?? false;
+    this.#discard = options.discard ?? false;
+  }
+
+  /**
+   * Makes the log read as `copies` copies of `batch` back to back from offset 0 (each copy
+   * restamped with its offset), without holding more than the one batch: what a null broker
+   * serves to a consumer benchmark.
+   *
+   * @example A million records from one batch
+   * ```ts
+   * import { PartitionLog } from "./partition_log.ts";
+   * import { encodeRecordBatch } from "../protocol/record_batch_encoder.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const log = new PartitionLog({ discard: true });
+   * log.prepare(await encodeRecordBatch([{ value: "a" }, { value: "b" }]), 500_000);
+   * assert.equal(log.highWatermark, 1_000_000n);
+   * assert.equal(log.read(999_999n, 1)[0]!.baseOffset, 999_998n);
+   * ```
+   */
+  prepare(batch: Uint8Array, copies: number): void {
+    const records = new DataView(batch.buffer, batch.byteOffset, batch.byteLength).getInt32(57);
+    this.#template = { bytes: batch.slice(), records, copies };
+    this.#logStart = 0n;
+    this.#next = BigInt(records * copies);
   }
 
   /** The first offset still in the log. */
@@ -207,6 +241,16 @@ export class PartitionLog {
       if (entry !== undefined && producerEpoch > entry.epoch) entry.epoch = producerEpoch;
     }
     const baseOffset = this.#next;
+    if (this.#discard) {
+      this.#next += BigInt(lastOffsetDelta) + 1n;
+      return {
+        errorCode: 0,
+        baseOffset,
+        logStartOffset: 0n,
+        logAppendTime: -1n,
+        errorMessage: null,
+      };
+    }
     v.setBigInt64(0, baseOffset);
     v.setInt32(12, leaderEpoch);
     let maxTimestamp = v.getBigInt64(35);
@@ -269,6 +313,7 @@ export class PartitionLog {
    * does so that a batch larger than the limit can still be read), stopping before `end`.
    */
   read(offset: bigint, maxBytes: number, end: bigint = this.#next): StoredBatch[] {
+    if (this.#template !== null) return this.#readTemplate(offset, maxBytes, end);
     const out: StoredBatch[] = [];
     let size = 0;
     for (let i = this.indexOf(offset); i < this.batches.length; i++) {
@@ -277,6 +322,30 @@ export class PartitionLog {
       if (out.length > 0 && size + b.bytes.length > maxBytes) break;
       out.push(b);
       size += b.bytes.length;
+    }
+    return out;
+  }
+
+  #readTemplate(offset: bigint, maxBytes: number, end: bigint): StoredBatch[] {
+    const t = this.#template!;
+    const out: StoredBatch[] = [];
+    const n = BigInt(t.records);
+    let size = 0;
+    for (let base = (offset / n) * n; base < end; base += n) {
+      if (out.length > 0 && size + t.bytes.length > maxBytes) break;
+      const bytes = t.bytes.slice();
+      new DataView(bytes.buffer).setBigInt64(0, base);
+      out.push({
+        baseOffset: base,
+        lastOffset: base + n - 1n,
+        leaderEpoch: 0,
+        maxTimestamp: -1n,
+        bytes,
+        producerId: -1n,
+        transactional: false,
+        control: false,
+      });
+      size += bytes.length;
     }
     return out;
   }
