@@ -105,8 +105,6 @@ export class ClusterState {
   autoCreateTopics: boolean;
   /** Transactional ids' producer ids and epochs. */
   readonly transactionalProducers: Map<string, { producerId: bigint; epoch: number }> = new Map();
-  /** Called when a transactional id gets a new epoch (the transaction coordinator aborts its open transaction). */
-  onTransactionalInit?: (transactionalId: string, producerId: bigint, epoch: number) => void;
   #nextProducerId = 1000n;
   readonly #retention: number;
   readonly #nullBroker: boolean;

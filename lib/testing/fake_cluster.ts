@@ -26,6 +26,7 @@ import type { FakeHandler, HandlerContext } from "./handler.ts";
 import { defaultHandlers } from "./handlers/mod.ts";
 import { memoryPipe } from "./memory_pipe.ts";
 import type { ServerListener, ServerTransport } from "./server_transport.ts";
+import { TransactionCoordinator } from "./transaction_coordinator.ts";
 import { serveConnection, type ServedConnection } from "./_serve_connection.ts";
 
 /** A topic to create at start. */
@@ -117,6 +118,8 @@ export class FakeCluster implements AsyncDisposable {
   readonly hooks: FakeHooks = new FakeHooks();
   /** The group coordinator's state. */
   readonly groups: GroupCoordinator = new GroupCoordinator();
+  /** The transaction coordinator's state. */
+  readonly transactions: TransactionCoordinator;
   /** Errors the fake's own handlers threw (a bug in the fake); tests may assert it is empty. */
   readonly faults: unknown[] = [];
   /** The API versions offered. */
@@ -142,6 +145,7 @@ export class FakeCluster implements AsyncDisposable {
       [...defaultHandlers({ headerOnly: options.nullBroker ?? false }), ...options.handlers ?? []]
         .map((h) => [h.key, h]),
     );
+    this.transactions = new TransactionCoordinator(this.state, this.groups);
     this.#onFault = options.onFault;
     this.advertised = advertisedVersions(new Set(this.#handlers.keys()));
     for (const b of this.state.brokers.values()) {
@@ -255,6 +259,7 @@ export class FakeCluster implements AsyncDisposable {
       signal: AbortSignal.any([signal, this.#closing.signal]),
       sessions: this.#sessions.get(broker.id)!,
       groups: this.groups,
+      transactions: this.transactions,
       advertised: this.advertised,
     };
   }
@@ -407,6 +412,7 @@ export class FakeCluster implements AsyncDisposable {
     this.#closed = true;
     this.#closing.abort();
     this.groups.close();
+    this.transactions.close();
     await Promise.all(this.#listeners.map((l) => l.close()));
     await this.cutConnections();
   }

@@ -48,6 +48,12 @@ export const FAKE_IMPLEMENTED: readonly FakeApiRange[] = [
   { key: 21, minVersion: 0, maxVersion: 2 }, // DeleteRecords
   { key: 22, minVersion: 0, maxVersion: 5 }, // InitProducerId
   { key: 23, minVersion: 2, maxVersion: 4 }, // OffsetForLeaderEpoch
+  // Transactions v1: the client forms only (AddPartitionsToTxn v4+ is broker-to-broker; EndTxn
+  // and TxnOffsetCommit v5 belong to transactions v2, which the fake does not offer).
+  { key: 24, minVersion: 0, maxVersion: 3 }, // AddPartitionsToTxn
+  { key: 25, minVersion: 0, maxVersion: 4 }, // AddOffsetsToTxn
+  { key: 26, minVersion: 0, maxVersion: 4 }, // EndTxn
+  { key: 28, minVersion: 0, maxVersion: 4 }, // TxnOffsetCommit
   { key: 32, minVersion: 1, maxVersion: 4 }, // DescribeConfigs
   { key: 37, minVersion: 0, maxVersion: 3 }, // CreatePartitions
   { key: 42, minVersion: 0, maxVersion: 2 }, // DeleteGroups

@@ -78,6 +78,24 @@ const BODIES: Record<number, Body> = {
     replicaId: -1,
     topics: [{ topic: "t", partitions: [{ partition: 0, leaderEpoch: 0 }] }],
   }),
+  24: () => ({
+    v3AndBelowTransactionalId: "tx",
+    v3AndBelowProducerId: 1n,
+    v3AndBelowProducerEpoch: 0,
+    v3AndBelowTopics: [{ name: "t", partitions: [0] }],
+  }),
+  25: () => ({ transactionalId: "tx", producerId: 1n, producerEpoch: 0, groupId: "g" }),
+  26: () => ({ transactionalId: "tx", producerId: 1n, producerEpoch: 0, committed: true }),
+  28: () => ({
+    transactionalId: "tx",
+    groupId: "g",
+    producerId: 1n,
+    producerEpoch: 0,
+    topics: [{
+      name: "t",
+      partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }],
+    }],
+  }),
   32: () => ({
     resources: [{ resourceType: 2, resourceName: "t", configurationKeys: null }],
   }),

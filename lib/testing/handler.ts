@@ -10,6 +10,7 @@ import type { ClusterState, FakeBroker } from "./cluster_state.ts";
 import type { FetchSessions } from "./fetch_sessions.ts";
 import type { GroupCoordinator } from "./group_coordinator.ts";
 import type { FakeApiRange } from "./fake_versions.ts";
+import type { TransactionCoordinator } from "./transaction_coordinator.ts";
 
 /** What a handler may use to answer one request. */
 export interface HandlerContext {
@@ -27,6 +28,8 @@ export interface HandlerContext {
   readonly sessions: FetchSessions;
   /** The classic group coordinator (shared; each group answers only on its coordinator). */
   readonly groups: GroupCoordinator;
+  /** The transaction coordinator (each transactional id answers only on its coordinator). */
+  readonly transactions: TransactionCoordinator;
   /** The API versions this cluster offers. */
   readonly advertised: readonly FakeApiRange[];
 }

@@ -9,6 +9,8 @@
  */
 
 import { crc32c } from "../protocol/crc32c.ts";
+import { controlRecord } from "../protocol/record_batch.ts";
+import { RecordBatchEncoder } from "../protocol/record_batch_encoder.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { BatchAttributes, RECORD_BATCH_HEADER_SIZE } from "../protocol/record_batch.ts";
 
@@ -108,6 +110,10 @@ export class PartitionLog {
   readonly #appendTime: boolean;
   readonly #producers: Map<bigint, ProducerEntry> = new Map();
   readonly #discard: boolean;
+  /** Open transactions: producer id to the offset of its first batch here. */
+  readonly #ongoing: Map<bigint, bigint> = new Map();
+  /** Aborted transactions still in the log, for read_committed fetches. */
+  readonly #aborted: { producerId: bigint; firstOffset: bigint; lastOffset: bigint }[] = [];
   #template: { bytes: Uint8Array; records: number; copies: number } | null = null;
 
   /** Makes an empty log. */
@@ -154,6 +160,53 @@ export class PartitionLog {
   /** The high watermark: every replica is the log itself here, so the log end. */
   get highWatermark(): bigint {
     return this.#next;
+  }
+
+  /**
+   * The last stable offset: the first offset of the oldest open transaction, or the high
+   * watermark when none is open. read_committed consumers read up to it.
+   */
+  get lastStableOffset(): bigint {
+    let lso = this.#next;
+    for (const first of this.#ongoing.values()) if (first < lso) lso = first;
+    return lso;
+  }
+
+  /** The aborted transactions with records in `[from, to)`, for a read_committed fetch. */
+  abortedIn(from: bigint, to: bigint): { producerId: bigint; firstOffset: bigint }[] {
+    return this.#aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to).map((a) => ({
+      producerId: a.producerId,
+      firstOffset: a.firstOffset,
+    }));
+  }
+
+  /** Whether `producerId` has an open transaction here. */
+  inTransaction(producerId: bigint): boolean {
+    return this.#ongoing.has(producerId);
+  }
+
+  /**
+   * Writes a transaction marker (a control batch) for `producerId`, closing its transaction
+   * here; an abort is remembered for read_committed fetches.
+   */
+  writeMarker(
+    producerId: bigint,
+    producerEpoch: number,
+    commit: boolean,
+    leaderEpoch: number,
+    now: bigint,
+  ): void {
+    const enc = new RecordBatchEncoder(128);
+    enc.reset({ producerId, producerEpoch, transactional: true, control: true });
+    const { key, value } = controlRecord(commit ? "commit" : "abort", 0);
+    enc.append({ key, value, timestamp: Number(now) });
+    const bytes = (enc.finish() as Uint8Array).slice();
+    const first = this.#ongoing.get(producerId);
+    const r = this.append(bytes, leaderEpoch, now);
+    this.#ongoing.delete(producerId);
+    if (!commit && first !== undefined) {
+      this.#aborted.push({ producerId, firstOffset: first, lastOffset: r.baseOffset });
+    }
   }
 
   /** Bytes of batches held. */
@@ -262,6 +315,10 @@ export class PartitionLog {
       maxTimestamp = now;
       logAppendTime = now;
     }
+    const transactional = (attributes & BatchAttributes.TRANSACTIONAL) !== 0;
+    if (transactional && !control && producerId >= 0n && !this.#ongoing.has(producerId)) {
+      this.#ongoing.set(producerId, baseOffset);
+    }
     this.#push({
       baseOffset,
       lastOffset: baseOffset + BigInt(lastOffsetDelta),
@@ -269,7 +326,7 @@ export class PartitionLog {
       maxTimestamp,
       bytes: batch,
       producerId,
-      transactional: (attributes & BatchAttributes.TRANSACTIONAL) !== 0,
+      transactional,
       control,
     });
     return {
@@ -293,6 +350,9 @@ export class PartitionLog {
       const gone = this.batches.shift()!;
       this.#bytes -= gone.bytes.length;
       this.#logStart = this.batches[0]!.baseOffset;
+    }
+    while (this.#aborted.length > 0 && this.#aborted[0]!.lastOffset < this.#logStart) {
+      this.#aborted.shift();
     }
   }
 

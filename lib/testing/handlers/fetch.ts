@@ -77,7 +77,7 @@ function readPartition(
   }
   const log = p.log;
   base.highWatermark = log.highWatermark;
-  base.lastStableOffset = log.highWatermark;
+  base.lastStableOffset = log.lastStableOffset;
   base.logStartOffset = log.logStartOffset;
   if (ctx.version >= 12 && sp.lastFetchedEpoch >= 0) {
     const end = log.endOffsetFor(sp.lastFetchedEpoch, p.leaderEpoch);
@@ -90,7 +90,11 @@ function readPartition(
     base.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
     return base;
   }
-  const batches = log.read(sp.fetchOffset, Math.min(sp.maxBytes, budget));
+  const end = readCommitted ? log.lastStableOffset : log.highWatermark;
+  const batches = log.read(sp.fetchOffset, Math.min(sp.maxBytes, budget), end);
+  if (readCommitted && batches.length > 0) {
+    base.abortedTransactions = log.abortedIn(sp.fetchOffset, batches.at(-1)!.lastOffset + 1n);
+  }
   if (batches.length > 0 && budget > 0) {
     let size = 0;
     const parts: Uint8Array[] = [];

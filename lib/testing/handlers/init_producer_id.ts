@@ -15,8 +15,6 @@ import type {
 } from "../../protocol/messages/init_producer_id.ts";
 import type { FakeHandler, HandlerContext } from "../handler.ts";
 
-const MAX_EPOCH = 32767;
-
 /** Answers InitProducerId. */
 export const initProducerIdHandler: FakeHandler = {
   key: 22,
@@ -47,26 +45,16 @@ export const initProducerIdHandler: FakeHandler = {
     if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > 900_000) {
       return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     }
-    const held = state.transactionalProducers.get(req.transactionalId);
-    if (
-      held !== undefined && givenId >= 0n &&
-      (givenId !== held.producerId || givenEpoch !== held.epoch)
-    ) {
-      return fail(ErrorCode.PRODUCER_FENCED);
-    }
-    let next: { producerId: bigint; epoch: number };
-    if (held === undefined || held.epoch >= MAX_EPOCH - 1) {
-      next = { producerId: state.nextProducerId(), epoch: 0 };
-    } else {
-      next = { producerId: held.producerId, epoch: held.epoch + 1 };
-    }
-    state.transactionalProducers.set(req.transactionalId, next);
-    ctx.state.onTransactionalInit?.(req.transactionalId, next.producerId, next.epoch);
+    const r = ctx.transactions.init(
+      req.transactionalId,
+      req.transactionTimeoutMs,
+      givenId >= 0n ? { producerId: givenId, epoch: givenEpoch } : undefined,
+    );
     return {
       throttleTimeMs: 0,
-      errorCode: 0,
-      producerId: next.producerId,
-      producerEpoch: next.epoch,
+      errorCode: r.errorCode,
+      producerId: r.producerId,
+      producerEpoch: r.epoch,
     };
   },
 };

@@ -20,10 +20,12 @@ import type { FakeHandler, HandlerContext } from "../handler.ts";
 async function lookup(
   p: FakePartition,
   timestamp: bigint,
+  readCommitted: boolean,
 ): Promise<{ offset: bigint; timestamp: bigint; epoch: number }> {
   const log = p.log;
   if (timestamp === -1n || timestamp === -5n) {
-    return { offset: log.highWatermark, timestamp: -1n, epoch: p.leaderEpoch };
+    const end = readCommitted ? log.lastStableOffset : log.highWatermark;
+    return { offset: end, timestamp: -1n, epoch: p.leaderEpoch };
   }
   if (timestamp === -2n || timestamp === -4n) {
     return { offset: log.logStartOffset, timestamp: -1n, epoch: p.leaderEpoch };
@@ -83,7 +85,7 @@ export const listOffsetsHandler: FakeHandler = {
         else if (epoch >= 0 && epoch < p.leaderEpoch) out.errorCode = ErrorCode.FENCED_LEADER_EPOCH;
         else if (epoch > p.leaderEpoch) out.errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
         else {
-          const found = await lookup(p, rp.timestamp);
+          const found = await lookup(p, rp.timestamp, (req.isolationLevel ?? 0) === 1);
           out.offset = found.offset;
           out.timestamp = found.timestamp;
           if (ctx.version >= 4) out.leaderEpoch = found.epoch;

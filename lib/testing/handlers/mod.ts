@@ -25,6 +25,10 @@ import { createPartitionsHandler } from "./create_partitions.ts";
 import { describeClusterHandler } from "./describe_cluster.ts";
 import { describeConfigsHandler } from "./describe_configs.ts";
 import { incrementalAlterConfigsHandler } from "./incremental_alter_configs.ts";
+import { addPartitionsToTxnHandler } from "./add_partitions_to_txn.ts";
+import { addOffsetsToTxnHandler } from "./add_offsets_to_txn.ts";
+import { endTxnHandler } from "./end_txn.ts";
+import { txnOffsetCommitHandler } from "./txn_offset_commit.ts";
 import { fetchHandler } from "./fetch.ts";
 import { findCoordinatorHandler } from "./find_coordinator.ts";
 import { initProducerIdHandler } from "./init_producer_id.ts";
@@ -65,5 +69,9 @@ export function defaultHandlers(options: DefaultHandlersOptions = {}): FakeHandl
     describeClusterHandler,
     describeConfigsHandler,
     incrementalAlterConfigsHandler,
+    addPartitionsToTxnHandler,
+    addOffsetsToTxnHandler,
+    endTxnHandler,
+    txnOffsetCommitHandler,
   ];
 }

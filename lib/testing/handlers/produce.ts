@@ -69,6 +69,33 @@ function endpoints(
   }));
 }
 
+/**
+ * A transactional batch must come with the transactional id whose open transaction holds the
+ * partition (Kafka's verification, KIP-890 part 1), and a batch sent with a transactional id
+ * must be transactional.
+ */
+function checkTransactional(
+  ctx: HandlerContext,
+  transactionalId: string | null,
+  topic: string,
+  pd: { index: number; records: Uint8Array | null },
+): number {
+  const v = new DataView(pd.records!.buffer, pd.records!.byteOffset, pd.records!.byteLength);
+  const transactional = (v.getInt16(21) & 0x10) !== 0;
+  if (transactionalId === null) {
+    return transactional ? ErrorCode.INVALID_TXN_STATE : 0;
+  }
+  if (!transactional) return ErrorCode.INVALID_TXN_STATE;
+  const producerId = v.getBigInt64(43);
+  const epoch = v.getInt16(51);
+  const bad = ctx.transactions.check(transactionalId, producerId, epoch);
+  if (bad === ErrorCode.PRODUCER_FENCED) return ErrorCode.INVALID_PRODUCER_EPOCH;
+  if (bad !== 0) return bad;
+  return ctx.transactions.inTransaction(transactionalId, producerId, topic, pd.index)
+    ? 0
+    : ErrorCode.INVALID_TXN_STATE;
+}
+
 /** Options the null-broker mode and tests may set on the produce path. */
 export interface ProduceOptions {
   /** Skip decoding the records (the null broker's fast path). @default {false} */
@@ -117,6 +144,11 @@ export function makeProduceHandler(options: ProduceOptions = {}): FakeHandler {
             (options.headerOnly ? null : await checkRecords(pd.records));
           if (bad !== null) {
             partitionResponses.push(failed(pd.index, bad.code, bad.message));
+            continue;
+          }
+          const txnError = checkTransactional(ctx, req.transactionalId ?? null, td.name, pd);
+          if (txnError !== 0) {
+            partitionResponses.push(failed(pd.index, txnError));
             continue;
           }
           const batch = pd.records.slice(); // the log keeps it; the frame buffer is not ours
