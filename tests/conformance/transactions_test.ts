@@ -8,7 +8,7 @@ import { API_TABLE } from "../../lib/protocol/messages/api_table.ts";
 import { ErrorCode } from "../../lib/protocol/error_codes.ts";
 import { decodeRecordBatches } from "../../lib/protocol/record_batch_decoder.ts";
 import { encodeRecordBatch } from "../../lib/protocol/record_batch_encoder.ts";
-import { createTopic, freshTopic, openTarget, type Target, TARGETS } from "./_targets.ts";
+import { createTopic, freshTopic, openTarget, TARGETS } from "./_targets.ts";
 
 const RETRIABLE: number[] = [
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
