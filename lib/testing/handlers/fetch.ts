@@ -187,70 +187,105 @@ export const fetchHandler: FakeHandler = {
     }
     const incremental = session !== null && (req.sessionEpoch ?? 0) > 0;
     const readCommitted = (req.isolationLevel ?? 0) === 1;
-    const deadline = Date.now() + Math.max(0, req.maxWaitMs);
-    const maxBytes = req.maxBytes ?? 0x7fffffff;
-    for (;;) {
-      const changed = state.changed();
-      let budget = maxBytes;
-      let total = 0;
-      let hasError = false;
-      const out: { sp: SessionPartition; data: FetchResponsePartitionData }[] = [];
-      for (const sp of parts) {
-        const topic = version >= 13 ? state.topicsById.get(sp.topicId) : state.topics.get(sp.topic);
-        const data = readPartition(ctx, sp, topic, budget, readCommitted);
-        const n = data.records?.length ?? 0;
-        budget = Math.max(0, budget - n);
-        total += n;
-        if (data.errorCode !== 0 || data.divergingEpoch !== undefined) hasError = true;
-        out.push({ sp, data });
-      }
-      const waitMore = !hasError && total < req.minBytes && Date.now() < deadline &&
-        !ctx.signal.aborted;
-      if (waitMore) {
-        await waitForChange(changed, deadline - Date.now(), ctx.signal);
-        continue;
-      }
-      const byTopic = new Map<string, FetchResponseFetchableTopicResponse>();
-      for (const { sp, data } of out) {
-        if (incremental) {
-          const same = (data.records?.length ?? 0) === 0 && data.errorCode === 0 &&
-            data.divergingEpoch === undefined &&
-            data.highWatermark === sp.sentHighWatermark &&
-            data.logStartOffset === sp.sentLogStart;
-          if (same) continue;
+    // One timer for the whole long poll, not a deadline read from the clock: workerd's clock
+    // stands still between I/O events, and in memory there are none.
+    const wait = new LongPollTimer(req.maxWaitMs);
+    try {
+      const maxBytes = req.maxBytes ?? 0x7fffffff;
+      for (;;) {
+        const changed = state.changed();
+        let budget = maxBytes;
+        let total = 0;
+        let hasError = false;
+        const out: { sp: SessionPartition; data: FetchResponsePartitionData }[] = [];
+        for (const sp of parts) {
+          const topic = version >= 13
+            ? state.topicsById.get(sp.topicId)
+            : state.topics.get(sp.topic);
+          const data = readPartition(ctx, sp, topic, budget, readCommitted);
+          const n = data.records?.length ?? 0;
+          budget = Math.max(0, budget - n);
+          total += n;
+          if (data.errorCode !== 0 || data.divergingEpoch !== undefined) hasError = true;
+          out.push({ sp, data });
         }
-        sp.sentHighWatermark = data.highWatermark;
-        sp.sentLogStart = data.logStartOffset ?? -1n;
-        const k = version >= 13 ? sp.topicId : sp.topic;
-        let t = byTopic.get(k);
-        if (t === undefined) {
-          t = version >= 13
-            ? { topicId: sp.topicId, partitions: [] }
-            : { topic: sp.topic, partitions: [] };
-          byTopic.set(k, t);
+        const waitMore = !hasError && total < req.minBytes && !wait.expired &&
+          !ctx.signal.aborted;
+        if (waitMore) {
+          await wait.until(changed, ctx.signal);
+          continue;
         }
-        t.partitions.push(data);
+        const byTopic = new Map<string, FetchResponseFetchableTopicResponse>();
+        for (const { sp, data } of out) {
+          if (incremental) {
+            const same = (data.records?.length ?? 0) === 0 && data.errorCode === 0 &&
+              data.divergingEpoch === undefined &&
+              data.highWatermark === sp.sentHighWatermark &&
+              data.logStartOffset === sp.sentLogStart;
+            if (same) continue;
+          }
+          sp.sentHighWatermark = data.highWatermark;
+          sp.sentLogStart = data.logStartOffset ?? -1n;
+          const k = version >= 13 ? sp.topicId : sp.topic;
+          let t = byTopic.get(k);
+          if (t === undefined) {
+            t = version >= 13
+              ? { topicId: sp.topicId, partitions: [] }
+              : { topic: sp.topic, partitions: [] };
+            byTopic.set(k, t);
+          }
+          t.partitions.push(data);
+        }
+        return {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          sessionId: session?.id ?? 0,
+          responses: [...byTopic.values()],
+        };
       }
-      return {
-        throttleTimeMs: 0,
-        errorCode: 0,
-        sessionId: session?.id ?? 0,
-        responses: [...byTopic.values()],
-      };
+    } finally {
+      wait.clear();
     }
   },
 };
 
-/** Waits for the next change, `ms` or an abort, whichever comes first; clears its timer. */
-function waitForChange(changed: Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal.addEventListener("abort", done, { once: true });
-    void changed.then(done);
-  });
+/** The long poll's one timer: `until` waits for a change, the expiry or an abort. */
+class LongPollTimer {
+  expired: boolean;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #expiry: Promise<void>;
+
+  constructor(ms: number) {
+    this.expired = ms <= 0;
+    let fire!: () => void;
+    this.#expiry = new Promise<void>((resolve) => fire = resolve);
+    this.#timer = this.expired ? undefined : setTimeout(() => {
+      this.expired = true;
+      fire();
+    }, ms);
+  }
+
+  until(changed: Promise<void>, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      this.expired = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        this.expired = true;
+        done();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      void changed.then(done);
+      void this.#expiry.then(done);
+    });
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
 }
