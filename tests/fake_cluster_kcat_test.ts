@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { FakeCluster } from "../lib/testing/fake_cluster.ts";
-import { kcat } from "./_tools.ts";
+import { kcat, run } from "./_tools.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -131,5 +131,45 @@ test("kcat -G consumes every partition as a group member and commits what it rea
   const second = new TextDecoder().decode(await kcat([...group, "grouped"]));
   assert.equal(second, "");
   assert.equal(cluster.groups.groups.get("kcat-group")?.state, "Empty");
+  assert.deepEqual(cluster.faults, []);
+});
+
+test("kcat authenticates with SASL PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512, and a bad password fails", async () => {
+  await using cluster = await FakeCluster.start({
+    listen: true,
+    topics: [{ name: "secured" }],
+    sasl: { users: { alice: "alice-secret" } },
+  });
+  const sasl = (mechanism: string, password: string) => [
+    "-b",
+    cluster.bootstrap,
+    "-X",
+    "security.protocol=SASL_PLAINTEXT",
+    "-X",
+    `sasl.mechanisms=${mechanism}`,
+    "-X",
+    "sasl.username=alice",
+    "-X",
+    `sasl.password=${password}`,
+  ];
+  for (const mechanism of ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]) {
+    await kcat([...sasl(mechanism, "alice-secret"), "-P", "-t", "secured"], {
+      input: `${mechanism}\n`,
+    });
+  }
+  const out = new TextDecoder().decode(
+    await kcat([...sasl("SCRAM-SHA-512", "alice-secret"), "-C", "-t", "secured", "-e", "-q"]),
+  );
+  assert.equal(out, "PLAIN\nSCRAM-SHA-256\nSCRAM-SHA-512\n");
+  const refused = await run("kcat", [...sasl("SCRAM-SHA-256", "wrong"), "-L", "-m", "1"], {
+    timeoutMs: 30_000,
+  });
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /Authentication failed/);
+  // Without SASL, the connection is closed before metadata.
+  const plain = await run("kcat", ["-b", cluster.bootstrap, "-L", "-m", "1"], {
+    timeoutMs: 30_000,
+  });
+  assert.notEqual(plain.code, 0);
   assert.deepEqual(cluster.faults, []);
 });

@@ -17,7 +17,13 @@ import { Writer } from "../protocol/writer.ts";
 import type { FakeBroker } from "./cluster_state.ts";
 import type { FakeApiRange } from "./fake_versions.ts";
 import type { FakeAction, FakeHooks } from "./fake_hooks.ts";
-import { type FakeHandler, type HandlerContext, NO_RESPONSE, stampErrorCode } from "./handler.ts";
+import {
+  type FakeConnection,
+  type FakeHandler,
+  type HandlerContext,
+  NO_RESPONSE,
+  stampErrorCode,
+} from "./handler.ts";
 
 /** What a connection needs from its cluster. */
 export interface ConnectionHost {
@@ -26,11 +32,14 @@ export interface ConnectionHost {
   readonly hooks: FakeHooks;
   /** Records a handler's failure, so tests can see the fake misbehaved. */
   fault(error: unknown): void;
+  /** Whether clients must authenticate before any API but ApiVersions and SASL's own. */
+  readonly saslRequired: boolean;
   context(
     broker: FakeBroker,
     version: number,
     clientId: string | null,
     signal: AbortSignal,
+    connection: FakeConnection,
   ): HandlerContext;
 }
 
@@ -64,6 +73,7 @@ export function serveConnection(
   host: ConnectionHost,
 ): ServedConnection {
   const abort = new AbortController();
+  const connection: FakeConnection = { sasl: null, user: null, closeAfterReply: false };
   const close = (): Promise<void> => {
     abort.abort();
     return socket.close().catch(() => {
@@ -79,13 +89,14 @@ export function serveConnection(
       for (;;) {
         const { value: frame, done } = await frames.read();
         if (done || abort.signal.aborted) break;
-        const answer = await respond(frame, broker, host, abort.signal);
+        const answer = await respond(frame, broker, host, abort.signal, connection);
         if (answer === "close") break;
         if (answer === "mute") {
           await new Promise<void>((r) => abort.signal.addEventListener("abort", () => r()));
           break;
         }
         if (answer !== null) await out.write(answer);
+        if (connection.closeAfterReply) break;
       }
     } catch {
       // A broken connection or bad framing: Kafka closes the connection, and so do we.
@@ -103,6 +114,7 @@ async function respond(
   broker: FakeBroker,
   host: ConnectionHost,
   signal: AbortSignal,
+  connection: FakeConnection,
 ): Promise<Uint8Array | null | "close" | "mute"> {
   if (frame.length < 8) return "close";
   const key = (frame[0]! << 8) | frame[1]!;
@@ -116,13 +128,16 @@ async function respond(
     // can retry at a version both know; any other unsupported request closes the connection.
     return key === 18 ? apiVersionsError(correlationId, host.advertised) : "close";
   }
+  if (host.saslRequired && connection.user === null && key !== 18 && key !== 17 && key !== 36) {
+    return "close"; // Kafka closes a connection that skips authentication
+  }
   let decoded;
   try {
     decoded = readRequestFrame(frame);
   } catch {
     return "close"; // InvalidRequestException: Kafka closes the connection
   }
-  const ctx = host.context(broker, version, decoded.clientId, signal);
+  const ctx = host.context(broker, version, decoded.clientId, signal, connection);
   const actions: FakeAction[] = await host.hooks.run({
     key,
     name: decoded.api.info.name,

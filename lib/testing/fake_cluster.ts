@@ -27,6 +27,8 @@ import { defaultHandlers } from "./handlers/mod.ts";
 import { memoryPipe } from "./memory_pipe.ts";
 import type { ServerListener, ServerTransport } from "./server_transport.ts";
 import { TransactionCoordinator } from "./transaction_coordinator.ts";
+import type { FakeSaslOptions } from "./sasl_server.ts";
+import type { FakeConnection } from "./handler.ts";
 import { serveConnection, type ServedConnection } from "./_serve_connection.ts";
 
 /** A topic to create at start. */
@@ -78,6 +80,11 @@ export interface FakeClusterOptions {
    * {@linkcode FakeCluster.prepareFetch} prepared. @default {false}
    */
   nullBroker?: boolean;
+  /**
+   * Require SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with these users before any request
+   * but ApiVersions and SASL's own; a connection that skips it is closed, as Kafka does.
+   */
+  sasl?: FakeSaslOptions;
   /** Called with each error the fake's own handlers throw (a bug in the fake). */
   onFault?: (error: unknown) => void;
   /** Replace or add API handlers (advanced). */
@@ -130,6 +137,7 @@ export class FakeCluster implements AsyncDisposable {
   readonly #listeners: ServerListener[] = [];
   readonly #closing: AbortController = new AbortController();
   readonly #onFault: ((error: unknown) => void) | undefined;
+  readonly #sasl: FakeSaslOptions | null;
   #closed = false;
 
   private constructor(options: FakeClusterOptions) {
@@ -147,6 +155,7 @@ export class FakeCluster implements AsyncDisposable {
     );
     this.transactions = new TransactionCoordinator(this.state, this.groups);
     this.#onFault = options.onFault;
+    this.#sasl = options.sasl ?? null;
     this.advertised = advertisedVersions(new Set(this.#handlers.keys()));
     for (const b of this.state.brokers.values()) {
       b.host = `fake-${b.id}.invalid`;
@@ -238,8 +247,9 @@ export class FakeCluster implements AsyncDisposable {
         if (this.faults.length < 100) this.faults.push(e);
         this.#onFault?.(e);
       },
-      context: (broker, version, clientId, signal) =>
-        this.#context(broker, version, clientId, signal),
+      saslRequired: this.#sasl !== null,
+      context: (broker, version, clientId, signal, connection) =>
+        this.#context(broker, version, clientId, signal, connection),
     });
     this.#connections.add(served);
     void served.done.then(() => this.#connections.delete(served));
@@ -250,6 +260,7 @@ export class FakeCluster implements AsyncDisposable {
     version: number,
     clientId: string | null,
     signal: AbortSignal,
+    connection: FakeConnection,
   ): HandlerContext {
     return {
       state: this.state,
@@ -260,6 +271,8 @@ export class FakeCluster implements AsyncDisposable {
       sessions: this.#sessions.get(broker.id)!,
       groups: this.groups,
       transactions: this.transactions,
+      connection,
+      sasl: this.#sasl,
       advertised: this.advertised,
     };
   }

@@ -42,6 +42,9 @@ export const FAKE_IMPLEMENTED: readonly FakeApiRange[] = [
   { key: 14, minVersion: 0, maxVersion: 5 }, // SyncGroup
   { key: 15, minVersion: 0, maxVersion: 6 }, // DescribeGroups
   { key: 16, minVersion: 0, maxVersion: 5 }, // ListGroups
+  // SaslHandshake v0 is offered because librdkafka will not use SASL without it, but the
+  // tokens must then come in SaslAuthenticate (v1's way): raw v0 tokens are not read.
+  { key: 17, minVersion: 0, maxVersion: 1 }, // SaslHandshake
   { key: 18, minVersion: 0, maxVersion: 4 }, // ApiVersions
   { key: 19, minVersion: 2, maxVersion: 7 }, // CreateTopics
   { key: 20, minVersion: 1, maxVersion: 6 }, // DeleteTopics
@@ -55,6 +58,7 @@ export const FAKE_IMPLEMENTED: readonly FakeApiRange[] = [
   { key: 26, minVersion: 0, maxVersion: 4 }, // EndTxn
   { key: 28, minVersion: 0, maxVersion: 4 }, // TxnOffsetCommit
   { key: 32, minVersion: 1, maxVersion: 4 }, // DescribeConfigs
+  { key: 36, minVersion: 0, maxVersion: 2 }, // SaslAuthenticate
   { key: 37, minVersion: 0, maxVersion: 3 }, // CreatePartitions
   { key: 42, minVersion: 0, maxVersion: 2 }, // DeleteGroups
   { key: 44, minVersion: 0, maxVersion: 1 }, // IncrementalAlterConfigs

@@ -54,6 +54,7 @@ const BODIES: Record<number, Body> = {
   14: () => ({ groupId: "g", generationId: 1, memberId: "nobody", assignments: [] }),
   15: () => ({ groups: ["g", "missing"] }),
   16: () => ({}),
+  17: () => ({ mechanism: "PLAIN" }),
   18: () => ({}),
   19: () => ({
     topics: [{
@@ -99,6 +100,7 @@ const BODIES: Record<number, Body> = {
   32: () => ({
     resources: [{ resourceType: 2, resourceName: "t", configurationKeys: null }],
   }),
+  36: () => ({ authBytes: new Uint8Array(0) }),
   37: () => ({
     topics: [{ name: "t", count: 1, assignments: null }],
     timeoutMs: 1000,

@@ -11,6 +11,17 @@ import type { FetchSessions } from "./fetch_sessions.ts";
 import type { GroupCoordinator } from "./group_coordinator.ts";
 import type { FakeApiRange } from "./fake_versions.ts";
 import type { TransactionCoordinator } from "./transaction_coordinator.ts";
+import type { FakeSaslOptions, SaslServer } from "./sasl_server.ts";
+
+/** What the fake knows about one client connection. */
+export interface FakeConnection {
+  /** The SASL exchange under way, after a SaslHandshake. */
+  sasl: SaslServer | null;
+  /** The authenticated user, or null. */
+  user: string | null;
+  /** Set by a handler to close the connection once its answer is sent (failed SASL). */
+  closeAfterReply: boolean;
+}
 
 /** What a handler may use to answer one request. */
 export interface HandlerContext {
@@ -30,6 +41,10 @@ export interface HandlerContext {
   readonly groups: GroupCoordinator;
   /** The transaction coordinator (each transactional id answers only on its coordinator). */
   readonly transactions: TransactionCoordinator;
+  /** This connection's state. */
+  readonly connection: FakeConnection;
+  /** The cluster's SASL settings; null when clients need not authenticate. */
+  readonly sasl: FakeSaslOptions | null;
   /** The API versions this cluster offers. */
   readonly advertised: readonly FakeApiRange[];
 }

@@ -33,3 +33,5 @@ export * from "./fake_versions.ts";
 export * from "./group_coordinator.ts";
 export * from "./fetch_sessions.ts";
 export * from "./fake_call.ts";
+export * from "./sasl_server.ts";
+export * from "./transaction_coordinator.ts";

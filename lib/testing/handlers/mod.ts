@@ -29,6 +29,8 @@ import { addPartitionsToTxnHandler } from "./add_partitions_to_txn.ts";
 import { addOffsetsToTxnHandler } from "./add_offsets_to_txn.ts";
 import { endTxnHandler } from "./end_txn.ts";
 import { txnOffsetCommitHandler } from "./txn_offset_commit.ts";
+import { saslHandshakeHandler } from "./sasl_handshake.ts";
+import { saslAuthenticateHandler } from "./sasl_authenticate.ts";
 import { fetchHandler } from "./fetch.ts";
 import { findCoordinatorHandler } from "./find_coordinator.ts";
 import { initProducerIdHandler } from "./init_producer_id.ts";
@@ -73,5 +75,7 @@ export function defaultHandlers(options: DefaultHandlersOptions = {}): FakeHandl
     addOffsetsToTxnHandler,
     endTxnHandler,
     txnOffsetCommitHandler,
+    saslHandshakeHandler,
+    saslAuthenticateHandler,
   ];
 }
