@@ -6,7 +6,7 @@ import { SaslServer } from "./sasl_server.ts";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-async function hmac(hash: string, key: Uint8Array, data: string): Promise<Uint8Array> {
+async function hmac(hash: string, key: Uint8Array, data: string): Promise<Uint8Array<ArrayBuffer>> {
   const k = await crypto.subtle.importKey(
     "raw",
     new Uint8Array(key),
