@@ -27,6 +27,7 @@ import { defaultHandlers } from "./handlers/mod.ts";
 import { memoryPipe } from "./memory_pipe.ts";
 import type { ServerListener, ServerTransport } from "./server_transport.ts";
 import { TransactionCoordinator } from "./transaction_coordinator.ts";
+import { ConsumerGroupCoordinator } from "./consumer_group_coordinator.ts";
 import type { FakeSaslOptions } from "./sasl_server.ts";
 import type { FakeConnection } from "./handler.ts";
 import { serveConnection, type ServedConnection } from "./_serve_connection.ts";
@@ -125,6 +126,8 @@ export class FakeCluster implements AsyncDisposable {
   readonly hooks: FakeHooks = new FakeHooks();
   /** The group coordinator's state. */
   readonly groups: GroupCoordinator = new GroupCoordinator();
+  /** KIP-848 consumer groups. */
+  readonly consumerGroups: ConsumerGroupCoordinator;
   /** The transaction coordinator's state. */
   readonly transactions: TransactionCoordinator;
   /** Errors the fake's own handlers threw (a bug in the fake); tests may assert it is empty. */
@@ -154,6 +157,7 @@ export class FakeCluster implements AsyncDisposable {
         .map((h) => [h.key, h]),
     );
     this.transactions = new TransactionCoordinator(this.state, this.groups);
+    this.consumerGroups = new ConsumerGroupCoordinator(this.state);
     this.#onFault = options.onFault;
     this.#sasl = options.sasl ?? null;
     this.advertised = advertisedVersions(new Set(this.#handlers.keys()));
@@ -271,6 +275,7 @@ export class FakeCluster implements AsyncDisposable {
       sessions: this.#sessions.get(broker.id)!,
       groups: this.groups,
       transactions: this.transactions,
+      consumerGroups: this.consumerGroups,
       connection,
       sasl: this.#sasl,
       advertised: this.advertised,
@@ -426,6 +431,7 @@ export class FakeCluster implements AsyncDisposable {
     this.#closing.abort();
     this.groups.close();
     this.transactions.close();
+    this.consumerGroups.close();
     await Promise.all(this.#listeners.map((l) => l.close()));
     await this.cutConnections();
   }

@@ -63,6 +63,7 @@ export const FAKE_IMPLEMENTED: readonly FakeApiRange[] = [
   { key: 42, minVersion: 0, maxVersion: 2 }, // DeleteGroups
   { key: 44, minVersion: 0, maxVersion: 1 }, // IncrementalAlterConfigs
   { key: 60, minVersion: 0, maxVersion: 1 }, // DescribeCluster
+  { key: 68, minVersion: 0, maxVersion: 1 }, // ConsumerGroupHeartbeat
 ];
 
 /**

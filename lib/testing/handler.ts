@@ -11,6 +11,7 @@ import type { FetchSessions } from "./fetch_sessions.ts";
 import type { GroupCoordinator } from "./group_coordinator.ts";
 import type { FakeApiRange } from "./fake_versions.ts";
 import type { TransactionCoordinator } from "./transaction_coordinator.ts";
+import type { ConsumerGroupCoordinator } from "./consumer_group_coordinator.ts";
 import type { FakeSaslOptions, SaslServer } from "./sasl_server.ts";
 
 /** What the fake knows about one client connection. */
@@ -39,6 +40,8 @@ export interface HandlerContext {
   readonly sessions: FetchSessions;
   /** The classic group coordinator (shared; each group answers only on its coordinator). */
   readonly groups: GroupCoordinator;
+  /** KIP-848 consumer groups. */
+  readonly consumerGroups: ConsumerGroupCoordinator;
   /** The transaction coordinator (each transactional id answers only on its coordinator). */
   readonly transactions: TransactionCoordinator;
   /** This connection's state. */

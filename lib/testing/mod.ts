@@ -35,3 +35,4 @@ export * from "./fetch_sessions.ts";
 export * from "./fake_call.ts";
 export * from "./sasl_server.ts";
 export * from "./transaction_coordinator.ts";
+export * from "./consumer_group_coordinator.ts";

@@ -22,7 +22,8 @@ export const deleteGroupsHandler: FakeHandler = {
       throttleTimeMs: 0,
       results: req.groupsNames.map((groupId) => ({
         groupId,
-        errorCode: coordinatorError(ctx, groupId) || ctx.groups.delete(groupId),
+        errorCode: coordinatorError(ctx, groupId) ||
+          (ctx.consumerGroups.delete(groupId) ?? ctx.groups.delete(groupId)),
       })),
     };
   },

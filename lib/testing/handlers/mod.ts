@@ -31,6 +31,7 @@ import { endTxnHandler } from "./end_txn.ts";
 import { txnOffsetCommitHandler } from "./txn_offset_commit.ts";
 import { saslHandshakeHandler } from "./sasl_handshake.ts";
 import { saslAuthenticateHandler } from "./sasl_authenticate.ts";
+import { consumerGroupHeartbeatHandler } from "./consumer_group_heartbeat.ts";
 import { fetchHandler } from "./fetch.ts";
 import { findCoordinatorHandler } from "./find_coordinator.ts";
 import { initProducerIdHandler } from "./init_producer_id.ts";
@@ -77,5 +78,6 @@ export function defaultHandlers(options: DefaultHandlersOptions = {}): FakeHandl
     txnOffsetCommitHandler,
     saslHandshakeHandler,
     saslAuthenticateHandler,
+    consumerGroupHeartbeatHandler,
   ];
 }

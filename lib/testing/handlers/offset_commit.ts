@@ -41,7 +41,16 @@ export const offsetCommitHandler: FakeHandler = {
     const req = body as OffsetCommitRequest;
     const groupError = coordinatorError(ctx, req.groupId) ||
       (req.groupId === "" ? ErrorCode.INVALID_GROUP_ID : 0) ||
-      ctx.groups.checkCommit(req.groupId, req.memberId ?? "", req.generationIdOrMemberEpoch ?? -1);
+      (ctx.consumerGroups.checkMember(
+        req.groupId,
+        req.memberId ?? "",
+        req.generationIdOrMemberEpoch ?? -1,
+      ) ??
+        ctx.groups.checkCommit(
+          req.groupId,
+          req.memberId ?? "",
+          req.generationIdOrMemberEpoch ?? -1,
+        ));
     if (groupError !== 0) return answer(req, () => groupError);
     const byKey = new Map(
       req.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\0${p.partitionIndex}`, p])),
