@@ -116,6 +116,14 @@ const BODIES: Record<number, Body> = {
     validateOnly: true,
   }),
   60: () => ({ includeClusterAuthorizedOperations: false }),
+  68: (v) => ({
+    groupId: "cg",
+    memberId: v >= 1 ? "client-made-id" : "",
+    memberEpoch: 0,
+    rebalanceTimeoutMs: 1000,
+    subscribedTopicNames: ["t"],
+    topicPartitions: [],
+  }),
 };
 
 test("every advertised API answers at every advertised version without a fault", async () => {
