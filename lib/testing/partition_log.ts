@@ -439,8 +439,12 @@ export class PartitionLog {
       this.epochs.pop();
     }
     // Producers whose last batches are gone must start over: forget them, as a broker whose
-    // log was truncated rebuilds its state from what is left.
+    // log was truncated rebuilds its state from what is left. So with transactions cut off.
     this.#producers.clear();
+    for (const [pid, first] of this.#ongoing) if (first >= this.#next) this.#ongoing.delete(pid);
+    while (this.#aborted.length > 0 && this.#aborted.at(-1)!.lastOffset >= this.#next) {
+      this.#aborted.pop();
+    }
   }
 
   /**
