@@ -275,3 +275,77 @@ test("the null broker acknowledges produces without keeping them and serves prep
   }
   assert.equal(last, 1999);
 });
+
+test("after every connection is cut, the client reconnects and the producer goes on", async () => {
+  await using cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: "t" }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  await using producer = new Producer(client, { retryBackoffMs: 10 });
+  assert.equal(
+    (await producer.send([{ topic: "t", partition: 0, value: "a" }]))[0]!.error,
+    undefined,
+  );
+  const seen: number[] = [];
+  cluster.intercept((r) => void seen.push(r.key));
+  await cluster.cutConnections();
+  const [r] = await producer.send([{ topic: "t", partition: 0, value: "b" }]);
+  assert.deepEqual([r!.error, r!.offset], [undefined, 1]);
+  assert.equal(seen[0], 18); // a new connection starts with ApiVersions
+});
+
+test("a moved coordinator answers FindCoordinator, and the old one says NOT_COORDINATOR", async () => {
+  await using cluster = await FakeCluster.start({ brokers: 3 });
+  const before = cluster.state.coordinatorFor("g", 0);
+  const target = before === 3 ? 1 : before + 1;
+  cluster.moveCoordinator("g", target);
+  const found = await cluster.call(API.API_TABLE[10], 6, { keyType: 0, coordinatorKeys: ["g"] });
+  assert.equal(found.coordinators![0]!.nodeId, target);
+  const beat = await cluster.call(
+    API.API_TABLE[12],
+    4,
+    { groupId: "g", generationId: 1, memberId: "m" },
+    before,
+  );
+  assert.equal(beat.errorCode, ErrorCode.NOT_COORDINATOR);
+});
+
+test("hooks replace an answer, rewrite one, and drop a request by closing its connection", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "a" }, { name: "b" }] });
+  cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      const m = res as { topics: { name: string | null }[] };
+      return { ...m, topics: m.topics.filter((t) => t.name !== "b") };
+    },
+  }), { key: 3, once: true });
+  const rewritten = await cluster.call(API.API_TABLE[3], 12, { topics: null });
+  assert.deepEqual(rewritten.topics.map((t) => t.name), ["a"]);
+  assert.equal((await cluster.call(API.API_TABLE[3], 12, { topics: null })).topics.length, 2);
+  cluster.intercept(() => ({
+    kind: "reply",
+    body: {
+      throttleTimeMs: 0,
+      coordinators: [{
+        key: "g",
+        nodeId: 42,
+        host: "h",
+        port: 1,
+        errorCode: 0,
+        errorMessage: null,
+      }],
+    },
+  }), { key: 10, once: true });
+  const replied = await cluster.call(API.API_TABLE[10], 6, { keyType: 0, coordinatorKeys: ["g"] });
+  assert.equal(replied.coordinators![0]!.nodeId, 42);
+  const dropped = cluster.intercept(() => ({ kind: "drop" }), { key: 19, once: true });
+  await assert.rejects(
+    cluster.call(API.API_TABLE[19], 7, {
+      topics: [{ name: "c", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+    }),
+    /closed the connection/,
+  );
+  assert.equal(dropped.calls, 1);
+  assert.equal(cluster.state.topics.has("c"), false); // dropped, not applied
+});
