@@ -349,3 +349,28 @@ test("hooks replace an answer, rewrite one, and drop a request by closing its co
   assert.equal(dropped.calls, 1);
   assert.equal(cluster.state.topics.has("c"), false); // dropped, not applied
 });
+
+test("an injected error applies nothing: no auto-created topic, no member, no producer id", async () => {
+  await using cluster = await FakeCluster.start();
+  cluster.intercept(() => ({ kind: "error", code: ErrorCode.NOT_COORDINATOR }));
+  const meta = await cluster.call(API.API_TABLE[3], 12, { topics: [{ name: "auto" }] });
+  assert.equal(meta.topics[0]!.errorCode, ErrorCode.NOT_COORDINATOR);
+  assert.equal(cluster.state.topics.has("auto"), false);
+  const join = await cluster.call(API.API_TABLE[11], 9, {
+    groupId: "g",
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 10_000,
+    memberId: "",
+    protocolType: "consumer",
+    protocols: [{ name: "range", metadata: new Uint8Array(0) }],
+  });
+  assert.equal(join.errorCode, ErrorCode.NOT_COORDINATOR);
+  assert.equal(cluster.groups.groups.size, 0);
+  const init = await cluster.call(API.API_TABLE[22], 4, {
+    transactionalId: "tx",
+    transactionTimeoutMs: 10_000,
+  });
+  assert.equal(init.errorCode, ErrorCode.NOT_COORDINATOR);
+  assert.equal(cluster.transactions.transactions.size, 0);
+  assert.deepEqual(cluster.faults, []);
+});

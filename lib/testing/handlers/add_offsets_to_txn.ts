@@ -27,4 +27,7 @@ export const addOffsetsToTxnHandler: FakeHandler = {
       );
     return { throttleTimeMs: 0, errorCode };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): AddOffsetsToTxnResponse {
+    return { throttleTimeMs: 0, errorCode: code };
+  },
 };

@@ -49,4 +49,17 @@ export const addPartitionsToTxnHandler: FakeHandler = {
     }
     return answer((t, p) => ctx.transactions.addPartitions(txnId, pid, epoch, t, p));
   },
+  errorAnswer(_ctx: HandlerContext, body: unknown, code: number): AddPartitionsToTxnResponse {
+    const req = body as AddPartitionsToTxnRequest;
+    return {
+      throttleTimeMs: 0,
+      resultsByTopicV3AndBelow: (req.v3AndBelowTopics ?? []).map((t) => ({
+        name: t.name,
+        resultsByPartition: t.partitions.map((partitionIndex) => ({
+          partitionIndex,
+          partitionErrorCode: code,
+        })),
+      })),
+    };
+  },
 };

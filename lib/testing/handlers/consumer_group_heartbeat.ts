@@ -54,4 +54,15 @@ export const consumerGroupHeartbeatHandler: FakeHandler = {
       assignment: r.assignment === null ? null : { topicPartitions: r.assignment },
     };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): ConsumerGroupHeartbeatResponse {
+    return {
+      throttleTimeMs: 0,
+      errorCode: code,
+      errorMessage: null,
+      memberId: null,
+      memberEpoch: -1,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    };
+  },
 };

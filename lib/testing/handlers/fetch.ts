@@ -247,6 +247,29 @@ export const fetchHandler: FakeHandler = {
       wait.clear();
     }
   },
+  errorAnswer(ctx: HandlerContext, body: unknown, code: number): FetchResponse {
+    // Every partition asked for carries the code; the session is left alone (sessionId 0
+    // tells the client to start a new one), so nothing is applied.
+    const req = body as FetchRequest;
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 0,
+      responses: req.topics.map((t) => ({
+        ...(ctx.version >= 13 ? { topicId: t.topicId ?? ZERO_UUID } : { topic: t.topic ?? "" }),
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partition,
+          errorCode: code,
+          highWatermark: -1n,
+          lastStableOffset: -1n,
+          logStartOffset: -1n,
+          abortedTransactions: null,
+          preferredReadReplica: -1,
+          records: EMPTY,
+        })),
+      })),
+    };
+  },
 };
 
 /** The long poll's one timer: `until` waits for a change, the expiry or an abort. */

@@ -19,4 +19,7 @@ export const heartbeatHandler: FakeHandler = {
       ctx.groups.heartbeat(req.groupId, req.memberId, req.generationId);
     return { throttleTimeMs: 0, errorCode };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): HeartbeatResponse {
+    return { throttleTimeMs: 0, errorCode: code };
+  },
 };

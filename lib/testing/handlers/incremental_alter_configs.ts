@@ -77,4 +77,20 @@ export const incrementalAlterConfigsHandler: FakeHandler = {
       }),
     };
   },
+  errorAnswer(
+    _ctx: HandlerContext,
+    body: unknown,
+    code: number,
+  ): IncrementalAlterConfigsResponse {
+    const req = body as IncrementalAlterConfigsRequest;
+    return {
+      throttleTimeMs: 0,
+      responses: req.resources.map((r) => ({
+        errorCode: code,
+        errorMessage: null,
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+      })),
+    };
+  },
 };

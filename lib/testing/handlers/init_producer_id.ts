@@ -57,4 +57,7 @@ export const initProducerIdHandler: FakeHandler = {
       producerEpoch: r.epoch,
     };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): InitProducerIdResponse {
+    return { throttleTimeMs: 0, errorCode: code, producerId: -1n, producerEpoch: -1 };
+  },
 };

@@ -65,4 +65,15 @@ export const joinGroupHandler: FakeHandler = {
       }),
     );
   },
+  errorAnswer(_ctx: HandlerContext, body: unknown, code: number): JoinGroupResponse {
+    return {
+      throttleTimeMs: 0,
+      errorCode: code,
+      generationId: -1,
+      protocolName: null,
+      leader: "",
+      memberId: (body as JoinGroupRequest).memberId,
+      members: [],
+    };
+  },
 };

@@ -33,4 +33,7 @@ export const leaveGroupHandler: FakeHandler = {
       })),
     };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): LeaveGroupResponse {
+    return { throttleTimeMs: 0, errorCode: code, members: [] };
+  },
 };

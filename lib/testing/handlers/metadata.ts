@@ -88,4 +88,28 @@ export const metadataHandler: FakeHandler = {
       clusterAuthorizedOperations: -2147483648,
     };
   },
+  errorAnswer(ctx: HandlerContext, body: unknown, code: number): MetadataResponse {
+    // Answered without looking topics up, so nothing is auto-created.
+    const req = body as MetadataRequest;
+    return {
+      throttleTimeMs: 0,
+      brokers: [...ctx.state.brokers.values()].filter((b) => b.running).map((b) => ({
+        nodeId: b.id,
+        host: b.host,
+        port: b.port,
+        rack: b.rack,
+      })),
+      clusterId: ctx.state.clusterId,
+      controllerId: ctx.state.controllerId,
+      topics: (req.topics ?? []).map((t) => ({
+        errorCode: code,
+        name: t.name,
+        topicId: t.topicId ?? ZERO_UUID,
+        isInternal: false,
+        partitions: [],
+        topicAuthorizedOperations: -2147483648,
+      })),
+      clusterAuthorizedOperations: -2147483648,
+    };
+  },
 };

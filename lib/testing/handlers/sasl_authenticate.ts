@@ -46,4 +46,12 @@ export const saslAuthenticateHandler: FakeHandler = {
     }
     return { errorCode: 0, errorMessage: null, authBytes: step.reply, sessionLifetimeMs: 0n };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): SaslAuthenticateResponse {
+    return {
+      errorCode: code,
+      errorMessage: null,
+      authBytes: new Uint8Array(0),
+      sessionLifetimeMs: 0n,
+    };
+  },
 };

@@ -32,4 +32,7 @@ export const saslHandshakeHandler: FakeHandler = {
     ctx.connection.sasl = new SaslServer(mechanism, ctx.sasl);
     return { errorCode: 0, mechanisms: offered };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): SaslHandshakeResponse {
+    return { errorCode: code, mechanisms: [] };
+  },
 };

@@ -41,4 +41,7 @@ export const syncGroupHandler: FakeHandler = {
       assignment: r.assignment,
     };
   },
+  errorAnswer(_ctx: HandlerContext, _body: unknown, code: number): SyncGroupResponse {
+    return { throttleTimeMs: 0, errorCode: code, assignment: new Uint8Array(0) };
+  },
 };

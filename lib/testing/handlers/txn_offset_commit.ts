@@ -47,4 +47,17 @@ export const txnOffsetCommitHandler: FakeHandler = {
       })),
     };
   },
+  errorAnswer(_ctx: HandlerContext, body: unknown, code: number): TxnOffsetCommitResponse {
+    const req = body as TxnOffsetCommitRequest;
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: code,
+        })),
+      })),
+    };
+  },
 };
