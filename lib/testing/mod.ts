@@ -36,3 +36,4 @@ export * from "./fake_call.ts";
 export * from "./sasl_server.ts";
 export * from "./transaction_coordinator.ts";
 export * from "./consumer_group_coordinator.ts";
+export * from "./handler.ts";
