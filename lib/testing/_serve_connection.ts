@@ -32,6 +32,8 @@ export interface ConnectionHost {
   readonly hooks: FakeHooks;
   /** Records a handler's failure, so tests can see the fake misbehaved. */
   fault(error: unknown): void;
+  /** Aborts when the cluster closes: every connection's signal follows it. */
+  readonly closing: AbortSignal;
   /** Whether clients must authenticate before any API but ApiVersions and SASL's own. */
   readonly saslRequired: boolean;
   context(
@@ -80,6 +82,10 @@ export function serveConnection(
       // A close that fails means the socket is already gone, which is what was asked.
     });
   };
+  // One signal per connection that also ends with the cluster, made once rather than per
+  // request: long polls and joins wait on it.
+  const onClosing = (): void => abort.abort();
+  host.closing.addEventListener("abort", onClosing, { once: true });
   const done = (async (): Promise<void> => {
     const frames = socket.readable.pipeThrough(
       new FrameDecoder({ maxFrameBytes: MAX_REQUEST_BYTES }),
@@ -101,6 +107,7 @@ export function serveConnection(
     } catch {
       // A broken connection or bad framing: Kafka closes the connection, and so do we.
     } finally {
+      host.closing.removeEventListener("abort", onClosing);
       await close();
       frames.releaseLock();
       out.releaseLock();

@@ -251,6 +251,7 @@ export class FakeCluster implements AsyncDisposable {
         if (this.faults.length < 100) this.faults.push(e);
         this.#onFault?.(e);
       },
+      closing: this.#closing.signal,
       saslRequired: this.#sasl !== null,
       context: (broker, version, clientId, signal, connection) =>
         this.#context(broker, version, clientId, signal, connection),
@@ -271,7 +272,7 @@ export class FakeCluster implements AsyncDisposable {
       broker,
       version,
       clientId,
-      signal: AbortSignal.any([signal, this.#closing.signal]),
+      signal,
       sessions: this.#sessions.get(broker.id)!,
       groups: this.groups,
       transactions: this.transactions,

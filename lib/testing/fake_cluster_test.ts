@@ -374,3 +374,19 @@ test("an injected error applies nothing: no auto-created topic, no member, no pr
   assert.equal(cluster.transactions.transactions.size, 0);
   assert.deepEqual(cluster.faults, []);
 });
+
+test("closing the cluster ends a long poll at once, leaving no timer behind", async () => {
+  const cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  const id = cluster.state.topics.get("t")!.id;
+  let arrived!: () => void;
+  const fetchArrived = new Promise<void>((r) => arrived = r);
+  cluster.intercept(() => void arrived(), { key: 1 });
+  const waiting = cluster.call(
+    API.API_TABLE[1],
+    16,
+    fetchReq(id, 0n, { maxWaitMs: 600_000, minBytes: 1 }),
+  );
+  await fetchArrived;
+  await cluster.close();
+  await assert.rejects(waiting, /closed the connection/);
+});
