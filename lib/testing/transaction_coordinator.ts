@@ -170,6 +170,16 @@ export class TransactionCoordinator {
     return 0;
   }
 
+  /** Whether an open transaction holds an offset for the group's partition (not yet stable). */
+  hasPendingOffset(group: string, topic: string, partition: number): boolean {
+    for (const t of this.transactions.values()) {
+      if (t.state === "Ongoing" && t.offsets.get(group)?.has(`${topic}\0${partition}`)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a transactional produce to `topic`/`partition` was added to the transaction. */
   inTransaction(
     transactionalId: string,

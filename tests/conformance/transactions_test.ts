@@ -189,6 +189,22 @@ for (const name of TARGETS) {
       })).topics[0]!.partitions[0]!.errorCode
     );
     assert.equal(txnCommit, 0);
+    // Before the commit, the offset is pending: a stable read is refused, a plain one sees none.
+    const committedNow = async (requireStable: boolean) => {
+      const r = await t.call(API_TABLE[9], 9, {
+        groups: [{
+          groupId: group,
+          memberId: null,
+          memberEpoch: -1,
+          topics: [{ name: topic, partitionIndexes: [0] }],
+        }],
+        requireStable,
+      });
+      const p = r.groups![0]!.topics[0]!.partitions[0]!;
+      return [p.errorCode, p.errorCode === 0 ? p.committedOffset : null];
+    };
+    assert.deepEqual(await committedNow(true), [ErrorCode.UNSTABLE_OFFSET_COMMIT, null]);
+    assert.deepEqual(await committedNow(false), [0, -1n]);
     assert.equal(await endTxn(true), 0);
     await eventually(() => latest(1), 6n);
     const afterCommit = await read(1);

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ErrorCode } from "../../protocol/error_codes.ts";
 import type {
   OffsetFetchRequest,
   OffsetFetchResponse,
@@ -19,6 +20,7 @@ function fetchGroup(
   ctx: HandlerContext,
   groupId: string,
   topics: { name: string; partitionIndexes: number[] }[] | null,
+  requireStable: boolean,
 ): { errorCode: number; topics: { name: string; partitions: OffsetFetchResponsePartition[] }[] } {
   const errorCode = coordinatorError(ctx, groupId);
   if (errorCode !== 0) return { errorCode, topics: [] };
@@ -42,7 +44,12 @@ function fetchGroup(
           committedOffset: c?.offset ?? -1n,
           committedLeaderEpoch: ctx.version >= 5 ? c?.leaderEpoch ?? -1 : undefined,
           metadata: c?.metadata ?? "",
-          errorCode: 0,
+          // A read_committed consumer asks for stable offsets: one still in an open
+          // transaction is UNSTABLE_OFFSET_COMMIT, to be asked again.
+          errorCode:
+            requireStable && ctx.transactions.hasPendingOffset(groupId, t.name, partitionIndex)
+              ? ErrorCode.UNSTABLE_OFFSET_COMMIT
+              : 0,
         };
       }),
     })),
@@ -58,12 +65,12 @@ export const offsetFetchHandler: FakeHandler = {
       return {
         throttleTimeMs: 0,
         groups: (req.groups ?? []).map((g) => {
-          const r = fetchGroup(ctx, g.groupId, g.topics);
+          const r = fetchGroup(ctx, g.groupId, g.topics, req.requireStable ?? false);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: r.topics };
         }),
       };
     }
-    const r = fetchGroup(ctx, req.groupId ?? "", req.topics ?? null);
+    const r = fetchGroup(ctx, req.groupId ?? "", req.topics ?? null, req.requireStable ?? false);
     if (r.errorCode !== 0 && ctx.version < 2) {
       // v0-1 have no top-level error code: each partition carries it.
       return {
