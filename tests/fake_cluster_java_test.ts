@@ -77,3 +77,40 @@ test("ConsoleProducer's records come back through ConsoleConsumer in a group", a
   assert.equal(cluster.groups.committed("console-group", "console", 0)?.offset, 2n);
   assert.deepEqual(cluster.faults, []);
 });
+
+test("Java's idempotent producer survives lost produce answers without duplicates", async () => {
+  await using cluster = await FakeCluster.start({
+    brokers: 3,
+    listen: true,
+    topics: [{ name: "lossy", partitions: 3 }],
+  });
+  // Every 7th produce is applied and its answer lost with the connection: the producer must
+  // resend, and the fake must recognise the resent batches.
+  let n = 0;
+  const lost = cluster.intercept(() => ++n % 7 === 0 ? { kind: "applyAndDrop" } : undefined, {
+    key: 0,
+  });
+  const r = await kafkaTool("ProducerPerformance", [
+    "--topic",
+    "lossy",
+    "--num-records",
+    "5000",
+    "--record-size",
+    "50",
+    "--throughput",
+    "-1",
+    "--command-property",
+    `bootstrap.servers=${cluster.bootstrap}`,
+    "acks=all",
+    "enable.idempotence=true",
+    "linger.ms=5",
+    "batch.size=2000",
+    "retry.backoff.ms=10",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(new TextDecoder().decode(r.stdout), /^5000 records sent/m);
+  assert.ok(lost.calls > 7, `only ${lost.calls} produce requests`);
+  const total = [0, 1, 2].reduce((a, p) => a + cluster.partition("lossy", p).log.highWatermark, 0n);
+  assert.equal(total, 5000n);
+  assert.deepEqual(cluster.faults, []);
+});
