@@ -136,6 +136,8 @@ test("leader moves fence old epochs, and a truncated log answers with divergingE
     2,
   );
   assert.equal(old.responses[0]!.partitions[0]!.errorCode, ErrorCode.FENCED_LEADER_EPOCH);
+  assert.deepEqual(old.responses[0]!.partitions[0]!.currentLeader, { leaderId: 2, leaderEpoch: 1 });
+  assert.deepEqual(old.nodeEndpoints!.map((e) => e.nodeId), [1, 2]);
   await produceRaw(cluster, "t", ["c", "d"], 2); // offsets 2-3 in epoch 1
   cluster.truncate("t", 0, 2n); // epoch 2 begins at 2; epoch 1's records are gone
   const diverged = await cluster.call(

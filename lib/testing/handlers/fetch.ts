@@ -241,6 +241,16 @@ export const fetchHandler: FakeHandler = {
           errorCode: 0,
           sessionId: session?.id ?? 0,
           responses: [...byTopic.values()],
+          // KIP-951: with a new leader named, say where it is, so no Metadata round trip is
+          // needed to follow it.
+          nodeEndpoints: version >= 16 && out.some((o) => o.data.currentLeader !== undefined)
+            ? [...state.brokers.values()].filter((b) => b.running).map((b) => ({
+              nodeId: b.id,
+              host: b.host,
+              port: b.port,
+              rack: b.rack,
+            }))
+            : [],
         };
       }
     } finally {
