@@ -17,6 +17,7 @@
 import { cliRuntime } from "./lib/cli/_runtime.ts";
 import type { Command } from "./lib/cli/command.ts";
 import { consumeCommand } from "./lib/cli/consume_command.ts";
+import { fakeClusterCommand } from "./lib/cli/fake_cluster_command.ts";
 import { metadataCommand } from "./lib/cli/metadata_command.ts";
 import { produceCommand } from "./lib/cli/produce_command.ts";
 import { runCli } from "./lib/cli/run_cli.ts";
@@ -27,6 +28,7 @@ const COMMANDS: readonly Command[] = [
   metadataCommand,
   produceCommand,
   consumeCommand,
+  fakeClusterCommand,
   ...ADMIN_COMMANDS,
 ];
 

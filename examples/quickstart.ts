@@ -3,21 +3,39 @@
  * kanal's quickstart, a round trip: connect to a cluster, show what it is and the API versions
  * kanal picked, produce a few records, then consume them back and print them.
  *
+ *   deno run --allow-env examples/quickstart.ts          # an in-process fake cluster
  *   KAFKA_BROKERS=127.0.0.1:9092 deno run --allow-net --allow-env examples/quickstart.ts
  *   KAFKA_BROKERS=127.0.0.1:9092 bun examples/quickstart.ts
  *
- * `deno task demo` runs it, starting a local broker first when none is configured.
+ * Without `KAFKA_BROKERS` it starts kanal's fake cluster (`lib/testing`) inside the process and
+ * talks to it over an in-memory transport: no Java, no broker, no socket. `deno task demo`
+ * runs it.
  *
  * @module
  */
 
 import { Client, CLIENT_APIS, Consumer, Producer } from "../mod.ts";
+import { FakeCluster } from "../lib/testing/mod.ts";
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
-const brokers = env?.KAFKA_BROKERS ?? "127.0.0.1:9092";
+const configured = env?.KAFKA_BROKERS;
+
+// No broker configured: run against a fake cluster of three brokers in this process.
+await using fake = configured ? undefined : await FakeCluster.start({
+  brokers: 3,
+  topics: [{ name: "kanal-quickstart", partitions: 3 }],
+});
+console.log(
+  fake
+    ? "quickstart: KAFKA_BROKERS is not set, so this runs against an in-process fake cluster " +
+      "(kanal/testing); set KAFKA_BROKERS=host:port for a real one"
+    : `quickstart: using the cluster at KAFKA_BROKERS=${configured}`,
+);
 
 // The client bootstraps from the list and keeps the cluster's metadata fresh.
-await using client = await Client.connect({ brokers });
+await using client = await Client.connect(
+  fake ? { brokers: fake.bootstrap, transport: fake.transport } : { brokers: configured! },
+);
 const meta = client.metadata;
 console.log(`cluster id:   ${meta.clusterId}`);
 console.log(`controller:   broker ${meta.controllerId}`);
