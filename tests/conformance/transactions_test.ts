@@ -17,12 +17,15 @@ const RETRIABLE: number[] = [
   ErrorCode.CONCURRENT_TRANSACTIONS,
 ];
 
-/** Repeats `fn` while it answers a retriable code; returns the last code. */
-async function settle(fn: () => Promise<number>): Promise<number> {
+/** Repeats `fn` while it answers a code of `retriable`; returns the last code. */
+async function settle(
+  fn: () => Promise<number>,
+  retriable: readonly number[] = RETRIABLE,
+): Promise<number> {
   let code = 0;
   for (let i = 0; i < 200; i++) {
     code = await fn();
-    if (!RETRIABLE.includes(code)) return code;
+    if (!retriable.includes(code)) return code;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`still answering retriable error ${code}`);
@@ -70,7 +73,11 @@ for (const name of TARGETS) {
         });
         return r.resultsByTopicV3AndBelow![0]!.resultsByPartition[0]!.partitionErrorCode;
       });
-    const produce = async (values: string[], producerEpoch = epoch) => {
+    // A real broker may still be taking up leadership of the new partition: a batch answered
+    // NOT_LEADER_OR_FOLLOWER was not appended and is sent again, as a client does.
+    const produce = (values: string[], producerEpoch = epoch) =>
+      settle(() => produceOnce(values, producerEpoch), [ErrorCode.NOT_LEADER_OR_FOLLOWER]);
+    const produceOnce = async (values: string[], producerEpoch: number) => {
       const batch = await encodeRecordBatch(values.map((value) => ({ value, timestamp: 1 })), {
         producerId: pid,
         producerEpoch,
