@@ -301,13 +301,26 @@ export class BrokerConnection implements AsyncDisposable {
   }
 
   #onFrame(frame: Uint8Array): void {
-    const pending = this.#pending.shift();
-    const id = peekCorrelationId(frame);
-    if (pending === undefined || pending.correlationId !== id) {
-      throw new MalformedDataError(
-        `answer with correlation id ${id} where ${pending?.correlationId ?? "none"} was due`,
+    // Checked before the request leaves the queue: a bad frame ends the connection, and #fail
+    // must still find the request it was due for, or that request would never settle.
+    const due = this.#pending[0];
+    const id = frame.length >= 4 ? peekCorrelationId(frame) : undefined;
+    if (due === undefined || due.correlationId !== id) {
+      const what = id === undefined
+        ? `a ${frame.length}-byte answer, too short for a correlation id,`
+        : `an answer with correlation id ${id}`;
+      throw this.#fail(
+        new ConnectionError(this.host, this.port, "Dropped connection", {
+          cause: new MalformedDataError(
+            `${what} came where ${
+              due ? `correlation id ${due.correlationId}` : "no answer"
+            } was due`,
+            { api: due?.api.info.name },
+          ),
+        }),
       );
     }
+    const pending = this.#pending.shift()!;
     clearTimeout(pending.timer);
     try {
       settle(pending, readResponseFrame(frame, pending.api, pending.version).body, true);
