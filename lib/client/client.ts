@@ -7,7 +7,7 @@
  * @module
  */
 
-import { KafkaError } from "../protocol/kafka_error.ts";
+import { KafkaError, MalformedDataError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import type { ApiCodec } from "../protocol/messages/api_table.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
@@ -368,14 +368,25 @@ export class Client implements AsyncDisposable {
         v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType },
         { version: v },
       );
-      const c = v >= 4 ? res.coordinators![0]! : {
+      const c = v >= 4 ? res.coordinators?.find((x) => x.key === key) : {
         errorCode: res.errorCode ?? 0,
         errorMessage: res.errorMessage ?? null,
         nodeId: res.nodeId ?? -1,
         host: res.host ?? "",
         port: res.port ?? 0,
       };
+      if (c === undefined) {
+        throw new MalformedDataError(`the answer lists no coordinator for "${key}"`, {
+          api: "FindCoordinator",
+        });
+      }
       if (c.errorCode === 0) {
+        if (c.nodeId < 0 || c.host === "" || !(c.port >= 1 && c.port <= 65535)) {
+          throw new MalformedDataError(
+            `the coordinator for "${key}" is node ${c.nodeId} at "${c.host}:${c.port}"`,
+            { api: "FindCoordinator" },
+          );
+        }
         this.#learnBroker(c.nodeId, c.host, c.port);
         this.#coordinators.set(cacheKey, c.nodeId);
         return c.nodeId;
