@@ -106,26 +106,42 @@ export class MetadataCache {
 
   /**
    * Applies a Metadata answer. `requested` is the topic list that was asked for, `null` for all
-   * topics: after a full answer, topics it no longer lists are dropped.
+   * topics: after a full answer, topics it no longer lists are dropped. A partition whose
+   * leader epoch is older than the one cached (from an earlier answer or a leader hint) keeps
+   * the cached leader, so metadata never goes backwards.
    */
   apply(res: MetadataResponse, requested: readonly string[] | null): ClusterMetadata {
     const brokers = new Map<number, BrokerInfo>();
     for (const b of res.brokers) {
       brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null });
     }
-    const topics = new Map<string, TopicInfo>(requested === null ? [] : this.#current.topics);
+    const old = this.#current;
+    const topics = new Map<string, TopicInfo>(requested === null ? [] : old.topics);
     for (const t of res.topics) {
       if (t.name === null) continue;
+      const before = old.topics.get(t.name)?.partitions;
       const partitions: PartitionInfo[] = t.partitions
-        .map((p) => ({
-          partition: p.partitionIndex,
-          leader: p.leaderId,
-          leaderEpoch: p.leaderEpoch ?? -1,
-          replicas: p.replicaNodes,
-          isr: p.isrNodes,
-          offlineReplicas: p.offlineReplicas ?? [],
-          errorCode: p.errorCode,
-        }))
+        .map((p) => {
+          const leaderEpoch = p.leaderEpoch ?? -1;
+          // A broker that lags behind a leader change (or a KIP-951 hint) answers with an
+          // older epoch: keep what the newer epoch said, as Java's client does. An answer
+          // without an epoch cannot be ordered, so it is believed.
+          const prev = before?.find((x) => x.partition === p.partitionIndex);
+          if (prev !== undefined && leaderEpoch >= 0 && prev.leaderEpoch > leaderEpoch) {
+            const leaderInfo = old.brokers.get(prev.leader);
+            if (leaderInfo && !brokers.has(prev.leader)) brokers.set(prev.leader, leaderInfo);
+            return prev;
+          }
+          return {
+            partition: p.partitionIndex,
+            leader: p.leaderId,
+            leaderEpoch,
+            replicas: p.replicaNodes,
+            isr: p.isrNodes,
+            offlineReplicas: p.offlineReplicas ?? [],
+            errorCode: p.errorCode,
+          };
+        })
         .sort((a, b) => a.partition - b.partition);
       topics.set(t.name, {
         name: t.name,
@@ -136,7 +152,7 @@ export class MetadataCache {
       });
     }
     this.#current = {
-      clusterId: res.clusterId ?? this.#current.clusterId,
+      clusterId: res.clusterId ?? old.clusterId,
       controllerId: res.controllerId ?? -1,
       brokers,
       topics,
