@@ -29,6 +29,8 @@ export interface BrokerOptions {
   tls?: TlsOptions | boolean;
   /** Per-connection in-flight limit. */
   maxInFlight: number;
+  /** The largest response frame accepted. */
+  maxFrameBytes?: number;
   /** Per-request timeout. */
   requestTimeoutMs: number;
   /** Dial and ApiVersions timeout. */
@@ -128,6 +130,7 @@ export class Broker {
       clientId: o.clientId,
       tls: o.tls,
       maxInFlight: o.maxInFlight,
+      maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,
       connectTimeoutMs: o.connectTimeoutMs,
       signal: o.signal,

@@ -13,6 +13,7 @@ import type { ApiCodec } from "../protocol/messages/api_table.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import type { BrokerConnection } from "../net/broker_connection.ts";
 import { ConnectionError } from "../net/connection_error.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../net/frame_decoder.ts";
 import { defaultTransport } from "../net/default_transport.ts";
 import { formatStages, StageRegistry, type StageSnapshot } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
@@ -37,6 +38,12 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Requests in flight per connection. @default {5} */
   maxInFlight?: number;
+  /**
+   * The largest response frame accepted, in bytes; a larger one ends its connection with a
+   * typed error before anything is allocated for it. Consumers' `maxBytes` and
+   * `maxPartitionBytes` must fit. At most 2^31 - 1. @default {104857600}
+   */
+  maxFrameBytes?: number;
   /** Time between periodic metadata refreshes. @default {300000} */
   metadataMaxAgeMs?: number;
   /** Wait after a failed metadata refresh or lookup before trying again. @default {100} */
@@ -72,6 +79,7 @@ const SCHEMA: OptionSchema = {
   requestTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   connectTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   maxInFlight: { type: "number", min: 1, max: 1000 },
+  maxFrameBytes: { type: "number", min: 1024, max: 2 ** 31 - 1, integer: true },
   metadataMaxAgeMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   retryBackoffMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
   reconnectBackoffMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
@@ -200,6 +208,7 @@ export class Client implements AsyncDisposable {
         requestTimeoutMs: 30_000,
         connectTimeoutMs: 10_000,
         maxInFlight: 5,
+        maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
         metadataMaxAgeMs: 300_000,
         retryBackoffMs: 100,
         reconnectBackoffMs: 50,
@@ -456,6 +465,7 @@ export class Client implements AsyncDisposable {
       clientId: o.clientId,
       tls: o.tls,
       maxInFlight: o.maxInFlight,
+      maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,
       connectTimeoutMs: o.connectTimeoutMs,
       reconnectBackoffMs: o.reconnectBackoffMs,

@@ -62,7 +62,7 @@ export class Consumer implements AsyncDisposable {
    * @throws {TypeError} or {RangeError} for bad options, naming the option.
    */
   constructor(client: Client, options: ConsumerOptions = {}) {
-    const o = resolveConsumerOptions(options);
+    const o = resolveConsumerOptions(options, client.options.maxFrameBytes);
     const ctx = new ConsumerContext(client, o, `consumer ${++consumers}`);
     this.#ctx = ctx;
     const registry = client.registry;
