@@ -12,6 +12,7 @@ import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { ZERO_UUID } from "../protocol/uuid.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** A topic to create. */
 export interface NewTopic {
@@ -219,7 +220,7 @@ export class Admin {
           detail: `no leader for every partition within ${timeoutMs} ms`,
         });
       }
-      await new Promise((r) => setTimeout(r, this.#client.options.retryBackoffMs));
+      await sleep(this.#client.options.retryBackoffMs, this.#client.signal);
     }
   }
 }

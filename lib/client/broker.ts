@@ -9,7 +9,7 @@
 import { BrokerConnection, type BrokerConnectionOptions } from "../net/broker_connection.ts";
 import type { StageRegistry } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
-import { sleep } from "./_sleep.ts";
+import { sleep } from "../util/sleep.ts";
 
 /**
  * The kinds of traffic that get their own connection to a broker, so that a long-poll Fetch

@@ -21,6 +21,7 @@ import { BackgroundMetadataUpdater } from "./background_metadata_updater.ts";
 import { Broker, type ConnectionKind } from "./broker.ts";
 import { type BrokerInfo, type ClusterMetadata, MetadataCache } from "./metadata_cache.ts";
 import { type OptionSchema, validateOptions } from "./validate_options.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** Options for {@linkcode Client.connect}. */
 export interface ClientOptions {
@@ -402,8 +403,7 @@ export class Client implements AsyncDisposable {
       }
       const err = new KafkaError(c.errorCode, { api: "FindCoordinator", detail: c.errorMessage });
       if (!err.retriable || attempt >= 20) throw err;
-      await new Promise((r) => setTimeout(r, this.options.retryBackoffMs));
-      this.#checkOpen();
+      await sleep(this.options.retryBackoffMs, this.#abort.signal);
     }
   }
 

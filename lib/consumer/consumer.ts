@@ -151,6 +151,7 @@ export class Consumer implements AsyncDisposable {
     this.#closing ??= (async () => {
       const ctx = this.#ctx;
       ctx.closed = true;
+      ctx.stop.abort(new DOMException("The consumer is closed", "AbortError"));
       for (const pc of this.#partitions) pc.close();
       await Promise.all([...ctx.brokers.values()].map(async (s) => {
         s.stop.abort();
