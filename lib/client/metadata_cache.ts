@@ -8,6 +8,7 @@
  */
 
 import type { MetadataResponse } from "../protocol/messages/metadata.ts";
+import { MalformedDataError } from "../protocol/kafka_error.ts";
 
 /** A broker as metadata lists it. */
 export interface BrokerInfo {
@@ -109,10 +110,17 @@ export class MetadataCache {
    * topics: after a full answer, topics it no longer lists are dropped. A partition whose
    * leader epoch is older than the one cached (from an earlier answer or a leader hint) keeps
    * the cached leader, so metadata never goes backwards.
+   *
+   * @throws {MalformedDataError} when the answer names a broker without a usable address.
    */
   apply(res: MetadataResponse, requested: readonly string[] | null): ClusterMetadata {
     const brokers = new Map<number, BrokerInfo>();
     for (const b of res.brokers) {
+      if (!usableAddress(b.host, b.port)) {
+        throw new MalformedDataError(`broker ${b.nodeId} is at "${b.host}:${b.port}"`, {
+          api: "Metadata",
+        });
+      }
       brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null });
     }
     const old = this.#current;
@@ -164,7 +172,8 @@ export class MetadataCache {
   /**
    * Applies a leader hint from a Produce or Fetch answer (KIP-951): the new leader and epoch of
    * one partition, and the endpoints of brokers the answer named. A hint older than what the
-   * cache holds (a lower epoch) is ignored. Returns whether the cache changed.
+   * cache holds (a lower epoch), or one naming an endpoint without a usable address, is ignored.
+   * Returns whether the cache changed.
    */
   hint(
     topic: string,
@@ -177,6 +186,7 @@ export class MetadataCache {
     const t = cur.topics.get(topic);
     const p = t?.partitions.find((x) => x.partition === partition);
     if (t === undefined || p === undefined || leader < 0) return false;
+    if (!endpoints.every((e) => usableAddress(e.host, e.port))) return false;
     if (leaderEpoch < p.leaderEpoch || (leaderEpoch === p.leaderEpoch && leader === p.leader)) {
       return false;
     }
@@ -201,4 +211,9 @@ export class MetadataCache {
     const p = this.#current.topics.get(topic)?.partitions.find((x) => x.partition === partition);
     return p === undefined || p.leader < 0 ? undefined : this.#current.brokers.get(p.leader);
   }
+}
+
+/** Whether a broker's advertised address can be dialed at all. */
+function usableAddress(host: string, port: number): boolean {
+  return host.length > 0 && Number.isInteger(port) && port >= 1 && port <= 65535;
 }

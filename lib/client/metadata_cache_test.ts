@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MetadataCache } from "./metadata_cache.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata.ts";
+import { MalformedDataError } from "../protocol/kafka_error.ts";
 
 function answer(leader: number, leaderEpoch: number, brokers: number[]): MetadataResponse {
   return {
@@ -85,4 +86,25 @@ test("an answer with the same or a newer epoch, or none, replaces the partition"
   assert.equal(cache.leaderFor("t", 0)?.nodeId, 2);
   cache.apply(answer(1, -1, [1, 2]), ["t"]);
   assert.equal(cache.leaderFor("t", 0)?.nodeId, 1, "a broker that gives no epoch is believed");
+});
+
+test("a metadata answer naming a broker with no usable address is a MalformedDataError", () => {
+  const cache = new MetadataCache();
+  for (const [host, port] of [["", 9092], ["b1", 0], ["b1", 70000], ["b1", -1]] as const) {
+    const res = answer(1, 4, [1]);
+    res.brokers[0] = { nodeId: 1, host, port, rack: null };
+    assert.throws(
+      () => cache.apply(res, ["t"]),
+      (e: unknown) => e instanceof MalformedDataError && e.site.api === "Metadata",
+      `${host}:${port}`,
+    );
+  }
+  assert.equal(cache.snapshot.brokers.size, 0, "nothing of the bad answers was kept");
+});
+
+test("a leader hint with an unusable endpoint is ignored", () => {
+  const cache = new MetadataCache();
+  cache.apply(answer(1, 4, [1]), ["t"]);
+  assert.equal(cache.hint("t", 0, 2, 5, [{ nodeId: 2, host: "b2", port: 0 }]), false);
+  assert.equal(cache.leaderFor("t", 0)?.nodeId, 1);
 });
