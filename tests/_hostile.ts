@@ -441,7 +441,7 @@ export async function fuzzConnections(
     // A few hangs are enough to report; waiting out every one would take the run's time.
     while (c.frames < o.frames && c.hangs < 3) {
       if (conn === undefined || !conn.isOpen) {
-        await conn?.close();
+        if (conn) await settleOrHang(conn.close(), watchdogMs, c, "close").catch(() => {});
         // One connection in ten meets a hostile ApiVersions answer.
         hostileApiVersions = rng.int(10) === 0;
         const how = hostileApiVersions ? rng.pick(BEHAVIOURS.filter((b) => b !== "late")) : "good";
@@ -490,8 +490,15 @@ export async function fuzzConnections(
           ),
         );
       }
+      const before = c.frames;
       await Promise.all(requests);
       plan.length = 0;
+      // A hostile ApiVersions answer can decode as a valid one that lists no Metadata: the
+      // requests then fail typed (UNSUPPORTED_VERSION) without reaching the broker, on a
+      // connection that stays open. Start over on a new one.
+      if (c.frames === before) {
+        await settleOrHang(conn.close(), watchdogMs, c, "close").catch(() => {});
+      }
     }
   } finally {
     await conn?.close();
