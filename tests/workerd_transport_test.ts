@@ -3,24 +3,11 @@
 // bundled into one JS module in a temp dir (workerd runs JS only), workerd serves it on a free
 // port with tests/workerd/config.capnp, and the worker's answers are checked here against kcat.
 import { test } from "./_test.ts";
+import { freePort, startWorkerd as startWorkerdAt } from "./_workerd.ts";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { brokerList, brokers, requireBroker } from "./_kafka.ts";
-import { bundle, ROOT } from "./_bundle.ts";
 import { assertClusterView, createTopic, expectedCluster } from "./workerd/expected_cluster.ts";
 import type { WorkerAnswer } from "./workerd/worker.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
 
 /** A running workerd serving the test worker; `close()` kills it and removes its files. */
 interface Workerd {
@@ -32,65 +19,19 @@ interface Workerd {
 }
 
 async function startWorkerd(): Promise<Workerd> {
-  const dir = mkdtempSync(join(tmpdir(), "kanal-workerd-"));
-  try {
-    // cloudflare:sockets is workerd's own. node:* stays an import too: the Node transport's
-    // dynamic imports are never reached here, and Bun's browser stand-ins for them are not Node.
-    await bundle("tests/workerd/worker.ts", join(dir, "worker.js"), {
-      target: "browser",
-      external: ["cloudflare:sockets", "node:*"],
-    });
-    copyFileSync(join(ROOT, "tests/workerd/config.capnp"), join(dir, "config.capnp"));
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const port = await freePort();
-  const child = spawn(
-    join(ROOT, "node_modules/.bin/workerd"),
-    ["serve", join(dir, "config.capnp"), "--socket-addr", `http=127.0.0.1:${port}`],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr!.on("data", (c: Uint8Array) => stderr += new TextDecoder().decode(c));
-  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
-  const close = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await close();
-      throw new Error(`workerd exited with ${child.exitCode}: ${stderr}`);
-    }
-    try {
-      const res = await fetch(`${url}ready`);
-      await res.arrayBuffer();
-      if (res.status === 204) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`workerd did not listen on ${port} within 15 s: ${stderr}`);
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
+  const w = await startWorkerdAt("tests/workerd/worker.ts");
   return {
     async ask(params) {
       // A request whose promise never settles is cancelled by workerd with a 500.
-      const res = await fetch(`${url}?${new URLSearchParams(params)}`, {
+      const res = await fetch(`${w.url}?${new URLSearchParams(params)}`, {
         signal: AbortSignal.timeout(20_000),
       });
       const text = await res.text();
-      assert.equal(res.status, 200, `${text}\n${stderr}`);
+      assert.equal(res.status, 200, `${text}\n${w.stderr()}`);
       return JSON.parse(text) as WorkerAnswer;
     },
-    stderr: () => stderr,
-    close,
+    stderr: () => w.stderr(),
+    close: () => w.close(),
   };
 }
 

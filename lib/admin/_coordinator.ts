@@ -9,6 +9,7 @@
 
 import { Client } from "../client/client.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
+import { sleep } from "../util/sleep.ts";
 
 /**
  * Calls `send(coordinator)` and returns its answer; `send` returns the error code it saw (0 for
@@ -27,6 +28,6 @@ export async function atCoordinator<R>(
       r.code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     if (!stale || attempt >= attempts) return r;
     if (Client.isCoordinatorError(r.code)) client.forgetCoordinator(groupId);
-    await new Promise((res) => setTimeout(res, client.options.retryBackoffMs));
+    await sleep(client.options.retryBackoffMs, client.signal);
   }
 }

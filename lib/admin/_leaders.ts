@@ -10,6 +10,7 @@
 import type { Client } from "../client/client.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { failed, type ItemResult } from "./admin_error.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** A partition an admin request is about. */
 export interface PartitionRef {
@@ -88,7 +89,7 @@ export async function toLeaders<T extends PartitionRef, R>(
       }
     }));
     if (retry.length > 0) {
-      await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
+      await sleep(client.options.retryBackoffMs, client.signal);
       await client.refreshMetadata([...new Set(retry.map((i) => items[i]!.topic))]).catch(
         // A failed refresh leaves the stale leaders; the next attempt reports their errors.
         () => {},

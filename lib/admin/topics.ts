@@ -15,6 +15,7 @@ import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { ZERO_UUID } from "../protocol/uuid.ts";
 import { failed, type ItemResult, ok } from "./admin_error.ts";
 import { type AclOperation, operationsFromBits } from "./acl_types.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** A topic to create. */
 export interface NewTopic {
@@ -366,6 +367,6 @@ async function waitForLeaders(client: Client, names: string[], timeoutMs: number
         detail: `no leader for every partition within ${timeoutMs} ms`,
       });
     }
-    await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
+    await sleep(client.options.retryBackoffMs, client.signal);
   }
 }

@@ -10,6 +10,7 @@
 import type { Client } from "../client/client.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
+import { sleep } from "../util/sleep.ts";
 
 /**
  * ListOffsets' timestamp for the offset after the last record (in read_committed, the last
@@ -51,7 +52,7 @@ export async function listOffsets(
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > 0) {
       if (Date.now() >= deadline) throw lastError;
-      await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
+      await sleep(client.options.retryBackoffMs, client.signal);
       await client.refreshMetadata([topic]).catch(() => {});
     }
     const byLeader = new Map<number, number[]>();

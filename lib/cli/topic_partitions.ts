@@ -9,6 +9,7 @@
 import type { Client } from "../client/client.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
+import { sleep } from "../util/sleep.ts";
 
 /**
  * The partitions to read: every one of `topic` (sorted), or just `only`, once the topic is known
@@ -61,6 +62,6 @@ export async function topicPartitions(
     const err = new KafkaError(code || ErrorCode.LEADER_NOT_AVAILABLE, { topic });
     if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || !err.retriable) throw err;
     if (Date.now() >= deadline) throw err;
-    await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
+    await sleep(client.options.retryBackoffMs, client.signal);
   }
 }

@@ -9,7 +9,7 @@
 
 import type { StageHandle } from "../net/stage_registry.ts";
 import type { ClusterMetadata } from "./metadata_cache.ts";
-import { sleep } from "./_sleep.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** Options for {@linkcode BackgroundMetadataUpdater}. */
 export interface BackgroundMetadataUpdaterOptions {
@@ -71,6 +71,8 @@ export class BackgroundMetadataUpdater extends ReadableStream<ClusterMetadata> {
   #waiters: Waiter[] = [];
   #wake: (() => void) | undefined;
   #cancelled = false;
+  /** Aborted on cancel, ending the wait before a retry. */
+  readonly #stop: AbortController = new AbortController();
 
   /** Makes the updater; nothing happens until it is read. */
   constructor(options: BackgroundMetadataUpdaterOptions) {
@@ -108,13 +110,15 @@ export class BackgroundMetadataUpdater extends ReadableStream<ClusterMetadata> {
             s.stage.set("retrying");
             // Try again soon, whether or not anyone is waiting: the cache is stale.
             due = Date.now() + options.retryBackoffMs;
-            await sleep(options.retryBackoffMs).catch(() => {});
+            // Cut short when the updater is cancelled; the loop then sees it and ends.
+            await sleep(options.retryBackoffMs, s.#stop.signal).catch(() => {});
           }
         }
       },
       cancel: () => {
         const s = ref.self!;
         s.#cancelled = true;
+        s.#stop.abort();
         s.#wake?.();
         const err = new DOMException("The metadata updater was stopped", "AbortError");
         for (const w of s.#waiters.splice(0)) w.reject(err);

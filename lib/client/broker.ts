@@ -9,7 +9,7 @@
 import { BrokerConnection, type BrokerConnectionOptions } from "../net/broker_connection.ts";
 import type { StageRegistry } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
-import { sleep } from "./_sleep.ts";
+import { sleep } from "../util/sleep.ts";
 
 /**
  * The kinds of traffic that get their own connection to a broker, so that a long-poll Fetch
@@ -29,6 +29,8 @@ export interface BrokerOptions {
   tls?: TlsOptions | boolean;
   /** Per-connection in-flight limit. */
   maxInFlight: number;
+  /** The largest response frame accepted. */
+  maxFrameBytes?: number;
   /** Per-request timeout. */
   requestTimeoutMs: number;
   /** Dial and ApiVersions timeout. */
@@ -128,6 +130,7 @@ export class Broker {
       clientId: o.clientId,
       tls: o.tls,
       maxInFlight: o.maxInFlight,
+      maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,
       connectTimeoutMs: o.connectTimeoutMs,
       signal: o.signal,

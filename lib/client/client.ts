@@ -7,12 +7,13 @@
  * @module
  */
 
-import { KafkaError } from "../protocol/kafka_error.ts";
+import { KafkaError, MalformedDataError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import type { ApiCodec } from "../protocol/messages/api_table.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import type { BrokerConnection } from "../net/broker_connection.ts";
 import { ConnectionError } from "../net/connection_error.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../net/frame_decoder.ts";
 import { defaultTransport } from "../net/default_transport.ts";
 import { formatStages, StageRegistry, type StageSnapshot } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
@@ -20,6 +21,7 @@ import { BackgroundMetadataUpdater } from "./background_metadata_updater.ts";
 import { Broker, type ConnectionKind } from "./broker.ts";
 import { type BrokerInfo, type ClusterMetadata, MetadataCache } from "./metadata_cache.ts";
 import { type OptionSchema, validateOptions } from "./validate_options.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** Options for {@linkcode Client.connect}. */
 export interface ClientOptions {
@@ -37,6 +39,12 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Requests in flight per connection. @default {5} */
   maxInFlight?: number;
+  /**
+   * The largest response frame accepted, in bytes; a larger one ends its connection with a
+   * typed error before anything is allocated for it. Consumers' `maxBytes` and
+   * `maxPartitionBytes` must fit. At most 2^31 - 1. @default {104857600}
+   */
+  maxFrameBytes?: number;
   /** Time between periodic metadata refreshes. @default {300000} */
   metadataMaxAgeMs?: number;
   /** Wait after a failed metadata refresh or lookup before trying again. @default {100} */
@@ -72,6 +80,7 @@ const SCHEMA: OptionSchema = {
   requestTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   connectTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   maxInFlight: { type: "number", min: 1, max: 1000 },
+  maxFrameBytes: { type: "number", min: 1024, max: 2 ** 31 - 1, integer: true },
   metadataMaxAgeMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   retryBackoffMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
   reconnectBackoffMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
@@ -200,6 +209,7 @@ export class Client implements AsyncDisposable {
         requestTimeoutMs: 30_000,
         connectTimeoutMs: 10_000,
         maxInFlight: 5,
+        maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
         metadataMaxAgeMs: 300_000,
         retryBackoffMs: 100,
         reconnectBackoffMs: 50,
@@ -368,22 +378,32 @@ export class Client implements AsyncDisposable {
         v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType },
         { version: v },
       );
-      const c = v >= 4 ? res.coordinators![0]! : {
+      const c = v >= 4 ? res.coordinators?.find((x) => x.key === key) : {
         errorCode: res.errorCode ?? 0,
         errorMessage: res.errorMessage ?? null,
         nodeId: res.nodeId ?? -1,
         host: res.host ?? "",
         port: res.port ?? 0,
       };
+      if (c === undefined) {
+        throw new MalformedDataError(`the answer lists no coordinator for "${key}"`, {
+          api: "FindCoordinator",
+        });
+      }
       if (c.errorCode === 0) {
+        if (c.nodeId < 0 || c.host === "" || !(c.port >= 1 && c.port <= 65535)) {
+          throw new MalformedDataError(
+            `the coordinator for "${key}" is node ${c.nodeId} at "${c.host}:${c.port}"`,
+            { api: "FindCoordinator" },
+          );
+        }
         this.#learnBroker(c.nodeId, c.host, c.port);
         this.#coordinators.set(cacheKey, c.nodeId);
         return c.nodeId;
       }
       const err = new KafkaError(c.errorCode, { api: "FindCoordinator", detail: c.errorMessage });
       if (!err.retriable || attempt >= 20) throw err;
-      await new Promise((r) => setTimeout(r, this.options.retryBackoffMs));
-      this.#checkOpen();
+      await sleep(this.options.retryBackoffMs, this.#abort.signal);
     }
   }
 
@@ -445,6 +465,7 @@ export class Client implements AsyncDisposable {
       clientId: o.clientId,
       tls: o.tls,
       maxInFlight: o.maxInFlight,
+      maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,
       connectTimeoutMs: o.connectTimeoutMs,
       reconnectBackoffMs: o.reconnectBackoffMs,

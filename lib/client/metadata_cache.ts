@@ -8,6 +8,7 @@
  */
 
 import type { MetadataResponse } from "../protocol/messages/metadata.ts";
+import { MalformedDataError } from "../protocol/kafka_error.ts";
 
 /** A broker as metadata lists it. */
 export interface BrokerInfo {
@@ -106,26 +107,49 @@ export class MetadataCache {
 
   /**
    * Applies a Metadata answer. `requested` is the topic list that was asked for, `null` for all
-   * topics: after a full answer, topics it no longer lists are dropped.
+   * topics: after a full answer, topics it no longer lists are dropped. A partition whose
+   * leader epoch is older than the one cached (from an earlier answer or a leader hint) keeps
+   * the cached leader, so metadata never goes backwards.
+   *
+   * @throws {MalformedDataError} when the answer names a broker without a usable address.
    */
   apply(res: MetadataResponse, requested: readonly string[] | null): ClusterMetadata {
     const brokers = new Map<number, BrokerInfo>();
     for (const b of res.brokers) {
+      if (!usableAddress(b.host, b.port)) {
+        throw new MalformedDataError(`broker ${b.nodeId} is at "${b.host}:${b.port}"`, {
+          api: "Metadata",
+        });
+      }
       brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null });
     }
-    const topics = new Map<string, TopicInfo>(requested === null ? [] : this.#current.topics);
+    const old = this.#current;
+    const topics = new Map<string, TopicInfo>(requested === null ? [] : old.topics);
     for (const t of res.topics) {
       if (t.name === null) continue;
+      const before = old.topics.get(t.name)?.partitions;
       const partitions: PartitionInfo[] = t.partitions
-        .map((p) => ({
-          partition: p.partitionIndex,
-          leader: p.leaderId,
-          leaderEpoch: p.leaderEpoch ?? -1,
-          replicas: p.replicaNodes,
-          isr: p.isrNodes,
-          offlineReplicas: p.offlineReplicas ?? [],
-          errorCode: p.errorCode,
-        }))
+        .map((p) => {
+          const leaderEpoch = p.leaderEpoch ?? -1;
+          // A broker that lags behind a leader change (or a KIP-951 hint) answers with an
+          // older epoch: keep what the newer epoch said, as Java's client does. An answer
+          // without an epoch cannot be ordered, so it is believed.
+          const prev = before?.find((x) => x.partition === p.partitionIndex);
+          if (prev !== undefined && leaderEpoch >= 0 && prev.leaderEpoch > leaderEpoch) {
+            const leaderInfo = old.brokers.get(prev.leader);
+            if (leaderInfo && !brokers.has(prev.leader)) brokers.set(prev.leader, leaderInfo);
+            return prev;
+          }
+          return {
+            partition: p.partitionIndex,
+            leader: p.leaderId,
+            leaderEpoch,
+            replicas: p.replicaNodes,
+            isr: p.isrNodes,
+            offlineReplicas: p.offlineReplicas ?? [],
+            errorCode: p.errorCode,
+          };
+        })
         .sort((a, b) => a.partition - b.partition);
       topics.set(t.name, {
         name: t.name,
@@ -136,7 +160,7 @@ export class MetadataCache {
       });
     }
     this.#current = {
-      clusterId: res.clusterId ?? this.#current.clusterId,
+      clusterId: res.clusterId ?? old.clusterId,
       controllerId: res.controllerId ?? -1,
       brokers,
       topics,
@@ -148,7 +172,8 @@ export class MetadataCache {
   /**
    * Applies a leader hint from a Produce or Fetch answer (KIP-951): the new leader and epoch of
    * one partition, and the endpoints of brokers the answer named. A hint older than what the
-   * cache holds (a lower epoch) is ignored. Returns whether the cache changed.
+   * cache holds (a lower epoch), or one naming an endpoint without a usable address, is ignored.
+   * Returns whether the cache changed.
    */
   hint(
     topic: string,
@@ -161,6 +186,7 @@ export class MetadataCache {
     const t = cur.topics.get(topic);
     const p = t?.partitions.find((x) => x.partition === partition);
     if (t === undefined || p === undefined || leader < 0) return false;
+    if (!endpoints.every((e) => usableAddress(e.host, e.port))) return false;
     if (leaderEpoch < p.leaderEpoch || (leaderEpoch === p.leaderEpoch && leader === p.leader)) {
       return false;
     }
@@ -185,4 +211,9 @@ export class MetadataCache {
     const p = this.#current.topics.get(topic)?.partitions.find((x) => x.partition === partition);
     return p === undefined || p.leader < 0 ? undefined : this.#current.brokers.get(p.leader);
   }
+}
+
+/** Whether a broker's advertised address can be dialed at all. */
+function usableAddress(host: string, port: number): boolean {
+  return host.length > 0 && Number.isInteger(port) && port >= 1 && port <= 65535;
 }

@@ -30,6 +30,8 @@ export class ConsumerContext {
   /** Makes a broker's stages on first use (set by the consumer). */
   makeBrokerStages!: (broker: number) => BrokerFetchStages;
   closed = false;
+  /** Aborted when the consumer closes, ending every wait of its stages. */
+  readonly stop: AbortController = new AbortController();
 
   constructor(client: Client, options: ResolvedConsumerOptions, role: string) {
     this.client = client;

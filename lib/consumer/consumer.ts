@@ -62,7 +62,7 @@ export class Consumer implements AsyncDisposable {
    * @throws {TypeError} or {RangeError} for bad options, naming the option.
    */
   constructor(client: Client, options: ConsumerOptions = {}) {
-    const o = resolveConsumerOptions(options);
+    const o = resolveConsumerOptions(options, client.options.maxFrameBytes);
     const ctx = new ConsumerContext(client, o, `consumer ${++consumers}`);
     this.#ctx = ctx;
     const registry = client.registry;
@@ -151,6 +151,7 @@ export class Consumer implements AsyncDisposable {
     this.#closing ??= (async () => {
       const ctx = this.#ctx;
       ctx.closed = true;
+      ctx.stop.abort(new DOMException("The consumer is closed", "AbortError"));
       for (const pc of this.#partitions) pc.close();
       await Promise.all([...ctx.brokers.values()].map(async (s) => {
         s.stop.abort();

@@ -78,7 +78,8 @@ const DEFAULTS: ResolvedConsumerOptions = {
 };
 
 /**
- * Checks consumer options and fills in defaults.
+ * Checks consumer options and fills in defaults. `maxFrameBytes` is the client's: the fetch
+ * limits must fit in it.
  *
  * @example
  * ```ts
@@ -89,6 +90,25 @@ const DEFAULTS: ResolvedConsumerOptions = {
  * assert.throws(() => resolveConsumerOptions({ isolationLevel: "committed" as never }), /read_committed/);
  * ```
  */
-export function resolveConsumerOptions(options: ConsumerOptions = {}): ResolvedConsumerOptions {
-  return validateOptions<ResolvedConsumerOptions>("Consumer", SCHEMA, options as never, DEFAULTS);
+export function resolveConsumerOptions(
+  options: ConsumerOptions = {},
+  maxFrameBytes: number = Infinity,
+): ResolvedConsumerOptions {
+  const o = validateOptions<ResolvedConsumerOptions>(
+    "Consumer",
+    SCHEMA,
+    options as never,
+    DEFAULTS,
+  );
+  // A fetch answer of maxBytes must fit in one frame, or every fetch that fills it would end
+  // its connection.
+  for (const key of ["maxBytes", "maxPartitionBytes"] as const) {
+    if (o[key] > maxFrameBytes) {
+      throw new RangeError(
+        `Cannot use Consumer option "${key}" as it must be at most the client's maxFrameBytes ` +
+          `(${maxFrameBytes}): current value is ${o[key]}`,
+      );
+    }
+  }
+  return o;
 }

@@ -13,6 +13,7 @@ import type { KafkaRecord } from "../protocol/record.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import type { ConsumerContext } from "./_consumer_context.ts";
 import type { ConsumerRecord, RecordChunk, StartOffset } from "./record_chunk.ts";
+import { sleep } from "../util/sleep.ts";
 
 // Errors after which the partition looks for its leader again.
 const REDISPATCH: ReadonlySet<number> = new Set([
@@ -283,9 +284,9 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
       const ctx = this.#ctx;
       for (let attempt = 0; !this.#done && !ctx.closed; attempt++) {
         if (delayMs > 0 || attempt > 0) {
-          await new Promise((r) =>
-            setTimeout(r, attempt === 0 ? delayMs : ctx.options.retryBackoffMs)
-          );
+          // Cut short by close; the check below then ends the loop.
+          await sleep(attempt === 0 ? delayMs : ctx.options.retryBackoffMs, ctx.stop.signal)
+            .catch(() => {});
         }
         if (this.#done || ctx.closed || generation !== this.generation) return;
         try {

@@ -18,6 +18,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ConsumerContext } from "./_consumer_context.ts";
 import { FetchSession, type SessionPartition } from "./_fetch_session.ts";
 import type { PartitionConsumer } from "./partition_consumer.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** One partition's share of a fetch. */
 export interface PartitionFetch {
@@ -181,7 +182,8 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
     } catch (e) {
       this.#session.reset();
       this.stage.set("retrying");
-      await new Promise((r) => setTimeout(r, o.retryBackoffMs));
+      // Cut short by close; the failed partitions below are then dropped with the consumer.
+      await sleep(o.retryBackoffMs, ctx.stop.signal).catch(() => {});
       return wanted.map((pc) => ({
         consumer: pc,
         generation: byKey.get(`${pc.topic}\u0000${pc.partition}`)!.generation,

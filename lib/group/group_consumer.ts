@@ -28,6 +28,7 @@ import {
 import { rangeAssignor } from "./range_assignor.ts";
 import { cooperativeStickyAssignor } from "./cooperative_sticky_assignor.ts";
 import { OffsetManager } from "./offset_manager.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** Options for {@linkcode GroupConsumer}. */
 export interface GroupConsumerOptions {
@@ -165,6 +166,8 @@ export class GroupConsumer implements AsyncDisposable {
   #generationId = -1;
   #inGeneration = false;
   #closed = false;
+  /** Aborted by close(), ending the member's retry waits. */
+  readonly #stop: AbortController = new AbortController();
   #running: Promise<void>;
   #wake: (() => void) | undefined;
   #rejoinReason: string | null = null;
@@ -329,6 +332,7 @@ export class GroupConsumer implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return this.#running;
     this.#closed = true;
+    this.#stop.abort(new DOMException("The group member is closed", "AbortError"));
     this.#wake?.();
     await this.#running;
   }
@@ -384,7 +388,8 @@ export class GroupConsumer implements AsyncDisposable {
           }
           if (e instanceof KafkaError && !e.retriable && !REJOINABLE.has(code)) throw e;
           this.#stage.set("retrying");
-          await new Promise((r) => setTimeout(r, 200));
+          // Cut short by close; the loop then sees #closed and leaves the group.
+          await sleep(200, this.#stop.signal).catch(() => {});
         }
       }
     } catch (e) {
@@ -567,7 +572,7 @@ export class GroupConsumer implements AsyncDisposable {
       const err = new KafkaError(error, { api: "OffsetFetch" });
       if (!err.retriable || attempt >= 50) throw err;
       if (error === ErrorCode.NOT_COORDINATOR) this.#client.forgetCoordinator(o.groupId);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100, this.#stop.signal);
     }
   }
 
@@ -716,7 +721,8 @@ export class GroupConsumer implements AsyncDisposable {
         }
         full = true;
         this.#stage.set("retrying");
-        await new Promise((r) => setTimeout(r, 200));
+        // Cut short by close; the loop then sees #closed and leaves the group.
+        await sleep(200, this.#stop.signal).catch(() => {});
       }
     }
     // Leave: -1, or -2 for a static member that expects to come back.

@@ -11,6 +11,7 @@ import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** Who is committing: the group's generation and this member. */
 export interface CommitIdentity {
@@ -182,7 +183,7 @@ export class OffsetManager
         if (isCoordinatorError(error)) this.#client.forgetCoordinator(this.#groupId);
         const err = new KafkaError(error, { api: "OffsetCommit" });
         if (!err.retriable || attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100, this.#client.signal);
       }
       for (const [k, offset] of sent) {
         if (offset > (this.#committed.get(k) ?? -1)) this.#committed.set(k, offset);

@@ -21,12 +21,11 @@ import { ConnectionError } from "./connection_error.ts";
 import { FrameDecoder } from "./frame_decoder.ts";
 import { ResponseReceiver } from "./response_receiver.ts";
 import { type StageHandle, StageRegistry } from "./stage_registry.ts";
+import { KANAL_SOFTWARE_NAME, KANAL_VERSION } from "./version.ts";
 import type { BrokerSocket, TlsOptions, Transport } from "./transport.ts";
 
 const REQUEST_TIMED_OUT = 7;
 const UNSUPPORTED_VERSION = 35;
-const SOFTWARE_NAME = "kanal";
-const SOFTWARE_VERSION = "0.1.0";
 
 /** Options for {@linkcode BrokerConnection.connect}. */
 export interface BrokerConnectionOptions {
@@ -301,13 +300,26 @@ export class BrokerConnection implements AsyncDisposable {
   }
 
   #onFrame(frame: Uint8Array): void {
-    const pending = this.#pending.shift();
-    const id = peekCorrelationId(frame);
-    if (pending === undefined || pending.correlationId !== id) {
-      throw new MalformedDataError(
-        `answer with correlation id ${id} where ${pending?.correlationId ?? "none"} was due`,
+    // Checked before the request leaves the queue: a bad frame ends the connection, and #fail
+    // must still find the request it was due for, or that request would never settle.
+    const due = this.#pending[0];
+    const id = frame.length >= 4 ? peekCorrelationId(frame) : undefined;
+    if (due === undefined || due.correlationId !== id) {
+      const what = id === undefined
+        ? `a ${frame.length}-byte answer, too short for a correlation id,`
+        : `an answer with correlation id ${id}`;
+      throw this.#fail(
+        new ConnectionError(this.host, this.port, "Dropped connection", {
+          cause: new MalformedDataError(
+            `${what} came where ${
+              due ? `correlation id ${due.correlationId}` : "no answer"
+            } was due`,
+            { api: due?.api.info.name },
+          ),
+        }),
       );
     }
+    const pending = this.#pending.shift()!;
     clearTimeout(pending.timer);
     try {
       settle(pending, readResponseFrame(frame, pending.api, pending.version).body, true);
@@ -373,7 +385,10 @@ export class BrokerConnection implements AsyncDisposable {
     const ours = CLIENT_APIS.find((a) => a.key === 18)!;
     let version = ours.maxVersion;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const body = { clientSoftwareName: SOFTWARE_NAME, clientSoftwareVersion: SOFTWARE_VERSION };
+      const body = {
+        clientSoftwareName: KANAL_SOFTWARE_NAME,
+        clientSoftwareVersion: KANAL_VERSION,
+      };
       const res = await this.request(API_TABLE[18], body, { version, timeoutMs });
       if (res.errorCode === 0) return new ApiVersionTable(res.apiKeys, CLIENT_APIS);
       if (res.errorCode !== UNSUPPORTED_VERSION) {

@@ -207,8 +207,11 @@ export function bunTransport(options: DialOptions): Promise<BrokerSocket> {
       const socket = await bun.connect({
         hostname: host,
         port,
+        // Without a serverName Bun never runs the handshake callback for a certificate it
+        // rejects, so the dial would hang until its timeout: name the host, as every other
+        // runtime does by default.
         tls: tls
-          ? { serverName: tls.serverName, ca: tls.caCerts, cert: tls.cert, key: tls.key }
+          ? { serverName: tls.serverName ?? host, ca: tls.caCerts, cert: tls.cert, key: tls.key }
           : false,
         data: conn,
         socket: handlers,

@@ -11,6 +11,7 @@
 
 import { checkDial, guardDial, refuseTlsOptions } from "./_dial.ts";
 import { PullSocket } from "./_pull_socket.ts";
+import { ConnectionError } from "./connection_error.ts";
 import type { BrokerSocket, DialOptions } from "./transport.ts";
 
 // Just the part of `cloudflare:sockets` used here.
@@ -19,11 +20,12 @@ interface CfSocket {
   readonly writable: WritableStream<Uint8Array>;
   readonly opened: Promise<unknown>;
   close(): Promise<void>;
+  startTls(options?: { expectedServerHostname?: string }): CfSocket;
 }
 interface CfSockets {
   connect(
     address: { hostname: string; port: number },
-    options: { secureTransport: "on" | "off"; allowHalfOpen: boolean },
+    options: { secureTransport: "starttls" | "off"; allowHalfOpen: boolean },
   ): CfSocket;
 }
 
@@ -33,10 +35,13 @@ const SOCKETS_MODULE = "cloudflare:sockets";
 let sockets: Promise<CfSockets> | undefined;
 
 /**
- * Opens a broker socket with workerd's `connect()`. With `tls`, the socket speaks TLS from the
- * start (`secureTransport: "on"`), checked against workerd's roots with the host as the server
- * name; `serverName`, `caCerts`, `cert` and `key` have no workerd counterpart and make the dial
- * reject with a `TypeError`.
+ * Opens a broker socket with workerd's `connect()`. With `tls`, the TCP connection is opened
+ * first and TLS started on it (`secureTransport: "starttls"`), checked against workerd's roots
+ * with the host as the server name: a failed connect is a retriable `ConnectionError`, a failed
+ * handshake a non-retriable one (workerd does not tell scripts why a handshake failed, so a
+ * certificate it distrusts and a peer that does not speak TLS look alike). `serverName`,
+ * `caCerts`, `cert` and `key` have no workerd counterpart and make the dial reject with a
+ * `TypeError`.
  *
  * @example Options workerd cannot honour are refused before any connect
  * ```ts
@@ -56,15 +61,30 @@ export function workerdTransport(options: DialOptions): Promise<BrokerSocket> {
     refuseTlsOptions("workerd", tls, ["serverName", "caCerts", "cert", "key"]);
     return guardDial(dial, async (signal) => {
       const { connect } = await (sockets ??= import(SOCKETS_MODULE) as Promise<CfSockets>);
-      const socket = connect({ hostname: host, port }, {
-        secureTransport: tls ? "on" : "off",
+      // TLS starts after the TCP connect ("starttls") rather than with it ("on"): workerd
+      // reports every failure of a socket's `opened` alike, so only the two steps tell an
+      // unreachable broker (retriable) from a handshake that failed (not retriable).
+      let socket = connect({ hostname: host, port }, {
+        secureTransport: tls ? "starttls" : "off",
         allowHalfOpen: false,
       });
       const onAbort = (): void => void socket.close().catch(() => {});
       signal.addEventListener("abort", onAbort, { once: true });
       try {
         await socket.opened;
+        if (tls) {
+          socket = socket.startTls();
+          try {
+            await socket.opened;
+          } catch (e) {
+            throw new ConnectionError(host, port, "Cannot shake hands (TLS)", {
+              cause: e,
+              retriable: false,
+            });
+          }
+        }
       } catch (e) {
+        // The close can only fail for a socket that never opened; the dial's error says why.
         socket.close().catch(() => {});
         throw e;
       } finally {

@@ -20,6 +20,7 @@ import type { MessageAggregator } from "./message_aggregator.ts";
 import type { Flusher } from "./flusher.ts";
 import type { RetryHandler } from "./retry_handler.ts";
 import type { Partitioner } from "./partitioner.ts";
+import { sleep } from "../util/sleep.ts";
 
 const MAX_EPOCH = 32767;
 const KEPT_FAILURES = 1000;
@@ -77,6 +78,8 @@ export class ProducerContext {
   flushing = 0;
   /** No new writes: set by close(). What is buffered is still delivered. */
   closed = false;
+  /** Aborted with the producer (its signal or the client's), ending every wait of its stages. */
+  readonly stop: AbortController = new AbortController();
   /** Nothing more is sent or retried: set when the producer's signal aborts. */
   aborted: Error | null = null;
   #idleWaiters: Array<() => void> = [];
@@ -114,7 +117,7 @@ export class ProducerContext {
       }
       const err = new KafkaError(res.errorCode, { api: "InitProducerId" });
       if (!err.retriable || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, this.options.retryBackoffMs));
+      await sleep(this.options.retryBackoffMs, this.stop.signal);
     }
   }
 

@@ -14,6 +14,7 @@ import { RECORD_BATCH_HEADER_SIZE } from "../protocol/record_batch.ts";
 import { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { RecordRun } from "./_record_run.ts";
+import { sleep } from "../util/sleep.ts";
 
 const SEQUENCE_WRAP = 2 ** 31;
 
@@ -387,7 +388,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     this.stage.set("retrying");
     const ctx = this.#ctx;
     ctx.client.refreshMetadata([this.topic]).catch(() => {}).then(async () => {
-      if (this.leader() < 0) await new Promise((r) => setTimeout(r, ctx.options.retryBackoffMs));
+      // Cut short by an abort, which has already failed what this dispatcher held.
+      if (this.leader() < 0) {
+        await sleep(ctx.options.retryBackoffMs, ctx.stop.signal).catch(() => {});
+      }
     }).finally(() => {
       this.#findingLeader = false;
       if (this.busy) this.kick();

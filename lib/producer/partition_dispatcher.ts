@@ -12,6 +12,7 @@ import type { TopicInfo } from "../client/metadata_cache.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import { emptyRun, type RecordRun } from "./_record_run.ts";
+import { sleep } from "../util/sleep.ts";
 
 /**
  * Takes one topic's records, waits for the topic's metadata when it is not yet known, picks a
@@ -133,14 +134,17 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
     for (let attempt = 0; ctx.aborted === null; attempt++) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await ctx.client.refreshMetadata([this.topic], { timeoutMs: left }).catch(() => {});
+      // A failed or aborted refresh is looked at below (no topic yet) and by the loop (abort).
+      await ctx.client.refreshMetadata([this.topic], { timeoutMs: left, signal: ctx.stop.signal })
+        .catch(() => {});
       const t = this.#known();
       if (t !== undefined) return t;
       const wait = Math.min(
         ctx.options.retryBackoffMs * 2 ** Math.min(attempt, 5),
         deadline - Date.now(),
       );
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Cut short by an abort; the next round sees the deadline or the abort.
+      if (wait > 0) await sleep(wait, ctx.stop.signal).catch(() => {});
     }
     return undefined;
   }

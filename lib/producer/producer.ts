@@ -269,6 +269,7 @@ export class Producer implements AsyncDisposable {
     ctx.closed = true;
     const error = reason instanceof Error ? reason : new Error(String(reason));
     ctx.aborted = error;
+    ctx.stop.abort(error);
     for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), error);
     this.close().catch(() => {});
   }

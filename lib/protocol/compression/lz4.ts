@@ -17,7 +17,12 @@
  */
 
 import { MalformedDataError } from "../kafka_error.ts";
-import { type CompressionCodec, DecompressionLimitError } from "./codec.ts";
+import {
+  type CompressionCodec,
+  DecompressionLimitError,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+} from "./codec.ts";
+import { Output } from "./_output.ts";
 import { xxhash32 } from "./xxhash32.ts";
 
 const MAGIC = 0x184d2204;
@@ -171,29 +176,6 @@ function writeLength(n: number, out: Uint8Array, op: number): number {
   return op;
 }
 
-/** A growable output buffer that refuses to pass the caller's limit. */
-class Output {
-  buf: Uint8Array;
-  pos = 0;
-  readonly #max: number;
-
-  constructor(initial: number, max: number) {
-    this.buf = new Uint8Array(Math.min(max, Math.max(64, initial)));
-    this.#max = max;
-  }
-
-  /** Makes room for `n` more bytes. */
-  ensure(n: number): Uint8Array {
-    const need = this.pos + n;
-    if (need <= this.buf.length) return this.buf;
-    if (need > this.#max) throw new DecompressionLimitError("lz4", this.#max);
-    const next = new Uint8Array(Math.min(this.#max, Math.max(need, this.buf.length * 2)));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    return next;
-  }
-}
-
 /**
  * Decompresses one or more LZ4 frames.
  *
@@ -215,13 +197,16 @@ class Output {
  * assert.equal(new TextDecoder().decode(lz4Decompress(frame)), "hi");
  * ```
  */
-export function lz4Decompress(data: Uint8Array, maxSize: number = 0x7fffffff): Uint8Array {
-  const out = new Output(data.length * 4, maxSize);
+export function lz4Decompress(
+  data: Uint8Array,
+  maxSize: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): Uint8Array {
+  const out = new Output("lz4", data.length, maxSize);
   let p = 0;
   do {
     p = decompressFrame(data, p, out, maxSize);
   } while (p < data.length);
-  return out.buf.subarray(0, out.pos);
+  return out.result();
 }
 
 function decompressFrame(d: Uint8Array, p: number, out: Output, maxSize: number): number {
@@ -246,11 +231,13 @@ function decompressFrame(d: Uint8Array, p: number, out: Output, maxSize: number)
   if (sizeCode < 4) throw new MalformedDataError(`lz4 block size code ${sizeCode} is not 4-7`);
   const blockMax = 1 << (2 * sizeCode + 8);
   p += 6;
+  // The declared size is only a claim: it is checked against the limit now and against what
+  // the blocks decode to at the end, but nothing is allocated by it.
+  let contentSize = -1;
   if (hasContentSize) {
     if (p + 8 > end) throw new MalformedDataError("lz4 frame content size is cut short");
-    const size = (read32(d, p) >>> 0) + (read32(d, p + 4) >>> 0) * 2 ** 32;
-    if (out.pos + size > maxSize) throw new DecompressionLimitError("lz4", maxSize);
-    out.ensure(size);
+    contentSize = (read32(d, p) >>> 0) + (read32(d, p + 4) >>> 0) * 2 ** 32;
+    if (out.pos + contentSize > maxSize) throw new DecompressionLimitError("lz4", maxSize);
     p += 8;
   }
   if (hasDictId) {
@@ -287,6 +274,11 @@ function decompressFrame(d: Uint8Array, p: number, out: Output, maxSize: number)
       decompressBlock(d, p, p + size, out, independent ? out.pos : contentStart, blockMax);
     }
     p += size + (blockChecksum ? 4 : 0);
+  }
+  if (contentSize >= 0 && out.pos - contentStart !== contentSize) {
+    throw new MalformedDataError(
+      `lz4 frame decoded to ${out.pos - contentStart} bytes but declared ${contentSize}`,
+    );
   }
   if (contentChecksum) {
     if (p + 4 > end) throw new MalformedDataError("lz4 content checksum is cut short");

@@ -17,7 +17,12 @@
  */
 
 import { MalformedDataError } from "../kafka_error.ts";
-import { type CompressionCodec, DecompressionLimitError } from "./codec.ts";
+import {
+  type CompressionCodec,
+  DecompressionLimitError,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+} from "./codec.ts";
+import { Output } from "./_output.ts";
 
 const XERIAL_MAGIC = [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00];
 const XERIAL_HEADER_SIZE = 16;
@@ -195,16 +200,19 @@ function emitCopy2(offset: number, len: number, out: Uint8Array, op: number): nu
  * assert.equal(new TextDecoder().decode(snappyDecompress(block)), "abc");
  * ```
  */
-export function snappyDecompress(data: Uint8Array, maxSize: number = 0x7fffffff): Uint8Array {
+export function snappyDecompress(
+  data: Uint8Array,
+  maxSize: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): Uint8Array {
   if (!isXerial(data)) {
     const [len, at] = readLength(data, 0, data.length);
-    if (len > maxSize) throw new DecompressionLimitError("snappy", maxSize);
-    const out = new Uint8Array(len);
-    decompressBlock(data, at, data.length, out, 0, len);
-    return out;
+    checkDeclared(len, data.length - at, maxSize);
+    const out = new Output("snappy", data.length, maxSize, len);
+    decompressBlock(data, at, data.length, out, len);
+    return out.result();
   }
-  // First pass: add up the chunks' lengths so the output is allocated once, after the limit
-  // check; second pass: decode each chunk into its place.
+  // First pass: check the chunks' framing and declared lengths (without allocating), so a
+  // stream that claims too much fails before any decoding; second pass: decode each chunk.
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let total = 0;
   for (let p = XERIAL_HEADER_SIZE; p < data.length;) {
@@ -218,21 +226,36 @@ export function snappyDecompress(data: Uint8Array, maxSize: number = 0x7fffffff)
         `xerial snappy chunk of ${size} bytes passes the end of the data`,
       );
     }
-    total += readLength(data, p, p + size)[0];
+    const [len, at] = readLength(data, p, p + size);
+    checkDeclared(len, p + size - at, maxSize);
+    total += len;
     if (total > maxSize) throw new DecompressionLimitError("snappy", maxSize);
     p += size;
   }
-  const out = new Uint8Array(total);
-  let op = 0;
+  const out = new Output("snappy", data.length, maxSize, total);
   for (let p = XERIAL_HEADER_SIZE; p < data.length;) {
     const size = view.getInt32(p);
     p += 4;
     const [len, at] = readLength(data, p, p + size);
-    decompressBlock(data, at, p + size, out, op, op + len);
-    op += len;
+    decompressBlock(data, at, p + size, out, len);
     p += size;
   }
-  return out;
+  return out.result();
+}
+
+/**
+ * The most a snappy element can expand: a 3-byte copy of 64 bytes. A block that declares more
+ * than its elements could ever produce is refused before anything is decoded.
+ */
+const MAX_EXPANSION = 22;
+
+function checkDeclared(len: number, elementBytes: number, maxSize: number): void {
+  if (len > maxSize) throw new DecompressionLimitError("snappy", maxSize);
+  if (len > elementBytes * MAX_EXPANSION) {
+    throw new MalformedDataError(
+      `snappy block declares ${len} bytes, more than its ${elementBytes} bytes can hold`,
+    );
+  }
 }
 
 function isXerial(data: Uint8Array): boolean {
@@ -253,16 +276,21 @@ function readLength(src: Uint8Array, at: number, end: number): [number, number] 
   throw new MalformedDataError("snappy length preamble is longer than 5 bytes");
 }
 
-/** Decodes the elements in src[ip, end) into out[op, outEnd), which they must fill exactly. */
+/**
+ * Decodes the elements in src[ip, end) at `out.pos`, which they must grow by exactly
+ * `declared` bytes. The output grows as elements are decoded, up to the declared end.
+ */
 function decompressBlock(
   src: Uint8Array,
   ip: number,
   end: number,
-  out: Uint8Array,
-  op: number,
-  outEnd: number,
+  out: Output,
+  declared: number,
 ): void {
+  let buf = out.buf;
+  let op = out.pos;
   const blockStart = op;
+  const outEnd = op + declared;
   while (ip < end) {
     const tag = src[ip++]!;
     const kind = tag & 3;
@@ -279,9 +307,13 @@ function decompressBlock(
       if (ip + len > end || op + len > outEnd) {
         throw new MalformedDataError(`snappy literal of ${len} bytes passes the end`);
       }
+      if (op + len > buf.length) {
+        out.pos = op;
+        buf = out.ensure(len, outEnd);
+      }
       if (len < 16) {
-        for (let i = 0; i < len; i++) out[op + i] = src[ip + i]!;
-      } else out.set(src.subarray(ip, ip + len), op);
+        for (let i = 0; i < len; i++) buf[op + i] = src[ip + i]!;
+      } else buf.set(src.subarray(ip, ip + len), op);
       ip += len;
       op += len;
       continue;
@@ -309,19 +341,24 @@ function decompressBlock(
     if (op + len > outEnd) {
       throw new MalformedDataError(`snappy copy of ${len} bytes passes the end`);
     }
+    if (op + len > buf.length) {
+      out.pos = op;
+      buf = out.ensure(len, outEnd);
+    }
     let from = op - offset;
     if (offset >= len && len > 32) {
-      out.copyWithin(op, from, from + len);
+      buf.copyWithin(op, from, from + len);
       op += len;
     } else {
       // Overlapping copies repeat the last `offset` bytes, so go byte by byte.
       const stop = op + len;
-      while (op < stop) out[op++] = out[from++]!;
+      while (op < stop) buf[op++] = buf[from++]!;
     }
   }
+  out.pos = op;
   if (op !== outEnd) {
     throw new MalformedDataError(
-      `snappy block decoded to ${op - blockStart} bytes but declared ${outEnd - blockStart}`,
+      `snappy block decoded to ${op - blockStart} bytes but declared ${declared}`,
     );
   }
 }
