@@ -15,3 +15,4 @@
  */
 
 export * from "./admin.ts";
+export * from "./share_groups.ts";
