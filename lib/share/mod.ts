@@ -8,7 +8,7 @@
  * import { resolveShareConsumerOptions } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
- * assert.throws(() => resolveShareConsumerOptions({ groupId: "workers", topics: [] }), TypeError);
+ * assert.throws(() => resolveShareConsumerOptions({ groupId: "workers", topics: [] }));
  * ```
  *
  * @module

@@ -27,6 +27,12 @@ export interface ShareConsumerOptions {
   acknowledgementMode?: AcknowledgementMode;
   /** The most records one ShareFetch acquires per partition (Java's `max.poll.records`). @default {500} */
   maxRecords?: number;
+  /**
+   * How the broker counts `maxRecords` (ShareFetch v2, KIP-1206): `"batch_optimized"` acquires
+   * whole batches and may exceed it; `"record_limit"` acquires at most that many records,
+   * e.g. to spread a partition's records over members record by record. @default {"batch_optimized"}
+   */
+  acquireMode?: "batch_optimized" | "record_limit";
   /** How long a ShareFetch waits for records. @default {500} */
   maxWaitMs?: number;
   /** The bytes a ShareFetch waits for. @default {1} */
@@ -62,6 +68,7 @@ const SCHEMA: OptionSchema = {
   topics: { type: "array", of: "string", nonEmpty: true },
   acknowledgementMode: { type: "string", oneOf: ["implicit", "explicit"] },
   maxRecords: { type: "number", min: 1, max: 2 ** 31 - 1, integer: true },
+  acquireMode: { type: "string", oneOf: ["batch_optimized", "record_limit"] },
   maxWaitMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
   minBytes: { type: "number", min: 0, max: 2 ** 31 - 1 },
   maxBytes: { type: "number", min: 1, max: 2 ** 31 - 1 },
@@ -78,6 +85,7 @@ const DEFAULTS: ResolvedShareConsumerOptions = {
   topics: [],
   acknowledgementMode: "implicit",
   maxRecords: 500,
+  acquireMode: "batch_optimized",
   maxWaitMs: 500,
   minBytes: 1,
   maxBytes: 16 * 1024 * 1024,

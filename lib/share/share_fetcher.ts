@@ -249,6 +249,7 @@ export class ShareFetcher extends ReadableStream<ShareChunk[]> {
         maxBytes: o.maxBytes,
         maxRecords: o.maxRecords,
         batchSize: o.maxRecords,
+        shareAcquireMode: o.acquireMode === "record_limit" ? 1 : 0,
         topics: topicsOf(plan),
         forgottenTopicsData: groupByTopic(plan.forget).map(([topicId, ps]) => ({
           topicId,
