@@ -65,7 +65,8 @@ export class ShareFetcher extends ReadableStream<ShareChunk[]> {
   readonly #session: ShareSession = new ShareSession();
   #busy: Promise<unknown> = Promise.resolve();
   #inFlight = 0;
-  #pulling = false;
+  /** A fetch is about to go or in flight: acknowledgements made now can ride on it. */
+  #fetchDue = false;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #wake: (() => void) | undefined;
   #cancelled = false;
@@ -76,16 +77,19 @@ export class ShareFetcher extends ReadableStream<ShareChunk[]> {
     super({
       pull: async (controller) => {
         const self = ref.self!;
-        self.#pulling = true;
         try {
           for (;;) {
             if (self.#cancelled || ctx.closed) return;
             const wanted = ctx.partitionsOf(self.broker);
             if (wanted.length === 0) {
+              // No fetch is coming: what gets acknowledged meanwhile goes alone.
+              self.#fetchDue = false;
+              if (self.#session.hasAcks) self.#ackSoon();
               self.stage.set("waiting for input");
               await new Promise<void>((r) => self.#wake = r);
               continue;
             }
+            self.#fetchDue = true;
             const chunks = await self.#exclusive(() => self.#fetch(wanted));
             if (self.#cancelled || ctx.closed) {
               // Nobody will read these: back to the broker with the session's close.
@@ -98,7 +102,7 @@ export class ShareFetcher extends ReadableStream<ShareChunk[]> {
             }
           }
         } finally {
-          self.#pulling = false;
+          self.#fetchDue = false;
           if (self.#session.hasAcks) self.#ackSoon();
         }
       },
@@ -154,7 +158,11 @@ export class ShareFetcher extends ReadableStream<ShareChunk[]> {
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#busy.then(() => {
       this.#inFlight++;
-      return fn().finally(() => this.#inFlight--);
+      return fn().finally(() => {
+        this.#inFlight--;
+        // Acknowledged while this request was out, with no fetch to carry them: send them.
+        if (this.#session.hasAcks && !this.#fetchDue) this.#ackSoon();
+      });
     });
     // The chain only orders requests; each caller gets (and handles) its own outcome.
     this.#busy = run.catch(() => {});
@@ -166,7 +174,8 @@ export class ShareFetcher extends ReadableStream<ShareChunk[]> {
     if (this.#ackTimer !== undefined) return;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
-      if (this.#pulling || this.#inFlight > 0 || this.#ctx.closed) return;
+      // A fetch due or a request out picks them up, or calls again when it ends.
+      if (this.#fetchDue || this.#inFlight > 0 || this.#ctx.closed) return;
       if (!this.#session.hasAcks || this.#session.epoch <= 0) return;
       this.#exclusive(() => this.#acknowledge(false)).catch((e) => this.#ctx.fail(e));
     }, 0);
