@@ -204,6 +204,40 @@ test("a member SIGKILLed holding records: they come back after the lock times ou
   });
 });
 
+test("close() gives acquired records back at once, before their locks would end", async () => {
+  await requireBroker();
+  await withTopic({ partitions: 1, prefix: "share-close" }, async (topic, client) => {
+    const group = await shareGroup(client);
+    await produce(client, topic, 0, 5);
+    const a = new ShareConsumer(client, {
+      groupId: group,
+      topics: [topic],
+      acknowledgementMode: "explicit",
+    });
+    let held: ShareChunk;
+    try {
+      held = await next(a.records.getReader());
+      assert.deepEqual(held.records.map((r) => r.offset), [0, 1, 2, 3, 4]);
+    } finally {
+      await a.close();
+    }
+    await using b = new ShareConsumer(client, { groupId: group, topics: [topic] });
+    const reader = b.records.getReader();
+    const got: number[] = [];
+    const counts: number[] = [];
+    while (got.length < 5) {
+      const chunk = await next(reader);
+      got.push(...chunk.records.map((r) => r.offset));
+      counts.push(...chunk.deliveryCounts);
+    }
+    // Still inside a's 30 s lock: they came back because a released them, not by timing out.
+    assert.ok(Date.now() < held.lockDeadline, "the records only came back when a's lock ended");
+    assert.deepEqual(got, [0, 1, 2, 3, 4]);
+    assert.deepEqual(counts, [2, 2, 2, 2, 2]);
+    reader.releaseLock();
+  });
+});
+
 test("the delivery-count limit archives a record released on every delivery", async () => {
   await requireBroker();
   await withTopic({ partitions: 1, prefix: "share-limit" }, async (topic, client) => {
