@@ -8,7 +8,8 @@ import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { ShareGroupAdmin } from "../lib/admin/share_groups.ts";
-import type { Client } from "../lib/client/client.ts";
+import { Client } from "../lib/client/client.ts";
+import { KafkaError } from "../lib/protocol/kafka_error.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { ShareConsumer } from "../lib/share/share_consumer.ts";
 import type { ShareChunk } from "../lib/share/share_chunk.ts";
@@ -353,5 +354,48 @@ test("kafka-share-groups describes the members and offsets kanal left", async ()
       row[header.indexOf("START-OFFSET")],
       0,
     ]]);
+  });
+});
+
+test("ShareGroupAdmin alters and deletes an empty group's start offsets, and sets its configs", async () => {
+  await requireBroker();
+  await withTopic({ partitions: 1, prefix: "share-admin" }, async (topic, client) => {
+    const admin = new ShareGroupAdmin(client);
+    const group = await shareGroup(client);
+    await produce(client, topic, 0, 6);
+    // Each member on its own client, as members in their own processes are: on 4.2.2 a broker
+    // applies altered offsets to a share partition it holds once the connection of the member
+    // that last read it closes (a member's session close alone was not enough).
+    const readAll = async (): Promise<number[]> => {
+      await using own = await Client.connect({ brokers: brokerList() });
+      await using c = new ShareConsumer(own, { groupId: group, topics: [topic] });
+      const reader = c.records.getReader();
+      const chunk = await next(reader);
+      chunk.accept();
+      await c.commit();
+      reader.releaseLock();
+      const [described] = await admin.describe([group]);
+      assert.deepEqual(described!.members.map((m) => m.memberId), [c.memberId]);
+      assert.deepEqual(described!.members[0]!.assignment, [{ topic, partitions: [0] }]);
+      return chunk.records.map((r) => r.offset);
+    };
+    assert.deepEqual(await readAll(), [0, 1, 2, 3, 4, 5]);
+    // Back to offset 4: a member now gets 4 and 5 again.
+    await admin.alterOffsets(group, [{ topic, partition: 0, offset: 4 }]);
+    assert.deepEqual((await admin.listOffsets(group)).map((o) => o.startOffset), [4]);
+    assert.deepEqual(await readAll(), [4, 5]);
+    // Deleted: the group has no state for the topic, and starts again by its reset policy.
+    await until(
+      "the group to have no members",
+      async () => (await admin.describe([group]))[0]?.members.length === 0,
+    );
+    await admin.deleteOffsets(group, [topic]);
+    assert.deepEqual(await admin.listOffsets(group), []);
+    assert.deepEqual(await readAll(), [0, 1, 2, 3, 4, 5]);
+    // A lock shorter than the broker's floor is refused by name.
+    await assert.rejects(
+      admin.alterConfigs(group, { "share.record.lock.duration.ms": "10" }),
+      (e) => e instanceof KafkaError && e.errorName === "INVALID_CONFIG",
+    );
   });
 });
