@@ -115,7 +115,8 @@ export class ShareConsumer implements AsyncDisposable {
       relocate: (topicId, partition) => this.#relocate(topicId, partition),
       ackFailed: (error) => {
         if (o.onAcknowledgementError) o.onAcknowledgementError(error);
-        else this.#ackErrors.push(error);
+        // Kept for the next commit(); a reader that never commits keeps only the first ones.
+        else if (this.#ackErrors.length < 100) this.#ackErrors.push(error);
       },
       fail: (error) => this.#fail(error),
     };

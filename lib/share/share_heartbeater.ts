@@ -110,6 +110,7 @@ export class ShareHeartbeater extends ReadableStream<ShareAssignment> {
     let interval = 1000;
     while (!signal.aborted) {
       let wait = interval;
+      let failed = false;
       try {
         const coordinator = await ctx.client.coordinator(o.groupId);
         if (signal.aborted) return;
@@ -138,6 +139,7 @@ export class ShareHeartbeater extends ReadableStream<ShareAssignment> {
             throw err;
           } else wait = o.retryBackoffMs;
           full = true;
+          failed = true;
         } else {
           if (res.memberEpoch >= 0) this.#epoch = res.memberEpoch;
           this.stage.counters.epoch = this.#epoch;
@@ -156,9 +158,10 @@ export class ShareHeartbeater extends ReadableStream<ShareAssignment> {
         ctx.client.forgetCoordinator(o.groupId);
         this.stage.add("retries", 1);
         full = true;
+        failed = true;
         wait = o.retryBackoffMs;
       }
-      this.stage.set("idle");
+      this.stage.set(failed ? "retrying" : "idle");
       if (wait > 0) {
         await new Promise<void>((r) => {
           const t = setTimeout(done, wait);
