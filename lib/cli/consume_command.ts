@@ -146,6 +146,10 @@ export interface ConsumeSettings {
   readonly group?: GroupSettings;
   /** Consume as a member of this share group (`--share`), accepting each printed record. */
   readonly share?: string;
+  /** With `--share`: reject records whose value matches (`--reject`). */
+  readonly reject?: RegExp;
+  /** With `--share`: release records whose value matches (`--release`). */
+  readonly release?: RegExp;
 }
 
 /**
@@ -208,6 +212,13 @@ export interface ConsumeSettings {
 export function consumeOptionsFromArgs(args: ParsedArgs): ConsumeSettings {
   const share = args.get("share");
   if (share !== undefined) return shareOptionsFromArgs(args, share);
+  for (const flag of ["reject", "release"]) {
+    if (args.has(flag)) {
+      throw new UsageError(
+        `Cannot use --${flag} without --share as only a share group member acknowledges records`,
+      );
+    }
+  }
   const groupId = args.get("group");
   const grouped = groupId !== undefined;
   const topics = [...args.all("topic"), ...(grouped ? args.positionals : [])];
@@ -328,8 +339,12 @@ function shareOptionsFromArgs(args: ParsedArgs, share: string): ConsumeSettings 
       { nullText },
     );
   const count = countArg(args.get("count"));
+  const reject = ruleArg(args, "reject");
+  const release = ruleArg(args, "release");
   return {
     client,
+    ...(reject !== undefined ? { reject } : {}),
+    ...(release !== undefined ? { release } : {}),
     consumer: {},
     topics,
     range: { start: { kind: "oldest" } },
@@ -338,6 +353,20 @@ function shareOptionsFromArgs(args: ParsedArgs, share: string): ConsumeSettings 
     share,
     ...(count !== undefined ? { count } : {}),
   };
+}
+
+/** `--reject REGEX` or `--release REGEX`: the expression. */
+function ruleArg(args: ParsedArgs, flag: "reject" | "release"): RegExp | undefined {
+  const raw = args.get(flag);
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (e) {
+    throw new UsageError(
+      `Cannot use --${flag} ${raw} as it is not a regular expression: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
 }
 
 function withoutStart(config: GroupSettings["config"]): GroupSettings["config"] {
@@ -478,6 +507,18 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
     value: "GROUP",
     description: "Consume as a member of share group GROUP (KIP-932 queue) the topics named " +
       "after the flags, accepting each record once printed",
+  },
+  {
+    name: "reject",
+    value: "REGEX",
+    description: "With --share: reject (never deliver again, do not print) records whose value " +
+      "matches REGEX",
+  },
+  {
+    name: "release",
+    value: "REGEX",
+    description: "With --share: release (deliver again, up to the broker's delivery limit; do " +
+      "not print) records whose value matches REGEX",
   },
   {
     name: "quiet",

@@ -8,6 +8,8 @@
  */
 
 import { Client, type ClientOptions } from "../client/client.ts";
+import type { KafkaRecord } from "../protocol/record.ts";
+import type { ShareChunk } from "../share/share_chunk.ts";
 import { ShareConsumer } from "../share/share_consumer.ts";
 import { unknownOption } from "./consumer_config.ts";
 import type { RecordFormatter } from "./record_formatter.ts";
@@ -25,12 +27,18 @@ export interface ShareConsumeSettings {
   readonly count?: number;
   /** How records are printed. */
   readonly formatter: RecordFormatter;
+  /** Records whose value (as UTF-8) matches are rejected, not printed (`--reject`). */
+  readonly reject?: RegExp;
+  /** Records whose value matches are released for another delivery, not printed (`--release`). */
+  readonly release?: RegExp;
 }
 
 /**
  * Joins the share group, prints each chunk of acquired records through `write` and accepts
  * the records once written; a chunk cut short by `-c` releases the rest, so another member
- * gets them at once. Resolves with 0 when `-c` is satisfied, the reader of the output goes
+ * gets them at once. With `reject` or `release`, a record whose value matches is rejected
+ * (never delivered again) or released (delivered again, until the broker's delivery limit)
+ * instead of printed; `reject` is tried first. Resolves with 0 when `-c` is satisfied, the reader of the output goes
  * away or `interrupted` aborts, in every case after the acknowledgements are sent, the share
  * sessions closed and the group left.
  *
@@ -87,16 +95,19 @@ export async function shareConsume(
         const r = await reader.read();
         if (r.done || interrupted?.aborted) break;
         const chunk = r.value;
-        let end = chunk.records.length;
+        const records = s.reject || s.release ? sort(chunk, s.reject, s.release) : chunk.records;
+        let end = records.length;
         if (s.count !== undefined && printed + end > s.count) end = s.count - printed;
-        const bytes = s.formatter.format(chunk.topic, chunk.partition, chunk.records, 0, end);
-        // The reader went away, as kcat stops on SIGPIPE: give the records back.
-        if (!await write(bytes)) {
-          chunk.release();
-          break;
+        if (end > 0) {
+          const bytes = s.formatter.format(chunk.topic, chunk.partition, records, 0, end);
+          // The reader went away, as kcat stops on SIGPIPE: give the records back.
+          if (!await write(bytes)) {
+            chunk.release();
+            break;
+          }
         }
         printed += end;
-        for (let i = 0; i < end; i++) chunk.accept(chunk.records[i]!);
+        for (let i = 0; i < end; i++) chunk.accept(records[i]!);
         chunk.release();
         if (s.count !== undefined && printed >= s.count) break;
       }
@@ -113,4 +124,22 @@ export async function shareConsume(
     interrupted?.removeEventListener("abort", onInterrupt);
     await client?.close();
   }
+}
+
+const decoder = new TextDecoder();
+
+/** Rejects and releases the records the rules match; the rest, to print. */
+function sort(
+  chunk: ShareChunk,
+  reject: RegExp | undefined,
+  release: RegExp | undefined,
+): KafkaRecord[] {
+  const kept: KafkaRecord[] = [];
+  for (const r of chunk.records) {
+    const value = r.value === null ? "" : decoder.decode(r.value);
+    if (reject?.test(value)) chunk.reject(r);
+    else if (release?.test(value)) chunk.release(r);
+    else kept.push(r);
+  }
+  return kept;
 }

@@ -7,7 +7,7 @@ import { ShareGroupAdmin } from "../../lib/admin/share_groups.ts";
 import { Producer } from "../../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "../_kafka.ts";
 import { uniqueTopic } from "../_tools.ts";
-import { start } from "../_cli.ts";
+import { kanal, RUNTIMES, start, text } from "../_cli.ts";
 import { withTopic } from "../_topics.ts";
 import { until } from "../_wait.ts";
 
@@ -57,3 +57,41 @@ test("kanal consume --share: two processes on one partition print every record o
     );
   });
 });
+
+for (const [runtime] of RUNTIMES) {
+  test(`kanal consume --share --reject/--release under ${runtime}: matched records are not printed, rejected ones never return`, async () => {
+    await requireBroker();
+    await withTopic({ partitions: 1, prefix: "cli-share-rule" }, async (topic, client) => {
+      const group = uniqueTopic("cli-share-rule");
+      const admin = new ShareGroupAdmin(client);
+      await admin.alterConfigs(group, { "share.auto.offset.reset": "earliest" });
+      {
+        await using producer = new Producer(client);
+        await producer.send(
+          ["ok-0", "bad-1", "retry-2", "ok-3"].map((value) => ({ topic, partition: 0, value })),
+        );
+      }
+      const base = ["consume", "-b", brokerList(), "--share", group, "-f", "%o %s\\n"];
+      const first = await kanal(runtime, [
+        ...base,
+        "--reject",
+        "^bad",
+        "--release",
+        "^retry",
+        "-c",
+        "2",
+        topic,
+      ]);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(text(first.stdout), "0 ok-0\n3 ok-3\n");
+      // The released record is all that is left; the rejected one never comes back.
+      const second = await kanal(runtime, [...base, "-c", "1", topic]);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(text(second.stdout), "2 retry-2\n");
+      await until(
+        "the group's lag to reach 0",
+        async () => (await admin.listOffsets(group))[0]?.lag === 0,
+      );
+    });
+  });
+}
