@@ -125,6 +125,7 @@ export class ShareConsumer implements AsyncDisposable {
     this.#dispatch.counters.chunks = 0;
     this.#dispatch.counters.records = 0;
     this.#dispatch.counters.expired = 0;
+    this.#dispatch.counters.held = 0;
     this.records = new ReadableStream<ShareChunk>({
       start: (c) => {
         this.#controller = c;
@@ -213,6 +214,12 @@ export class ShareConsumer implements AsyncDisposable {
 
   async #pull(): Promise<void> {
     if (this.#o.acknowledgementMode === "implicit") this.#acceptHanded();
+    else {
+      // Let go of chunks with nothing left to acknowledge, or whose lock ended (acknowledging
+      // them would fail): only the others are released on close.
+      const now = Date.now();
+      this.#handed = this.#handed.filter((c) => c.unacknowledged > 0 && now < c.lockDeadline);
+    }
     for (;;) {
       if (this.#closed) return;
       const chunk = this.#ready.shift();
@@ -223,6 +230,7 @@ export class ShareConsumer implements AsyncDisposable {
           continue;
         }
         this.#handed.push(chunk);
+        this.#dispatch.counters.held = this.#handed.length;
         this.#dispatch.add("chunks", 1);
         this.#dispatch.add("records", chunk.records.length);
         this.#dispatch.set("waiting for input");
