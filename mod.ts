@@ -24,3 +24,4 @@ export * from "./lib/admin/mod.ts";
 export * from "./lib/producer/mod.ts";
 export * from "./lib/consumer/mod.ts";
 export * from "./lib/group/mod.ts";
+export * from "./lib/share/mod.ts";

@@ -123,6 +123,14 @@ group.consumer.min.heartbeat.interval.ms=500
 group.consumer.heartbeat.interval.ms=1000
 group.consumer.min.session.timeout.ms=3000
 group.consumer.session.timeout.ms=6000
+# Share groups (KIP-932): the record lock's floor down from 15 s so a lock-timeout test waits
+# about a second (tests set share.record.lock.duration.ms on their group), and heartbeats and
+# sessions as short as the consumer groups' above.
+group.share.min.record.lock.duration.ms=1000
+group.share.min.heartbeat.interval.ms=500
+group.share.heartbeat.interval.ms=1000
+group.share.min.session.timeout.ms=3000
+group.share.session.timeout.ms=6000
 auto.create.topics.enable=true
 num.network.threads=2
 num.io.threads=2

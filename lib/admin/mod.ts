@@ -30,4 +30,5 @@ export * from "./log_dirs.ts";
 export * from "./transactions.ts";
 export * from "./cluster.ts";
 export * from "./delegation_tokens.ts";
+export * from "./share_groups.ts";
 export type { PartitionRef } from "./_leaders.ts";

@@ -20,6 +20,7 @@ import { groupConsume, type GroupSettings } from "./group_consume.ts";
 import { EARLIEST, LATEST, listOffsets } from "./list_offsets.ts";
 import { parseDelimiter } from "./produce_command.ts";
 import { RecordFormatter } from "./record_formatter.ts";
+import { shareConsume } from "./share_consume.ts";
 import { topicPartitions } from "./topic_partitions.ts";
 
 /**
@@ -143,6 +144,12 @@ export interface ConsumeSettings {
   readonly formatter: RecordFormatter;
   /** Consume as a member of this group (`-G`), with its options. */
   readonly group?: GroupSettings;
+  /** Consume as a member of this share group (`--share`), accepting each printed record. */
+  readonly share?: string;
+  /** With `--share`: reject records whose value matches (`--reject`). */
+  readonly reject?: RegExp;
+  /** With `--share`: release records whose value matches (`--release`). */
+  readonly release?: RegExp;
 }
 
 /**
@@ -203,6 +210,15 @@ export interface ConsumeSettings {
  * ```
  */
 export function consumeOptionsFromArgs(args: ParsedArgs): ConsumeSettings {
+  const share = args.get("share");
+  if (share !== undefined) return shareOptionsFromArgs(args, share);
+  for (const flag of ["reject", "release"]) {
+    if (args.has(flag)) {
+      throw new UsageError(
+        `Cannot use --${flag} without --share as only a share group member acknowledges records`,
+      );
+    }
+  }
   const groupId = args.get("group");
   const grouped = groupId !== undefined;
   const topics = [...args.all("topic"), ...(grouped ? args.positionals : [])];
@@ -281,6 +297,76 @@ export function consumeOptionsFromArgs(args: ParsedArgs): ConsumeSettings {
     range: parseOffsetFlags(args.all("offset")),
     ...(count !== undefined ? { count } : {}),
   };
+}
+
+/** `--share GROUP TOPIC...`: the topics, the client, the formatter and -c. */
+function shareOptionsFromArgs(args: ParsedArgs, share: string): ConsumeSettings {
+  if (share.trim() === "") {
+    throw new UsageError("Cannot consume as a share group member as --share names no group");
+  }
+  for (const flag of ["group", "partition", "offset", "exit"]) {
+    if (args.has(flag)) {
+      throw new UsageError(
+        `Cannot use --${flag} with --share as a share group hands out records itself: leave it out`,
+      );
+    }
+  }
+  const topics = [...args.all("topic"), ...args.positionals];
+  if (topics.length === 0 || topics.includes("")) {
+    throw new UsageError(
+      `Cannot consume as a member of share group ${share} as no topic is given: name the ` +
+        `topics after the flags (kanal consume --share ${share} -b BROKERS TOPIC...)`,
+    );
+  }
+  const config = consumerConfig(args.all("config"), false);
+  const clientArgv: string[] = [];
+  for (const flag of ["brokers", "timeout"]) {
+    const v = args.get(flag);
+    if (v !== undefined) clientArgv.push(`--${flag}`, v);
+  }
+  for (const pair of config.client) clientArgv.push("--config", pair);
+  const client = {
+    allowAutoTopicCreation: false,
+    ...clientOptionsFromArgs(parseArgs(clientArgv, CLIENT_FLAGS)),
+  };
+  const nullText = args.has("null") ? "NULL" : "";
+  const format = args.get("format");
+  const formatter = format !== undefined
+    ? new RecordFormatter(format, { nullText })
+    : RecordFormatter.delimited(
+      args.has("key-delimiter") ? parseDelimiter(args.get("key-delimiter")!) : undefined,
+      delimiterArg(args.get("delimiter")),
+      { nullText },
+    );
+  const count = countArg(args.get("count"));
+  const reject = ruleArg(args, "reject");
+  const release = ruleArg(args, "release");
+  return {
+    client,
+    ...(reject !== undefined ? { reject } : {}),
+    ...(release !== undefined ? { release } : {}),
+    consumer: {},
+    topics,
+    range: { start: { kind: "oldest" } },
+    exitAtEnd: false,
+    formatter,
+    share,
+    ...(count !== undefined ? { count } : {}),
+  };
+}
+
+/** `--reject REGEX` or `--release REGEX`: the expression. */
+function ruleArg(args: ParsedArgs, flag: "reject" | "release"): RegExp | undefined {
+  const raw = args.get(flag);
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (e) {
+    throw new UsageError(
+      `Cannot use --${flag} ${raw} as it is not a regular expression: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
 }
 
 function withoutStart(config: GroupSettings["config"]): GroupSettings["config"] {
@@ -417,6 +503,24 @@ const CONSUME_FLAGS: readonly FlagSpec[] = [
       "each record once printed",
   },
   {
+    name: "share",
+    value: "GROUP",
+    description: "Consume as a member of share group GROUP (KIP-932 queue) the topics named " +
+      "after the flags, accepting each record once printed",
+  },
+  {
+    name: "reject",
+    value: "REGEX",
+    description: "With --share: reject (never deliver again, do not print) records whose value " +
+      "matches REGEX",
+  },
+  {
+    name: "release",
+    value: "REGEX",
+    description: "With --share: release (deliver again, up to the broker's delivery limit; do " +
+      "not print) records whose value matches REGEX",
+  },
+  {
     name: "quiet",
     short: "q",
     description: "With -G: no rebalance lines on stderr (kanal is otherwise quiet anyway)",
@@ -453,7 +557,8 @@ export const consumeCommand: Command = {
   name: "consume",
   alias: "C",
   summary: "Print a topic's records (kcat -C), alone or as a group member (-G)",
-  usage: "kanal consume -b BROKERS {-t TOPIC [-p PARTITION] | -G GROUP [-q] TOPIC...} " +
+  usage: "kanal consume -b BROKERS {-t TOPIC [-p PARTITION] | -G GROUP [-q] TOPIC... | " +
+    "--share GROUP TOPIC...} " +
     "[-o OFFSET] [-e] [-c COUNT] [-f FORMAT] [-K DELIM] [-D DELIM] [-Z] [-X KEY=VALUE]...",
   flags: CONSUME_FLAGS,
   async run(args, io) {
@@ -469,6 +574,9 @@ export const consumeCommand: Command = {
       };
     if (interrupted?.aborted) return 0;
     try {
+      if (s.share !== undefined) {
+        return await shareConsume({ ...s, groupId: s.share }, write, interrupted);
+      }
       if (s.group !== undefined) {
         return await groupConsume({ ...s, group: s.group }, write, io.stderr.bind(io), interrupted);
       }
