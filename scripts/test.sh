@@ -13,7 +13,7 @@
 #
 # tests/subprocess/ holds suites that run kanal's programs under both runtimes themselves; they
 # run once, under Deno's runner. Every test has a time limit (tests/_test.ts) and so has each
-# runner (KANAL_RUNNER_LIMIT seconds, default 900). A runner passes only when it exits 0, prints
+# runner (KANAL_RUNNER_LIMIT seconds, default 1500). A runner passes only when it exits 0, prints
 # its own summary line, and (on the whole suite) ran at least the floor of tests below: a crash,
 # an in-process exit(0) or a hang is a failure, never a short pass.
 #
@@ -23,7 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export NO_COLOR=1
 BIN="$ROOT/node_modules/.bin"
-LIMIT="${KANAL_RUNNER_LIMIT:-900}"
+LIMIT="${KANAL_RUNNER_LIMIT:-1500}"
 # The fewest tests each runner runs on the whole suite today, less a small margin; raise them
 # when tests are added, so a runner that stops early cannot pass.
 DENO_FLOOR=855
