@@ -63,10 +63,7 @@ export class ProducerContext {
   peakBufferedRecords = 0;
   #spaceWaiters: Array<{ records: number; bytes: number; resolve: () => void }> = [];
 
-  /** Batches in flight over every broker; an epoch bump waits for this to reach 0. */
-  inFlightBatches = 0;
-  /** Set while an epoch bump waits for in-flight batches to settle. */
-  bumpPending = false;
+  /** Serializes epoch bumps: one at a time, and one bump serves every partition waiting. */
   #bumping: Promise<void> | undefined;
 
   /** Failures of `writable` writes, kept for the next flush or close when no onError is set. */
@@ -228,36 +225,29 @@ export class ProducerContext {
   }
 
   /**
-   * Asks for an epoch bump: sending stops until every batch in flight has settled, then the
-   * epoch goes up by one (or a new producer id is fetched at the top of the range) and every
-   * unacknowledged batch is given new sequence numbers from 0.
+   * A producer id and epoch under which a partition may start its sequence numbers again from
+   * 0, for a partition whose sequences under `(producerId, epoch)` are lost (a batch failed for
+   * good, or the broker forgot the producer). When the producer's identity has already moved past
+   * the one the partition uses (another partition's reset), that one serves: the broker keeps
+   * sequence state per partition, so a partition may skip epochs. Otherwise the epoch goes up by
+   * one (or a new producer id is fetched at the top of the range). Other partitions keep their
+   * identity and sequences: as Java's producer does, only the partitions that need it reset.
    */
-  requestEpochBump(): void {
-    if (!this.options.idempotent || this.bumpPending) return;
-    this.bumpPending = true;
-    this.maybeBump();
-  }
-
-  /** Starts a pending bump once nothing is in flight. */
-  maybeBump(): void {
-    if (!this.bumpPending || this.inFlightBatches > 0 || this.#bumping) return;
-    this.#bumping = this.#bump().finally(() => {
-      this.#bumping = undefined;
-      this.bumpPending = false;
-      this.wakeAll();
-    });
-  }
-
-  async #bump(): Promise<void> {
-    if (this.producerEpoch >= MAX_EPOCH) {
-      this.#identity = undefined;
-      await this.ready().catch(() => {});
-    } else {
-      this.producerEpoch++;
+  async freshIdentity(producerId: bigint, epoch: number): Promise<{ id: bigint; epoch: number }> {
+    while (this.#bumping !== undefined) await this.#bumping;
+    if (this.producerId !== producerId || this.producerEpoch !== epoch) {
+      return { id: this.producerId, epoch: this.producerEpoch };
     }
-    for (const ld of this.leaderDispatchers.values()) {
-      await ld.resequence(this.producerId, this.producerEpoch);
-    }
+    this.#bumping = (async () => {
+      if (this.producerEpoch >= MAX_EPOCH) {
+        this.#identity = undefined;
+        await this.ready();
+      } else {
+        this.producerEpoch++;
+      }
+    })().finally(() => this.#bumping = undefined);
+    await this.#bumping;
+    return { id: this.producerId, epoch: this.producerEpoch };
   }
 
   /** The error records fail with when the producer is closed under them. */

@@ -123,9 +123,7 @@ export class Producer implements AsyncDisposable {
     // Fail what has waited past the delivery timeout (a partition with no leader, say).
     this.#sweep = setInterval(() => {
       const now = Date.now();
-      let sequenced = false;
-      for (const ld of ctx.leaderDispatchers.values()) if (ld.expire(now)) sequenced = true;
-      if (sequenced) ctx.requestEpochBump();
+      for (const ld of ctx.leaderDispatchers.values()) ld.expire(now);
     }, 1000);
     o.signal?.addEventListener("abort", () => this.#abort(o.signal!.reason), { once: true });
     client.signal.addEventListener("abort", () => this.#abort(client.signal.reason), {

@@ -1,0 +1,97 @@
+// Copyright 2026 the kanal authors. MIT license.
+// The producer against the fake cluster under faults: every test checks the partition logs the
+// fake holds (each acknowledged record once, in order) and that every call settles.
+import { test } from "../../tests/_test.ts";
+import assert from "node:assert/strict";
+import { Client } from "../client/client.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { decodeRecordBatches } from "../protocol/record_batch_decoder.ts";
+import type { ProduceResponse } from "../protocol/messages/produce.ts";
+import { FakeCluster } from "../testing/fake_cluster.ts";
+import { Producer } from "./producer.ts";
+
+/** The values the fake's log of `topic`/`partition` holds, in offset order. */
+async function logValues(
+  cluster: FakeCluster,
+  topic: string,
+  partition: number,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const b of cluster.partition(topic, partition).log.batches) {
+    if (b.control) continue;
+    const { batches } = await decodeRecordBatches(b.bytes);
+    for (const batch of batches) {
+      for (const r of batch.records) out.push(new TextDecoder().decode(r.value!));
+    }
+  }
+  return out;
+}
+
+async function connect(cluster: FakeCluster): Promise<Client> {
+  return await Client.connect({ brokers: cluster.bootstrap, transport: cluster.transport });
+}
+
+test("a permanent error on one partition does not duplicate another's uncertain batch", async () => {
+  await using cluster = await FakeCluster.start({
+    brokers: 2,
+    topics: [{ name: "t", partitions: 2 }],
+  });
+  cluster.moveLeader("t", 0, 1);
+  cluster.moveLeader("t", 1, 2);
+  // p0's batch is appended but answered REQUEST_TIMED_OUT: its fate is uncertain to the producer.
+  const uncertain = cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      const r = res as ProduceResponse;
+      for (const t of r.responses) {
+        for (const p of t.partitionResponses) {
+          p.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+          p.baseOffset = -1n;
+        }
+      }
+      return r;
+    },
+  }), { key: 0, broker: 1, once: true });
+  // p1's batch is refused for good: the producer must reset p1's sequence numbers.
+  const refused = cluster.intercept(() => ({ kind: "error", code: ErrorCode.INVALID_RECORD }), {
+    key: 0,
+    broker: 2,
+    once: true,
+  });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 200 });
+  const reports = await producer.send([
+    { topic: "t", partition: 0, value: "a" },
+    { topic: "t", partition: 1, value: "b" },
+  ]);
+  assert.equal(uncertain.calls, 1);
+  assert.equal(refused.calls, 1);
+  assert.deepEqual([reports[0]!.error, reports[0]!.offset], [undefined, 0]);
+  assert.equal((reports[1]!.error as { code?: number }).code, ErrorCode.INVALID_RECORD);
+  // Both partitions go on, in order, after the reset.
+  const more = await producer.send([
+    { topic: "t", partition: 0, value: "c" },
+    { topic: "t", partition: 1, value: "d" },
+  ]);
+  assert.deepEqual(more.map((r) => r.error), [undefined, undefined]);
+  assert.deepEqual(await logValues(cluster, "t", 0), ["a", "c"]);
+  assert.deepEqual(await logValues(cluster, "t", 1), ["d"]);
+  assert.deepEqual(cluster.faults, []);
+});
+
+test("UNKNOWN_PRODUCER_ID resets the partition's sequence and the record is delivered once", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 10 });
+  assert.equal((await producer.send({ topic: "t", partition: 0, value: "a" })).offset, 0);
+  const lost = cluster.intercept(
+    () => ({ kind: "error", code: ErrorCode.UNKNOWN_PRODUCER_ID }),
+    { key: 0, once: true },
+  );
+  const r = await producer.send({ topic: "t", partition: 0, value: "b" });
+  assert.equal(lost.calls, 1);
+  assert.equal(r.offset, 1);
+  assert.equal((await producer.send({ topic: "t", partition: 0, value: "c" })).offset, 2);
+  assert.deepEqual(await logValues(cluster, "t", 0), ["a", "b", "c"]);
+  assert.deepEqual(cluster.faults, []);
+});
