@@ -117,14 +117,39 @@ export class ProducerContext {
 
   /**
    * Takes buffer space for records; resolves when it fits. Takes are granted in order, and a
-   * take larger than the whole budget is granted alone, when the buffer is empty.
+   * take larger than the whole budget is granted alone, when the buffer is empty. A take not
+   * granted within `maxBlockMs` rejects with a retriable REQUEST_TIMED_OUT.
    */
   reserve(records: number, bytes: number): Promise<void> | undefined {
     if (this.#spaceWaiters.length === 0 && this.#fits(records, bytes)) {
       this.#take(records, bytes);
       return undefined;
     }
-    return new Promise((resolve) => this.#spaceWaiters.push({ records, bytes, resolve }));
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        records,
+        bytes,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const limit = this.options.maxBlockMs;
+      const timer = setTimeout(() => {
+        const i = this.#spaceWaiters.indexOf(waiter);
+        if (i < 0) return;
+        this.#spaceWaiters.splice(i, 1);
+        reject(
+          new KafkaError(ErrorCode.REQUEST_TIMED_OUT, { api: "Produce" }, {
+            retriable: true,
+            message: `The producer's buffer stayed full for maxBlockMs (${limit} ms)`,
+          }),
+        );
+        // The next waiter may fit now that this one is gone.
+        this.release(0, 0);
+      }, limit);
+      this.#spaceWaiters.push(waiter);
+    });
   }
 
   /** Gives buffer space back and lets waiting writes in, in order. */

@@ -82,7 +82,13 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
       const r = run.records[i]!;
       let p = r.partition;
       if (p === undefined) {
-        p = partitioner.partition(this.topic, r.key ?? null, count, available, run.sizes[i]!);
+        try {
+          p = partitioner.partition(this.topic, r.key ?? null, count, available, run.sizes[i]!);
+        } catch (e) {
+          // A partitioner that throws (functionPartitioner's RangeError) fails this record only.
+          this.#failRecord(run, i, e instanceof Error ? e : new Error(String(e)));
+          continue;
+        }
       } else if (p >= count) {
         this.#failRecord(
           run,

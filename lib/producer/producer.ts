@@ -41,8 +41,9 @@ let producers = 0;
  * Three ways in:
  * - `producer.writable`: a `WritableStream` of records or arrays of records. A write resolves
  *   once its records are buffered; when `maxBufferedRecords` or `maxBufferedBytes` is reached,
- *   writes wait (backpressure). Failures go to `onError`, or are thrown by the next `flush()` or
- *   `close()` as a {@linkcode ProduceError}.
+ *   writes wait (backpressure), at most `maxBlockMs`. Failures (a bad record in a write
+ *   included) go to `onError`, or are thrown by the next `flush()` or `close()` as a
+ *   {@linkcode ProduceError}; the stream stays usable.
  * - `producer.transform()`: records in, one array of {@linkcode DeliveryReport}s out per chunk,
  *   in order, for `pipeThrough`.
  * - `await producer.send(record)`: the record's report (it throws the error if the record
@@ -50,7 +51,8 @@ let producers = 0;
  *
  * Delivery is idempotent by default (acks `all`, a producer id and per-partition sequence
  * numbers), so retries never duplicate or reorder a partition's records. `close()`, the
- * `signal` option and `await using` deliver what is buffered and stop every stage.
+ * `signal` option and `await using` deliver what is buffered (writes queued in `writable`
+ * included) and stop every stage.
  *
  * @example Send a record and read its offset
  * ```ts ignore
@@ -240,7 +242,8 @@ export class Producer implements AsyncDisposable {
     const ctx = this.#ctx;
     ctx.flushing++;
     ctx.wakeAll();
-    // New writes are refused from here; what is buffered is delivered first.
+    // Writes already queued in `writable` are delivered too; new writes are refused from here.
+    await this.#head.submitted();
     const idle = ctx.idle();
     ctx.closed = true;
     await idle;

@@ -8,6 +8,10 @@ import { ErrorCode } from "../protocol/error_codes.ts";
 import { decodeRecordBatches } from "../protocol/record_batch_decoder.ts";
 import type { ProduceResponse } from "../protocol/messages/produce.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { until } from "../../tests/_wait.ts";
+import { functionPartitioner } from "./function_partitioner.ts";
+import { ProduceError } from "./produce_error.ts";
 import { Producer } from "./producer.ts";
 
 /** The values the fake's log of `topic`/`partition` holds, in offset order. */
@@ -94,4 +98,102 @@ test("UNKNOWN_PRODUCER_ID resets the partition's sequence and the record is deli
   assert.equal((await producer.send({ topic: "t", partition: 0, value: "c" })).offset, 2);
   assert.deepEqual(await logValues(cluster, "t", 0), ["a", "b", "c"]);
   assert.deepEqual(cluster.faults, []);
+});
+
+test("a throwing partitioner fails its record alone, and the topic goes on", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 2 }] });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, {
+    partitioner: functionPartitioner((_t, key) => key === "bad" ? 7 : 1),
+  });
+  const reports = await producer.send([
+    { topic: "t", key: "a", value: "a" },
+    { topic: "t", key: "bad", value: "x" },
+    { topic: "t", key: "b", value: "b" },
+  ]);
+  assert.deepEqual(reports.map((r) => r.error?.name ?? r.offset), [0, "RangeError", 1]);
+  assert.equal((await producer.send({ topic: "t", key: "c", value: "c" })).offset, 2);
+  assert.deepEqual(await logValues(cluster, "t", 1), ["a", "b", "c"]);
+});
+
+test("a header value that is not bytes, a string or null is refused before anything is sent", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client);
+  for (const value of [5, { a: 1 }, undefined]) {
+    await assert.rejects(
+      producer.send({
+        topic: "t",
+        value: "v",
+        headers: [{ key: "h", value: value as unknown as string }],
+      }),
+      TypeError,
+    );
+  }
+  await assert.rejects(
+    producer.send({
+      topic: "t",
+      value: "v",
+      headers: [{ key: 3 as unknown as string, value: "" }],
+    }),
+    TypeError,
+  );
+  const ok = await producer.send({
+    topic: "t",
+    value: "good",
+    headers: [{ key: "h", value: "x" }],
+  });
+  assert.equal(ok.offset, 0);
+  assert.deepEqual(await logValues(cluster, "t", 0), ["good"]);
+  assert.deepEqual(cluster.faults, []);
+});
+
+test("a bad write into writable fails its records, and the stream and flush() go on", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client);
+  const writer = producer.writable.getWriter();
+  // Not awaited: both are queued in the stream before the first is handled.
+  const bad = writer.write({ topic: "t", value: 42 as unknown as string });
+  const good = writer.write({ topic: "t", value: "good" });
+  await Promise.allSettled([bad, good]);
+  const err = await producer.flush().then(() => null, (e) => e);
+  assert.ok(err instanceof ProduceError, String(err));
+  assert.equal(err.count, 1);
+  assert.ok(err.reports[0]!.error instanceof TypeError);
+  await writer.write({ topic: "t", value: "after" });
+  await producer.flush();
+  writer.releaseLock();
+  assert.deepEqual(await logValues(cluster, "t", 0), ["good", "after"]);
+});
+
+test("close() delivers the writes still queued in writable", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  await using client = await connect(cluster);
+  const producer = new Producer(client, { lingerMs: 50 });
+  const writer = producer.writable.getWriter();
+  const writes = ["a", "b", "c"].map((v) => writer.write({ topic: "t", value: v }));
+  await producer.close();
+  await Promise.all(writes);
+  assert.deepEqual(await logValues(cluster, "t", 0), ["a", "b", "c"]);
+});
+
+test("a write that finds the buffer full fails after maxBlockMs with a typed error", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  // The first produce hangs unanswered until the request times out; then it goes through.
+  const hung = cluster.intercept(() => ({ kind: "drop", silent: true }), { key: 0, once: true });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, {
+    maxBufferedRecords: 1,
+    maxBlockMs: 200,
+    requestTimeoutMs: 1000,
+    retryBackoffMs: 10,
+  });
+  const first = producer.send({ topic: "t", value: "first" });
+  await until("the first produce", () => hung.calls === 1);
+  const err = await producer.send({ topic: "t", value: "second" }).then(() => null, (e) => e);
+  assert.ok(err instanceof KafkaError, String(err));
+  assert.equal(err.code, ErrorCode.REQUEST_TIMED_OUT);
+  assert.equal((await first).offset, 0);
+  assert.deepEqual(await logValues(cluster, "t", 0), ["first"]);
 });
