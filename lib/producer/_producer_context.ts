@@ -28,9 +28,7 @@ const KEPT_FAILURES = 1000;
 export interface BrokerStages {
   readonly aggregator: MessageAggregator;
   readonly flusher: Flusher;
-  /** Ends the pipe from aggregator to flusher (cancelling the aggregator). */
-  readonly stop: AbortController;
-  /** Settles when the pipe has ended. */
+  /** Settles when the pipe has ended: the aggregator stopped and the flusher's answers are in. */
   readonly done: Promise<void>;
 }
 

@@ -45,6 +45,7 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
   #wake: (() => void) | undefined;
   #woken = false;
   #cancelled = false;
+  #stopping = false;
   #rotation = 0;
 
   /** Makes the stage for `broker`. */
@@ -55,6 +56,14 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
         const self = ref.self!;
         for (;;) {
           if (self.#cancelled) return;
+          if (self.#stopping) {
+            // Ended from inside the pull, so the pending read settles and the pipe into the
+            // flusher ends by closing it: an abort signal does not settle a pipe whose read is
+            // pending under every runtime (workerd's pipeTo waits on).
+            self.stage.close();
+            controller.close();
+            return;
+          }
           self.#woken = false;
           const plan = self.#drain(ctx);
           if (plan !== null) {
@@ -80,6 +89,16 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
     this.stage = stage;
     stage.counters.requests = 0;
     stage.counters.batches = 0;
+  }
+
+  /**
+   * Ends the stream once nothing is left to take: the producer calls it on shutdown, after what
+   * was buffered is delivered or failed. The pipe into the flusher then closes the flusher,
+   * which waits for the answers in flight.
+   */
+  stop(): void {
+    this.#stopping = true;
+    this.wake();
   }
 
   /** Makes a waiting pull look again. */

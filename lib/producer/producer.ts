@@ -113,11 +113,14 @@ export class Producer implements AsyncDisposable {
           broker,
           registry.register("flusher", `${role}, broker ${broker}`),
         );
-        const stop = new AbortController();
-        // preventAbort: on shutdown the flusher is closed by hand, after its answers are in.
-        const done = aggregator.pipeTo(flusher, { signal: stop.signal, preventAbort: true })
-          .catch(() => {});
-        return { aggregator, flusher, stop, done };
+        // Ends when the aggregator is stopped (shutdown): the pipe then closes the flusher, which
+        // waits for its answers. Neither side errors (the flusher turns every failure into
+        // failed batches), so a rejection here is a bug: it fails the producer visibly.
+        const done = aggregator.pipeTo(flusher).catch((e) => {
+          ctx.aborted ??= e instanceof Error ? e : new Error(String(e));
+          for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), ctx.aborted);
+        });
+        return { aggregator, flusher, done };
       },
     };
     this.#head = new TopicDispatcher(ctx, registry.register("topicDispatcher", role));
@@ -249,9 +252,8 @@ export class Producer implements AsyncDisposable {
     await idle;
     clearInterval(this.#sweep);
     await Promise.all([...ctx.brokers.values()].map(async (s) => {
-      s.stop.abort();
+      s.aggregator.stop();
       await s.done;
-      await s.flusher.close().catch(() => {});
       s.flusher.stage.close();
     }));
     await Promise.all([...ctx.partitionDispatchers.values()].map((pd) => pd.stop()));
