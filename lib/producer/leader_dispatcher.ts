@@ -74,6 +74,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   #resetting = false;
   /** The next batch's ordinal. */
   #ordinal = 0;
+  /** Whether a batch under the current producer id and epoch has been acknowledged. */
+  #acked = false;
 
   /** Makes the stage for one partition. */
   constructor(ctx: ProducerContext, topic: string, partition: number, stage: StageHandle) {
@@ -224,7 +226,11 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   takeReady(broker: number, now: number): ProducerBatch | null {
     const ctx = this.#ctx;
     if (this.#resetting || this.#failed.length > 0 || now < this.#retryAt) return null;
-    if (this.#inFlight.length >= this.#maxInFlight) return null;
+    // Until the broker has acknowledged a batch of this identity, one at a time: Kafka takes any
+    // first sequence from a producer it does not know, so a later batch could land before a
+    // refused first one and the order would be lost.
+    const limit = this.#acked ? this.#maxInFlight : 1;
+    if (this.#inFlight.length >= limit) return null;
     if (this.#inFlight.length > 0 && this.#inFlightBroker !== broker) return null;
     if (this.leader() !== broker) return null;
     // Before a reset, only batches whose earlier sends may be in the log go, with the numbers
@@ -260,6 +266,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /** The broker acknowledged `batch`. */
   acked(batch: ProducerBatch, baseOffset: number, logAppendTime: number): void {
     this.#settle(batch);
+    this.#acked = true;
     batch.succeed(baseOffset, logAppendTime);
     this.#finish(batch);
     this.#afterSettle();
@@ -345,6 +352,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       const fresh = await this.#ctx.freshIdentity(this.#producerId, this.#epoch);
       this.#producerId = fresh.id;
       this.#epoch = fresh.epoch;
+      this.#acked = false;
       // Batches closed while a restamp waits (a compressed batch) join the next round; the
       // open batch is numbered when it closes, from #nextSequence.
       let seq = 0;

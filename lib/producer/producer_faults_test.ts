@@ -13,6 +13,7 @@ import { until } from "../../tests/_wait.ts";
 import { functionPartitioner } from "./function_partitioner.ts";
 import { ProduceError } from "./produce_error.ts";
 import { Producer } from "./producer.ts";
+import type { DeliveryReport } from "./producer_record.ts";
 
 /** The values the fake's log of `topic`/`partition` holds, in offset order. */
 async function logValues(
@@ -196,4 +197,160 @@ test("a write that finds the buffer full fails after maxBlockMs with a typed err
   assert.equal(err.code, ErrorCode.REQUEST_TIMED_OUT);
   assert.equal((await first).offset, 0);
   assert.deepEqual(await logValues(cluster, "t", 0), ["first"]);
+});
+
+/**
+ * Sends `rounds` rounds of numbered records over `partitions` partitions of "t" (each round one
+ * send of 20 records, four sends at a time), calling `during(round)` before each round, then
+ * checks the fake's logs: no record twice, each partition in numbering order, and every
+ * acknowledged record at the offset it was reported at. Returns the reports.
+ */
+async function streamAndCheck(
+  cluster: FakeCluster,
+  producer: Producer,
+  partitions: number,
+  rounds: number,
+  during: (round: number) => void | Promise<void> = () => {},
+): Promise<DeliveryReport[]> {
+  const reports: DeliveryReport[] = [];
+  const values: string[] = [];
+  let n = 0;
+  for (let round = 0; round < rounds; round += 4) {
+    const sends: Promise<DeliveryReport[]>[] = [];
+    for (let k = round; k < Math.min(rounds, round + 4); k++) {
+      await during(k);
+      const records = [];
+      for (let i = 0; i < 20; i++, n++) {
+        const value = String(n).padStart(6, "0");
+        values.push(value);
+        records.push({ topic: "t", partition: n % partitions, value });
+      }
+      sends.push(producer.send(records));
+    }
+    for (const r of await Promise.all(sends)) reports.push(...r);
+  }
+  for (let p = 0; p < partitions; p++) {
+    const log = await logValues(cluster, "t", p);
+    assert.equal(new Set(log).size, log.length, `partition ${p} holds a record twice`);
+    assert.deepEqual(log, [...log].sort(), `partition ${p} is out of order`);
+    for (let i = 0; i < reports.length; i++) {
+      const r = reports[i]!;
+      if (r.partition !== p || r.error !== undefined || r.offset < 0) continue;
+      assert.equal(log[r.offset], values[i], `record ${values[i]} is not at offset ${r.offset}`);
+    }
+  }
+  assert.deepEqual(cluster.faults, []);
+  return reports;
+}
+
+test("answers lost after the append: every record once, in order", async () => {
+  await using cluster = await FakeCluster.start({
+    brokers: 2,
+    topics: [{ name: "t", partitions: 4 }],
+  });
+  let seen = 0;
+  cluster.intercept(() => ++seen % 3 === 0 ? { kind: "applyAndDrop" } : undefined, { key: 0 });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 5, requestTimeoutMs: 2000 });
+  const reports = await streamAndCheck(cluster, producer, 4, 24);
+  assert.deepEqual(reports.filter((r) => r.error), []);
+});
+
+test("OUT_OF_ORDER_SEQUENCE_NUMBER and DUPLICATE_SEQUENCE_NUMBER answers: every record once", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 2 }] });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 5 });
+  const reports = await streamAndCheck(cluster, producer, 2, 16, (round) => {
+    if (round === 3) {
+      cluster.intercept(() => ({ kind: "error", code: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER }), {
+        key: 0,
+        once: true,
+      });
+    }
+    if (round === 9) {
+      // Appended, then answered as a duplicate: the producer must count it delivered.
+      cluster.intercept(() => ({
+        kind: "rewrite",
+        fn: (res) => {
+          for (const t of (res as ProduceResponse).responses) {
+            for (const p of t.partitionResponses) {
+              p.errorCode = ErrorCode.DUPLICATE_SEQUENCE_NUMBER;
+            }
+          }
+          return res;
+        },
+      }), { key: 0, once: true });
+    }
+  });
+  assert.deepEqual(reports.filter((r) => r.error), []);
+  for (let p = 0; p < 2; p++) assert.equal((await logValues(cluster, "t", p)).length, 160);
+});
+
+test("leaders moving mid-stream and a broker stopped with requests in flight", async () => {
+  await using cluster = await FakeCluster.start({
+    brokers: 3,
+    topics: [{ name: "t", partitions: 3 }],
+  });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 5, requestTimeoutMs: 2000 });
+  let stopped = 0;
+  const reports = await streamAndCheck(cluster, producer, 3, 32, async (round) => {
+    if (round % 4 === 1) {
+      // To a running broker: the fake's moveLeader would pick a stopped one too, leaving the
+      // partition without a live leader until deliveryTimeoutMs.
+      const p = round % 3;
+      const to = [1, 2, 3].find((b) => b !== stopped && b !== cluster.partition("t", p).leader)!;
+      cluster.moveLeader("t", p, to);
+    }
+    if (round === 13) {
+      const victim = stopped = cluster.partition("t", 0).leader;
+      cluster.intercept(() => ({ kind: "delay", ms: 50 }), { key: 0, broker: victim, once: true });
+      setTimeout(() => void cluster.stopBroker(victim), 10);
+    }
+    if (round === 25) {
+      cluster.startBroker(stopped);
+      stopped = 0;
+    }
+  });
+  assert.deepEqual(reports.filter((r) => r.error), []);
+});
+
+test("a slow broker's requests time out and are retried: every record once", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 2 }] });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 5, requestTimeoutMs: 200 });
+  // One answer comes long after the request timed out (request timeout + the client's 5 s).
+  const slow = cluster.intercept(() => ({ kind: "delay", ms: 5600 }), { key: 0, once: true });
+  const reports = await streamAndCheck(cluster, producer, 2, 8);
+  assert.equal(slow.calls >= 1, true);
+  assert.deepEqual(reports.filter((r) => r.error), []);
+});
+
+test("abort fails what is not sent with the reason, and every call settles", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  const hung = cluster.intercept(() => ({ kind: "drop", silent: true }), { key: 0 });
+  await using client = await connect(cluster);
+  const stop = new AbortController();
+  const failed: DeliveryReport[] = [];
+  const producer = new Producer(client, {
+    signal: stop.signal,
+    requestTimeoutMs: 500,
+    lingerMs: 60_000,
+    onError: (r) => failed.push(r),
+  });
+  const writer = producer.writable.getWriter();
+  // In flight: its fate is the request's (it times out, unanswered).
+  const sent = producer.send([{ topic: "t", value: "a" }]);
+  await until("the produce", () => hung.calls >= 1);
+  // Buffered, lingering: abort fails it with the reason.
+  await writer.write({ topic: "t", value: "b" });
+  stop.abort(new Error("stopped by the test"));
+  await until("the lingering record's failure", () => failed.length === 1);
+  assert.equal(failed[0]!.error?.message, "stopped by the test");
+  const [a] = await sent;
+  assert.equal((a!.error as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
+  await producer.close();
+  await assert.rejects(writer.write({ topic: "t", value: "late" }));
+  hung.remove();
+  assert.deepEqual(await logValues(cluster, "t", 0), []);
 });

@@ -54,6 +54,8 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         try {
           await self.submit(records, false, false);
         } catch (e) {
+          // After close() the stream may end in an error: writes are refused from then on.
+          if (self.#ctx.closed) throw e;
           // A rejected sink write would error the stream for good and strand the writes queued
           // behind it; instead the write's records fail, reported like any failed record (to
           // onError, or by the next flush() or close()), and the stream goes on.
