@@ -50,7 +50,8 @@ let producers = 0;
  *   failed); `send(records)` resolves with every report. `send` does not wait for `lingerMs`.
  *
  * Delivery is idempotent by default (acks `all`, a producer id and per-partition sequence
- * numbers), so retries never duplicate or reorder a partition's records. `close()`, the
+ * numbers): a retry never appends an acknowledged record twice or reorders a partition's records
+ * (docs/reliability.md has the rules, and what a timed-out record may still be). `close()`, the
  * `signal` option and `await using` deliver what is buffered (writes queued in `writable`
  * included) and stop every stage.
  *
