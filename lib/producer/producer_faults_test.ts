@@ -354,3 +354,36 @@ test("abort fails what is not sent with the reason, and every call settles", asy
   hung.remove();
   assert.deepEqual(await logValues(cluster, "t", 0), []);
 });
+
+test("with the broker stalled, the dump shows the request in flight and the stages upstream backpressured", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 2 }] });
+  const stall = cluster.intercept(() => ({ kind: "drop", silent: true }), { key: 0 });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, {
+    maxBufferedRecords: 40,
+    requestTimeoutMs: 500,
+    retryBackoffMs: 10,
+  });
+  const writer = producer.writable.getWriter();
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < 10; i++) {
+    writes.push(writer.write(Array.from({ length: 20 }, (_, k) => ({
+      topic: "t",
+      partition: k % 2,
+      value: `${i}-${k}`,
+    }))));
+  }
+  const state = (name: string) =>
+    producer.stages().filter((s) => s.name === name).map((s) => s.state);
+  await until("the buffer to fill", () => state("topicDispatcher")[0] === "backpressured");
+  assert.deepEqual(state("flusher"), ["request in flight"]);
+  assert.deepEqual(state("leaderDispatcher"), ["request in flight", "request in flight"]);
+  const dump = producer.dumpStages();
+  assert.match(dump, /flusher\s+producer \d+, broker 1\s+request in flight/);
+  assert.match(dump, /topicDispatcher\s+producer \d+\s+backpressured/);
+  stall.remove();
+  await Promise.all(writes);
+  await producer.flush();
+  writer.releaseLock();
+  for (let p = 0; p < 2; p++) assert.equal((await logValues(cluster, "t", p)).length, 100);
+});
