@@ -221,9 +221,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /**
    * The next batch to send to `broker`, if this partition has one ready and may send it now:
    * its leader is `broker`, nothing is waiting to be retried, the in-flight limit has room, and
-   * the batch is full, has lingered long enough, or is wanted at once. Counts it in flight.
+   * the batch is full, has lingered long enough, or is wanted at once, and it fits in `room`
+   * bytes (what is left of the request's `maxRequestBytes`). Counts it in flight.
    */
-  takeReady(broker: number, now: number): ProducerBatch | null {
+  takeReady(broker: number, now: number, room = Infinity): ProducerBatch | null {
     const ctx = this.#ctx;
     if (this.#resetting || this.#failed.length > 0 || now < this.#retryAt) return null;
     // Until the broker has acknowledged a batch of this identity, one at a time: Kafka takes any
@@ -243,7 +244,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       if (!open.urgent && ctx.flushing === 0 && now - open.createdAt < ctx.options.lingerMs) {
         return null;
       }
+      if (open.encoder.sizeInBytes > room) return null;
       this.#closeOpen();
+    } else if (this.#queue[0]!.encoder.sizeInBytes > room) {
+      return null; // it goes in the next request
     }
     const batch = this.#queue.shift()!;
     batch.attempts++;

@@ -119,7 +119,8 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
     for (let k = 0; k < all.length; k++) {
       const ld = all[(start + k) % all.length]!;
       if (bytes >= limit) break;
-      const batch = ld.takeReady(this.broker, now);
+      // The first batch goes whatever its size (batchBytes bounds it); the others must fit.
+      const batch = ld.takeReady(this.broker, now, batches.length === 0 ? Infinity : limit - bytes);
       if (batch === null) continue;
       batches.push(batch);
       leaders.push(ld);

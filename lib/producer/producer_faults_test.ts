@@ -387,3 +387,25 @@ test("with the broker stalled, the dump shows the request in flight and the stag
   writer.releaseLock();
   for (let p = 0; p < 2; p++) assert.equal((await logValues(cluster, "t", p)).length, 100);
 });
+
+test("a produce request stays within maxRequestBytes", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 4 }] });
+  const sizes: number[] = [];
+  cluster.intercept((req) => {
+    const body = req.body as { topicData: { partitionData: { records: Uint8Array | null }[] }[] };
+    let n = 0;
+    for (const t of body.topicData) for (const p of t.partitionData) n += p.records?.length ?? 0;
+    sizes.push(n);
+  }, { key: 0 });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, {
+    maxRequestBytes: 2048,
+    batchBytes: 1024,
+    lingerMs: 10_000,
+  });
+  const value = "x".repeat(800);
+  await producer.send([0, 1, 2, 3].map((partition) => ({ topic: "t", partition, value })));
+  assert.ok(sizes.length >= 2);
+  for (const n of sizes) assert.ok(n <= 2048, `a request carried ${n} bytes of batches`);
+  for (let p = 0; p < 4; p++) assert.equal((await logValues(cluster, "t", p)).length, 1);
+});
