@@ -294,6 +294,7 @@ test("leaders moving mid-stream and a broker stopped with requests in flight", a
   await using client = await connect(cluster);
   await using producer = new Producer(client, { retryBackoffMs: 5, requestTimeoutMs: 2000 });
   let stopped = 0;
+  let stopping: Promise<void> = Promise.resolve();
   const reports = await streamAndCheck(cluster, producer, 3, 32, async (round) => {
     if (round % 4 === 1) {
       // To a running broker: the fake's moveLeader would pick a stopped one too, leaving the
@@ -305,9 +306,11 @@ test("leaders moving mid-stream and a broker stopped with requests in flight", a
     if (round === 13) {
       const victim = stopped = cluster.partition("t", 0).leader;
       cluster.intercept(() => ({ kind: "delay", ms: 50 }), { key: 0, broker: victim, once: true });
-      setTimeout(() => void cluster.stopBroker(victim), 10);
+      // Stopped while the delayed request is in flight.
+      stopping = new Promise((r) => setTimeout(r, 10)).then(() => cluster.stopBroker(victim));
     }
     if (round === 25) {
+      await stopping;
       cluster.startBroker(stopped);
       stopped = 0;
     }
@@ -408,4 +411,28 @@ test("a produce request stays within maxRequestBytes", async () => {
   assert.ok(sizes.length >= 2);
   for (const n of sizes) assert.ok(n <= 2048, `a request carried ${n} bytes of batches`);
   for (let p = 0; p < 4; p++) assert.equal((await logValues(cluster, "t", p)).length, 1);
+});
+
+test("writes for a missing topic wait together, and other topics go on meanwhile", async () => {
+  await using cluster = await FakeCluster.start({
+    autoCreateTopics: false,
+    topics: [{ name: "t" }],
+  });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { maxBlockMs: 3000, retryBackoffMs: 50 });
+  const missing = Array.from(
+    { length: 5 },
+    (_, i) => producer.send({ topic: "nowhere", value: String(i) }).then(() => null, (e) => e),
+  );
+  // Another topic is not held back.
+  assert.equal((await producer.send({ topic: "t", value: "meanwhile" })).offset, 0);
+  const settled = new Set<number>();
+  missing.forEach((p, i) => p.then(() => settled.add(i)));
+  const first = await Promise.race(missing);
+  assert.equal((first as KafkaError).code, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  // One after another, each would take another maxBlockMs; together they end at once.
+  await until("every write to fail", () => settled.size === 5, 1500, 10);
+  for (const e of await Promise.all(missing)) {
+    assert.equal((e as KafkaError).code, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  }
 });
