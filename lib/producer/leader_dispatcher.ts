@@ -121,6 +121,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const ctx = this.#ctx;
     const o = ctx.options;
     const now = Date.now();
+    // A record without a timestamp of its own gets the time it was accepted.
+    const at = run.at;
     const records = run.records;
     if (ctx.aborted !== null) {
       for (let i = 0; i < records.length; i++) {
@@ -128,7 +130,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
           run.indices[i]!,
           this.topic,
           this.partition,
-          records[i]!.timestamp ?? now,
+          records[i]!.timestamp ?? at,
           ctx.aborted,
         );
         ctx.release(1, run.sizes[i]!);
@@ -143,11 +145,11 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       // One append sizes the record: it is refused (and the batch left as it was) when it
       // would pass the batch size or is itself over maxRecordBytes; then it goes alone.
       const before = batch.encoder.sizeInBytes;
-      let size = batch.encoder.append(r, Math.min(o.batchBytes, before + o.maxRecordBytes), now);
+      let size = batch.encoder.append(r, Math.min(o.batchBytes, before + o.maxRecordBytes), at);
       if (size < 0) {
         this.#closeOpen();
         batch = this.#openBatch(now);
-        size = batch.encoder.append(r, Infinity, now);
+        size = batch.encoder.append(r, Infinity, at);
       }
       const delivery = run.deliveries[i]!;
       if (batch.encoder.count === 1 && size - RECORD_BATCH_HEADER_SIZE > o.maxRecordBytes) {
@@ -157,7 +159,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
           run.indices[i]!,
           this.topic,
           this.partition,
-          r.timestamp ?? now,
+          r.timestamp ?? at,
           new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, {
             topic: this.topic,
             partition: this.partition,
@@ -172,7 +174,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       }
       batch.deliveries.push(delivery);
       batch.indices.push(run.indices[i]!);
-      batch.timestamps.push(r.timestamp ?? now);
+      batch.timestamps.push(r.timestamp ?? at);
       batch.chargedBytes += run.sizes[i]!;
       if (delivery.urgent) urgent = true;
       if (size >= o.batchBytes || batch.encoder.count >= o.batchRecords) this.#closeOpen();

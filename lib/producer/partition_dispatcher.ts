@@ -107,7 +107,7 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
         continue;
       }
       let out = runs.get(p);
-      if (out === undefined) runs.set(p, out = emptyRun());
+      if (out === undefined) runs.set(p, out = emptyRun(run.at));
       out.records.push(r);
       out.deliveries.push(run.deliveries[i]!);
       out.indices.push(run.indices[i]!);

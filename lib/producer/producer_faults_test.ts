@@ -436,3 +436,23 @@ test("writes for a missing topic wait together, and other topics go on meanwhile
     assert.equal((e as KafkaError).code, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   }
 });
+
+test("a record's timestamp is taken when it is accepted, not when it reaches its batch", async () => {
+  await using cluster = await FakeCluster.start({ autoCreateTopics: false });
+  let lookups = 0;
+  cluster.intercept(() => void lookups++, { key: 3 });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 20 });
+  const accepted = Date.now();
+  const sent = producer.send({ topic: "late", value: "v" });
+  const before = lookups;
+  await until("the producer to look for the topic twice", () => lookups >= before + 2);
+  // Whatever the clock's resolution, the topic appears strictly after the record was accepted.
+  await until("the clock to move on", () => Date.now() > accepted + 1, 1000, 1);
+  const appeared = Date.now();
+  cluster.createTopic("late");
+  const report = await sent;
+  assert.ok(report.timestamp < appeared, `${report.timestamp} is not before ${appeared}`);
+  const { batches } = await decodeRecordBatches(cluster.partition("late", 0).log.batches[0]!.bytes);
+  assert.equal(batches[0]!.records[0]!.timestamp, report.timestamp);
+});

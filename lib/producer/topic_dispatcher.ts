@@ -109,6 +109,8 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     if (ctx.closed) {
       throw new TypeError("Cannot produce as the producer is closed");
     }
+    // Records without a timestamp of their own are stamped with the time they are accepted.
+    const at = Date.now();
     const normalized = new Array<NormalizedRecord>(records.length);
     const sizes = new Array<number>(records.length);
     for (let i = 0; i < records.length; i++) {
@@ -170,7 +172,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         }
         return { delivered };
       }
-      this.#route(normalized, sizes, delivery, i, j);
+      this.#route(normalized, sizes, delivery, i, j, at);
       i = j;
     }
     this.stage.add("records", records.length);
@@ -184,6 +186,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     delivery: Delivery,
     from: number,
     to: number,
+    at: number,
   ): void {
     // Most writes are for one topic: keep them as one run without a map.
     const first = records[from]!.topic;
@@ -195,6 +198,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         deliveries: new Array(to - from).fill(delivery),
         indices: range(from, to),
         sizes: sizes.slice(from, to),
+        at,
       };
       this.#ctx.partitionDispatcher(first).push(run);
       return;
@@ -204,7 +208,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
       const r = records[i]!;
       let run = byTopic.get(r.topic);
       if (run === undefined) {
-        run = { records: [], deliveries: [], indices: [], sizes: [] };
+        run = { records: [], deliveries: [], indices: [], sizes: [], at };
         byTopic.set(r.topic, run);
       }
       run.records.push(r);
