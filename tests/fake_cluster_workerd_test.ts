@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test("a worker in workerd round-trips records through an in-memory fake cluster", async () => {
+test("a worker in workerd round-trips records through an in-memory fake cluster, and closes a producer", async () => {
   const dir = mkdtempSync(join(tmpdir(), "kanal-workerd-fake-"));
   try {
     await bundle("tests/workerd/fake_cluster_worker.ts", join(dir, "worker.js"), {
@@ -52,8 +52,10 @@ test("a worker in workerd round-trips records through an in-memory fake cluster"
       const body = await res.json() as FakeClusterAnswer;
       assert.equal(body.error, undefined, body.error);
       assert.deepEqual(body.produced, [[0, "0"]]);
-      assert.deepEqual(body.consumed, ["0:a", "1:b", "2:c"]);
-      assert.equal(body.highWatermark, "3");
+      // kanal's Producer delivers and its close() returns under workerd.
+      assert.deepEqual(body.producer, { offset: 3, closed: true });
+      assert.deepEqual(body.consumed, ["0:a", "1:b", "2:c", "3:d"]);
+      assert.equal(body.highWatermark, "4");
       assert.deepEqual(body.faults, []);
       assert.doesNotMatch(stderr, /uncaught|hung|error/i);
     } finally {

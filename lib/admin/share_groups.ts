@@ -10,6 +10,7 @@
 import type { Client } from "../client/client.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** A member of a share group, as ShareGroupDescribe reports it. */
 export interface ShareGroupMember {
@@ -301,7 +302,7 @@ export class ShareGroupAdmin {
       const c = code(res);
       if (attempt < 3 && (c === 16 || c === 15 || c === 14)) {
         client.forgetCoordinator(groupId);
-        await new Promise((r) => setTimeout(r, client.options.retryBackoffMs));
+        await sleep(client.options.retryBackoffMs, client.signal);
         continue;
       }
       return res;

@@ -31,6 +31,14 @@ export class ProducerBatch {
   bytes: Uint8Array | Promise<Uint8Array> | null = null;
   /** The idempotent sequence of its first record; -1 when not idempotent. */
   baseSequence = -1;
+  /** Its place in its partition's order, counted up without wrapping (sequences wrap at 2^31). */
+  ordinal = 0;
+  /**
+   * Whether an attempt may have been appended though it was not acknowledged (a timeout, a lost
+   * connection, NOT_ENOUGH_REPLICAS_AFTER_APPEND): such a batch is sent again only with the
+   * producer id, epoch and sequence it was first sent with, so the broker can drop the copy.
+   */
+  uncertain = false;
   /** Sends so far. */
   attempts = 0;
   /** The error of the last failed attempt. */

@@ -29,9 +29,7 @@ const KEPT_FAILURES = 1000;
 export interface BrokerStages {
   readonly aggregator: MessageAggregator;
   readonly flusher: Flusher;
-  /** Ends the pipe from aggregator to flusher (cancelling the aggregator). */
-  readonly stop: AbortController;
-  /** Settles when the pipe has ended. */
+  /** Settles when the pipe has ended: the aggregator stopped and the flusher's answers are in. */
   readonly done: Promise<void>;
 }
 
@@ -64,10 +62,7 @@ export class ProducerContext {
   peakBufferedRecords = 0;
   #spaceWaiters: Array<{ records: number; bytes: number; resolve: () => void }> = [];
 
-  /** Batches in flight over every broker; an epoch bump waits for this to reach 0. */
-  inFlightBatches = 0;
-  /** Set while an epoch bump waits for in-flight batches to settle. */
-  bumpPending = false;
+  /** Serializes epoch bumps: one at a time, and one bump serves every partition waiting. */
   #bumping: Promise<void> | undefined;
 
   /** Failures of `writable` writes, kept for the next flush or close when no onError is set. */
@@ -123,14 +118,39 @@ export class ProducerContext {
 
   /**
    * Takes buffer space for records; resolves when it fits. Takes are granted in order, and a
-   * take larger than the whole budget is granted alone, when the buffer is empty.
+   * take larger than the whole budget is granted alone, when the buffer is empty. A take not
+   * granted within `maxBlockMs` rejects with a retriable REQUEST_TIMED_OUT.
    */
   reserve(records: number, bytes: number): Promise<void> | undefined {
     if (this.#spaceWaiters.length === 0 && this.#fits(records, bytes)) {
       this.#take(records, bytes);
       return undefined;
     }
-    return new Promise((resolve) => this.#spaceWaiters.push({ records, bytes, resolve }));
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        records,
+        bytes,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const limit = this.options.maxBlockMs;
+      const timer = setTimeout(() => {
+        const i = this.#spaceWaiters.indexOf(waiter);
+        if (i < 0) return;
+        this.#spaceWaiters.splice(i, 1);
+        reject(
+          new KafkaError(ErrorCode.REQUEST_TIMED_OUT, { api: "Produce" }, {
+            retriable: true,
+            message: `The producer's buffer stayed full for maxBlockMs (${limit} ms)`,
+          }),
+        );
+        // The next waiter may fit now that this one is gone.
+        this.release(0, 0);
+      }, limit);
+      this.#spaceWaiters.push(waiter);
+    });
   }
 
   /** Gives buffer space back and lets waiting writes in, in order. */
@@ -231,36 +251,29 @@ export class ProducerContext {
   }
 
   /**
-   * Asks for an epoch bump: sending stops until every batch in flight has settled, then the
-   * epoch goes up by one (or a new producer id is fetched at the top of the range) and every
-   * unacknowledged batch is given new sequence numbers from 0.
+   * A producer id and epoch under which a partition may start its sequence numbers again from
+   * 0, for a partition whose sequences under `(producerId, epoch)` are lost (a batch failed for
+   * good, or the broker forgot the producer). When the producer's identity has already moved past
+   * the one the partition uses (another partition's reset), that one serves: the broker keeps
+   * sequence state per partition, so a partition may skip epochs. Otherwise the epoch goes up by
+   * one (or a new producer id is fetched at the top of the range). Other partitions keep their
+   * identity and sequences: as Java's producer does, only the partitions that need it reset.
    */
-  requestEpochBump(): void {
-    if (!this.options.idempotent || this.bumpPending) return;
-    this.bumpPending = true;
-    this.maybeBump();
-  }
-
-  /** Starts a pending bump once nothing is in flight. */
-  maybeBump(): void {
-    if (!this.bumpPending || this.inFlightBatches > 0 || this.#bumping) return;
-    this.#bumping = this.#bump().finally(() => {
-      this.#bumping = undefined;
-      this.bumpPending = false;
-      this.wakeAll();
-    });
-  }
-
-  async #bump(): Promise<void> {
-    if (this.producerEpoch >= MAX_EPOCH) {
-      this.#identity = undefined;
-      await this.ready().catch(() => {});
-    } else {
-      this.producerEpoch++;
+  async freshIdentity(producerId: bigint, epoch: number): Promise<{ id: bigint; epoch: number }> {
+    while (this.#bumping !== undefined) await this.#bumping;
+    if (this.producerId !== producerId || this.producerEpoch !== epoch) {
+      return { id: this.producerId, epoch: this.producerEpoch };
     }
-    for (const ld of this.leaderDispatchers.values()) {
-      await ld.resequence(this.producerId, this.producerEpoch);
-    }
+    this.#bumping = (async () => {
+      if (this.producerEpoch >= MAX_EPOCH) {
+        this.#identity = undefined;
+        await this.ready();
+      } else {
+        this.producerEpoch++;
+      }
+    })().finally(() => this.#bumping = undefined);
+    await this.#bumping;
+    return { id: this.producerId, epoch: this.producerEpoch };
   }
 
   /** The error records fail with when the producer is closed under them. */

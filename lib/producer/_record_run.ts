@@ -27,9 +27,11 @@ export interface RecordRun {
   readonly deliveries: Delivery[];
   readonly indices: number[];
   readonly sizes: number[];
+  /** When the records were accepted: the timestamp of those that have none of their own. */
+  readonly at: number;
 }
 
-/** An empty run. */
-export function emptyRun(): RecordRun {
-  return { records: [], deliveries: [], indices: [], sizes: [] };
+/** An empty run of records accepted at `at`. */
+export function emptyRun(at: number): RecordRun {
+  return { records: [], deliveries: [], indices: [], sizes: [], at };
 }

@@ -19,6 +19,19 @@ import { sleep } from "../util/sleep.ts";
 const SEQUENCE_WRAP = 2 ** 31;
 
 /**
+ * Errors after which a batch may be in the log though it was not acknowledged: a lost
+ * connection or request timeout (NETWORK_EXCEPTION, REQUEST_TIMED_OUT), an append short of
+ * replicas, an unknown error, or an error that is not Kafka's. Other answers refuse the batch
+ * before appending it.
+ */
+function mayHaveAppended(error: Error): boolean {
+  if (!(error instanceof KafkaError)) return true;
+  const c = error.code;
+  return c === ErrorCode.REQUEST_TIMED_OUT || c === ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND ||
+    c === ErrorCode.UNKNOWN_SERVER_ERROR || c === ErrorCode.NETWORK_EXCEPTION || c < 0;
+}
+
+/**
  * Everything one partition has on its way out: the open batch records are written into, the
  * closed batches waiting to be sent (in sequence order), what is in flight, and what failed
  * and waits to be sent again. It finds the partition's leader and tells that broker's
@@ -54,6 +67,16 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   #retryAt = 0;
   #nextSequence = 0;
   #findingLeader = false;
+  /** The producer id and epoch this partition's sequence numbers belong to. */
+  #producerId = -1n;
+  #epoch = -1;
+  /** The partition's sequences are lost: it starts again from 0 under a fresh epoch. */
+  #resetPending = false;
+  #resetting = false;
+  /** The next batch's ordinal. */
+  #ordinal = 0;
+  /** Whether a batch under the current producer id and epoch has been acknowledged. */
+  #acked = false;
 
   /** Makes the stage for one partition. */
   constructor(ctx: ProducerContext, topic: string, partition: number, stage: StageHandle) {
@@ -89,6 +112,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /** Wakes the leader's aggregator if there is something to send, finding the leader first. */
   kick(): void {
     if (!this.busy) return;
+    this.#reset();
     const leader = this.leader();
     if (leader >= 0) this.#ctx.wake(leader);
     else this.#findLeader();
@@ -98,6 +122,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const ctx = this.#ctx;
     const o = ctx.options;
     const now = Date.now();
+    // A record without a timestamp of its own gets the time it was accepted.
+    const at = run.at;
     const records = run.records;
     if (ctx.aborted !== null) {
       for (let i = 0; i < records.length; i++) {
@@ -105,7 +131,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
           run.indices[i]!,
           this.topic,
           this.partition,
-          records[i]!.timestamp ?? now,
+          records[i]!.timestamp ?? at,
           ctx.aborted,
         );
         ctx.release(1, run.sizes[i]!);
@@ -120,11 +146,11 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       // One append sizes the record: it is refused (and the batch left as it was) when it
       // would pass the batch size or is itself over maxRecordBytes; then it goes alone.
       const before = batch.encoder.sizeInBytes;
-      let size = batch.encoder.append(r, Math.min(o.batchBytes, before + o.maxRecordBytes), now);
+      let size = batch.encoder.append(r, Math.min(o.batchBytes, before + o.maxRecordBytes), at);
       if (size < 0) {
         this.#closeOpen();
         batch = this.#openBatch(now);
-        size = batch.encoder.append(r, Infinity, now);
+        size = batch.encoder.append(r, Infinity, at);
       }
       const delivery = run.deliveries[i]!;
       if (batch.encoder.count === 1 && size - RECORD_BATCH_HEADER_SIZE > o.maxRecordBytes) {
@@ -134,7 +160,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
           run.indices[i]!,
           this.topic,
           this.partition,
-          r.timestamp ?? now,
+          r.timestamp ?? at,
           new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, {
             topic: this.topic,
             partition: this.partition,
@@ -149,7 +175,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       }
       batch.deliveries.push(delivery);
       batch.indices.push(run.indices[i]!);
-      batch.timestamps.push(r.timestamp ?? now);
+      batch.timestamps.push(r.timestamp ?? at);
       batch.chargedBytes += run.sizes[i]!;
       if (delivery.urgent) urgent = true;
       if (size >= o.batchBytes || batch.encoder.count >= o.batchRecords) this.#closeOpen();
@@ -180,10 +206,15 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       return;
     }
     const ctx = this.#ctx;
+    batch.ordinal = this.#ordinal++;
     if (ctx.options.idempotent) {
+      if (this.#epoch < 0) {
+        this.#producerId = ctx.producerId;
+        this.#epoch = ctx.producerEpoch;
+      }
       batch.baseSequence = this.#nextSequence;
       this.#nextSequence = (this.#nextSequence + batch.count) % SEQUENCE_WRAP;
-      batch.encoder.setProducer(ctx.producerId, ctx.producerEpoch, batch.baseSequence);
+      batch.encoder.setProducer(this.#producerId, this.#epoch, batch.baseSequence);
     }
     batch.bytes = batch.encoder.finish();
     this.#queue.push(batch);
@@ -193,27 +224,38 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /**
    * The next batch to send to `broker`, if this partition has one ready and may send it now:
    * its leader is `broker`, nothing is waiting to be retried, the in-flight limit has room, and
-   * the batch is full, has lingered long enough, or is wanted at once. Counts it in flight.
+   * the batch is full, has lingered long enough, or is wanted at once, and it fits in `room`
+   * bytes (what is left of the request's `maxRequestBytes`). Counts it in flight.
    */
-  takeReady(broker: number, now: number): ProducerBatch | null {
+  takeReady(broker: number, now: number, room = Infinity): ProducerBatch | null {
     const ctx = this.#ctx;
-    if (ctx.bumpPending || this.#failed.length > 0 || now < this.#retryAt) return null;
-    if (this.#inFlight.length >= this.#maxInFlight) return null;
+    if (this.#resetting || this.#failed.length > 0 || now < this.#retryAt) return null;
+    // Until the broker has acknowledged a batch of this identity, one at a time: Kafka takes any
+    // first sequence from a producer it does not know, so a later batch could land before a
+    // refused first one and the order would be lost.
+    const limit = this.#acked ? this.#maxInFlight : 1;
+    if (this.#inFlight.length >= limit) return null;
     if (this.#inFlight.length > 0 && this.#inFlightBroker !== broker) return null;
     if (this.leader() !== broker) return null;
+    // Before a reset, only batches whose earlier sends may be in the log go, with the numbers
+    // they were sent with, so the broker drops them if it has them: renumbered, they would be
+    // appended twice.
+    if (this.#resetPending && this.#queue[0]?.uncertain !== true) return null;
     if (this.#queue.length === 0) {
       const open = this.#open;
       if (open === null) return null;
       if (!open.urgent && ctx.flushing === 0 && now - open.createdAt < ctx.options.lingerMs) {
         return null;
       }
+      if (open.encoder.sizeInBytes > room) return null;
       this.#closeOpen();
+    } else if (this.#queue[0]!.encoder.sizeInBytes > room) {
+      return null; // it goes in the next request
     }
     const batch = this.#queue.shift()!;
     batch.attempts++;
     this.#inFlight.push(batch);
     this.#inFlightBroker = broker;
-    ctx.inFlightBatches++;
     this.#updateStage();
     return batch;
   }
@@ -231,6 +273,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /** The broker acknowledged `batch`. */
   acked(batch: ProducerBatch, baseOffset: number, logAppendTime: number): void {
     this.#settle(batch);
+    this.#acked = true;
     batch.succeed(baseOffset, logAppendTime);
     this.#finish(batch);
     this.#afterSettle();
@@ -238,9 +281,11 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
 
   /**
    * `batch` failed. Retriable errors within the retry and time limits send it again after
-   * everything in flight has answered; anything else fails its records. An idempotent
-   * producer bumps its epoch after a batch fails for good (its sequence numbers are lost) or
-   * when the broker reports a real gap (OUT_OF_ORDER_SEQUENCE_NUMBER on the oldest batch).
+   * everything in flight has answered; anything else fails its records. For an idempotent
+   * producer, as Java's: a batch that may have been appended is sent again only with its own
+   * sequence numbers; OUT_OF_ORDER_SEQUENCE_NUMBER on the oldest batch (a real gap),
+   * UNKNOWN_PRODUCER_ID (the broker forgot the producer) and a sequenced batch failing for good
+   * reset this partition's sequences, once none of its batches is uncertain.
    */
   failed(batch: ProducerBatch, error: Error): void {
     const ctx = this.#ctx;
@@ -250,17 +295,30 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     batch.lastError = error;
     const code = error instanceof KafkaError ? error.code : -1;
     let retriable = error instanceof KafkaError && error.retriable;
-    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && o.idempotent) {
-      // Behind an earlier failure it is only a consequence; on the oldest batch, a real gap.
-      retriable = true;
-      if (oldest) ctx.requestEpochBump();
-    }
     if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
       // Written before; the broker no longer remembers the offset.
       batch.succeed(-1, -1);
       this.#finish(batch);
       this.#afterSettle();
       return;
+    }
+    if (o.idempotent) {
+      if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
+        // Not in the log: the broker appends in sequence order and answers a copy of an appended
+        // batch as a duplicate. Behind an earlier failure it is only a consequence; on the
+        // oldest batch, a real gap.
+        batch.uncertain = false;
+        retriable = true;
+        if (oldest) this.#resetPending = true;
+      } else if (code === ErrorCode.UNKNOWN_PRODUCER_ID) {
+        // The broker lost this producer's state for the partition (its records aged out): the
+        // batch was refused, and the partition takes sequences from 0 under a new epoch.
+        batch.uncertain = false;
+        retriable = true;
+        this.#resetPending = true;
+      } else if (mayHaveAppended(error)) {
+        batch.uncertain = true;
+      }
     }
     const expired = Date.now() - batch.createdAt >= o.deliveryTimeoutMs;
     if (retriable && !expired && batch.attempts <= o.retries && ctx.aborted === null) {
@@ -280,23 +338,66 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
           : error,
       );
       this.#finish(batch);
-      if (o.idempotent) ctx.requestEpochBump();
+      // Its sequence numbers are gone (or, if uncertain, may be in the log): start again.
+      if (o.idempotent && batch.baseSequence >= 0) this.#resetPending = true;
     }
     this.#afterSettle();
   }
 
-  /** Gives every unacknowledged batch new sequence numbers from 0, after an epoch bump. */
-  async resequence(producerId: bigint, epoch: number): Promise<void> {
-    this.#failed.sort((a, b) => a.baseSequence - b.baseSequence);
-    this.#queue = [...this.#failed, ...this.#queue];
-    this.#failed = [];
-    let seq = 0;
-    for (const b of this.#queue) {
-      await b.restamp(producerId, epoch, seq);
-      seq = (seq + b.count) % SEQUENCE_WRAP;
+  /**
+   * Resets the partition's sequences once nothing is in flight and no batch is uncertain: a
+   * fresh producer epoch, and every batch not yet delivered numbered again from 0, in order.
+   */
+  async #maybeReset(): Promise<void> {
+    if (!this.#resetPending || this.#resetting || this.#inFlight.length > 0) return;
+    for (const b of this.#failed) if (b.uncertain) return;
+    for (const b of this.#queue) if (b.uncertain) return;
+    this.#resetting = true;
+    this.#updateStage();
+    const batches: ProducerBatch[] = [];
+    try {
+      const fresh = await this.#ctx.freshIdentity(this.#producerId, this.#epoch);
+      this.#producerId = fresh.id;
+      this.#epoch = fresh.epoch;
+      this.#acked = false;
+      // Batches closed while a restamp waits (a compressed batch) join the next round; the
+      // open batch is numbered when it closes, from #nextSequence.
+      let seq = 0;
+      for (;;) {
+        const next = [...this.#failed, ...this.#queue].sort((a, b) => a.ordinal - b.ordinal);
+        this.#failed = [];
+        this.#queue = [];
+        if (next.length === 0) break;
+        for (const b of next) {
+          await b.restamp(fresh.id, fresh.epoch, seq);
+          seq = (seq + b.count) % SEQUENCE_WRAP;
+          batches.push(b);
+        }
+      }
+      this.#queue = batches;
+      this.#nextSequence = seq;
+      this.#retryAt = 0;
+      this.#resetPending = false;
+    } catch (e) {
+      // No new identity (InitProducerId failed): what waits here fails with that error; the
+      // reset is tried again when more records come.
+      const error = e instanceof Error ? e : new Error(String(e));
+      for (const b of [...batches, ...this.#failed, ...this.#queue]) {
+        b.fail(error);
+        this.#finish(b);
+      }
+      this.#failed = [];
+      this.#queue = [];
+    } finally {
+      this.#resetting = false;
+      this.#updateStage();
+      this.kick();
     }
-    this.#nextSequence = seq;
-    this.#retryAt = 0;
+  }
+
+  /** Starts a reset if one is due; #maybeReset handles its own errors, on the batches it holds. */
+  #reset(): void {
+    if (this.#resetPending && !this.#resetting) void this.#maybeReset();
   }
 
   /**
@@ -335,6 +436,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       open.fail(timeout(open));
       this.#finish(open);
     }
+    if (sequenced && this.#ctx.options.idempotent && error === undefined) {
+      this.#resetPending = true;
+      this.#reset();
+    }
     this.#updateStage();
     return sequenced;
   }
@@ -348,17 +453,14 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   #oldestUnacked(): ProducerBatch | undefined {
     let oldest: ProducerBatch | undefined;
     for (const b of [...this.#inFlight, ...this.#failed]) {
-      if (oldest === undefined || b.baseSequence < oldest.baseSequence) oldest = b;
+      if (oldest === undefined || b.ordinal < oldest.ordinal) oldest = b;
     }
     return oldest;
   }
 
   #settle(batch: ProducerBatch): void {
     const i = this.#inFlight.indexOf(batch);
-    if (i >= 0) {
-      this.#inFlight.splice(i, 1);
-      this.#ctx.inFlightBatches--;
-    }
+    if (i >= 0) this.#inFlight.splice(i, 1);
   }
 
   #finish(batch: ProducerBatch): void {
@@ -370,14 +472,14 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const ctx = this.#ctx;
     if (this.#inFlight.length === 0 && this.#failed.length > 0) {
       // Everything in flight has answered: the failed batches go first, in order, after a pause.
-      this.#failed.sort((a, b) => a.baseSequence - b.baseSequence);
+      this.#failed.sort((a, b) => a.ordinal - b.ordinal);
       this.#queue = [...this.#failed, ...this.#queue];
       this.#failed = [];
       this.#retryAt = Date.now() + ctx.options.retryBackoffMs;
       ctx.client.refreshMetadata([this.topic]).catch(() => {});
       setTimeout(() => this.kick(), ctx.options.retryBackoffMs);
     }
-    ctx.maybeBump();
+    this.#reset();
     this.#updateStage();
     this.kick();
   }
@@ -402,8 +504,9 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const s = this.stage;
     s.counters.inFlight = this.#inFlight.length;
     s.counters.queued = this.#queue.length + (this.#open ? 1 : 0);
-    if (this.#failed.length > 0 || Date.now() < this.#retryAt) s.set("retrying");
-    else if (this.#inFlight.length > 0) s.set("request in flight");
+    if (this.#failed.length > 0 || this.#resetting || Date.now() < this.#retryAt) {
+      s.set("retrying");
+    } else if (this.#inFlight.length > 0) s.set("request in flight");
     else if (this.#queue.length > 0) s.set("backpressured"); // ready, its broker is busy
     else s.set("waiting for input"); // empty, or an open batch lingering
   }

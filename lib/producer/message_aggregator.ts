@@ -45,6 +45,7 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
   #wake: (() => void) | undefined;
   #woken = false;
   #cancelled = false;
+  #stopping = false;
   #rotation = 0;
 
   /** Makes the stage for `broker`. */
@@ -55,6 +56,14 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
         const self = ref.self!;
         for (;;) {
           if (self.#cancelled) return;
+          if (self.#stopping) {
+            // Ended from inside the pull, so the pending read settles and the pipe into the
+            // flusher ends by closing it: an abort signal does not settle a pipe whose read is
+            // pending under every runtime (workerd's pipeTo waits on).
+            self.stage.close();
+            controller.close();
+            return;
+          }
           self.#woken = false;
           const plan = self.#drain(ctx);
           if (plan !== null) {
@@ -82,6 +91,16 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
     stage.counters.batches = 0;
   }
 
+  /**
+   * Ends the stream once nothing is left to take: the producer calls it on shutdown, after what
+   * was buffered is delivered or failed. The pipe into the flusher then closes the flusher,
+   * which waits for the answers in flight.
+   */
+  stop(): void {
+    this.#stopping = true;
+    this.wake();
+  }
+
   /** Makes a waiting pull look again. */
   wake(): void {
     this.#woken = true;
@@ -100,7 +119,8 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
     for (let k = 0; k < all.length; k++) {
       const ld = all[(start + k) % all.length]!;
       if (bytes >= limit) break;
-      const batch = ld.takeReady(this.broker, now);
+      // The first batch goes whatever its size (batchBytes bounds it); the others must fit.
+      const batch = ld.takeReady(this.broker, now, batches.length === 0 ? Infinity : limit - bytes);
       if (batch === null) continue;
       batches.push(batch);
       leaders.push(ld);

@@ -18,7 +18,8 @@ import { sleep } from "../util/sleep.ts";
  * Takes one topic's records, waits for the topic's metadata when it is not yet known, picks a
  * partition for each record (its own `partition`, else the partitioner's choice) and hands each
  * partition's share to that partition's leaderDispatcher. Writes are handled in order, so a
- * topic whose metadata is slow to come holds back only its own records.
+ * topic whose metadata is slow to come holds back only its own records; while it is awaited, its
+ * runs wait together, each up to `maxBlockMs` from its arrival.
  *
  * A topic that does not appear within `maxBlockMs` fails its records with
  * UNKNOWN_TOPIC_OR_PARTITION; a record naming a partition the topic lacks fails alone.
@@ -36,6 +37,8 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
   readonly #ctx: ProducerContext;
   readonly #inbox: WritableStreamDefaultWriter<RecordRun>;
   #availableOf: TopicInfo | undefined;
+  /** Runs waiting for the topic's metadata, oldest first, each with its deadline. */
+  #waiting: { run: RecordRun; deadline: number }[] = [];
   #available: readonly number[] = [];
 
   /** Makes the stage for `topic`. */
@@ -60,21 +63,21 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
     return this.#inbox.close().catch(() => {});
   }
 
-  async #dispatch(run: RecordRun): Promise<void> {
-    const ctx = this.#ctx;
-    let topic = this.#known();
+  #dispatch(run: RecordRun): void {
+    const topic = this.#waiting.length === 0 ? this.#known() : undefined;
     if (topic === undefined) {
-      this.stage.set("retrying");
-      topic = await this.#awaitTopic();
-      if (topic === undefined) {
-        const error = new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: this.topic }, {
-          message: `Topic not in the cluster's metadata after ${ctx.options.maxBlockMs} ms`,
-        });
-        for (let i = 0; i < run.records.length; i++) this.#failRecord(run, i, error);
-        this.stage.set("waiting for input");
-        return;
-      }
+      // Unknown topic: the run waits with the others, each up to maxBlockMs from its arrival,
+      // and the stream takes the next run at once (N writes wait together, not one after
+      // another). Runs behind a waiting one wait too, so the topic's order holds.
+      this.#waiting.push({ run, deadline: Date.now() + this.#ctx.options.maxBlockMs });
+      if (this.#waiting.length === 1) void this.#awaitTopic();
+      return;
     }
+    this.#route(run, topic);
+  }
+
+  #route(run: RecordRun, topic: TopicInfo): void {
+    const ctx = this.#ctx;
     const count = topic.partitions.length;
     const available = this.#availableFor(topic);
     const partitioner = ctx.partitioner;
@@ -83,7 +86,13 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
       const r = run.records[i]!;
       let p = r.partition;
       if (p === undefined) {
-        p = partitioner.partition(this.topic, r.key ?? null, count, available, run.sizes[i]!);
+        try {
+          p = partitioner.partition(this.topic, r.key ?? null, count, available, run.sizes[i]!);
+        } catch (e) {
+          // A partitioner that throws (functionPartitioner's RangeError) fails this record only.
+          this.#failRecord(run, i, e instanceof Error ? e : new Error(String(e)));
+          continue;
+        }
       } else if (p >= count) {
         this.#failRecord(
           run,
@@ -99,7 +108,7 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
         continue;
       }
       let out = runs.get(p);
-      if (out === undefined) runs.set(p, out = emptyRun());
+      if (out === undefined) runs.set(p, out = emptyRun(run.at));
       out.records.push(r);
       out.deliveries.push(run.deliveries[i]!);
       out.indices.push(run.indices[i]!);
@@ -127,26 +136,55 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
     return t !== undefined && t.errorCode === 0 && t.partitions.length > 0 ? t : undefined;
   }
 
-  /** Refreshes metadata until the topic appears or `maxBlockMs` passes. */
-  async #awaitTopic(): Promise<TopicInfo | undefined> {
+  /**
+   * Refreshes metadata until the topic appears (then routes every waiting run, in order) or no
+   * run waits any more: a run whose `maxBlockMs` has passed fails with
+   * UNKNOWN_TOPIC_OR_PARTITION. It handles every error itself, on the runs it holds.
+   */
+  async #awaitTopic(): Promise<void> {
     const ctx = this.#ctx;
-    const deadline = Date.now() + ctx.options.maxBlockMs;
-    for (let attempt = 0; ctx.aborted === null; attempt++) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      // A failed or aborted refresh is looked at below (no topic yet) and by the loop (abort).
-      await ctx.client.refreshMetadata([this.topic], { timeoutMs: left, signal: ctx.stop.signal })
-        .catch(() => {});
+    this.stage.set("retrying");
+    for (let attempt = 0; this.#waiting.length > 0; attempt++) {
+      const error = ctx.aborted;
+      if (error === null) this.#expireWaiting();
+      else {
+        for (const { run } of this.#waiting.splice(0)) {
+          for (let i = 0; i < run.records.length; i++) this.#failRecord(run, i, error);
+        }
+        break;
+      }
+      if (this.#waiting.length === 0) break;
+      const left = this.#waiting[0]!.deadline - Date.now();
+      // A failed or aborted refresh is one more try; the deadline and the abort bound them.
+      await ctx.client.refreshMetadata([this.topic], {
+        timeoutMs: Math.max(1, left),
+        signal: ctx.stop.signal,
+      }).catch(() => {});
       const t = this.#known();
-      if (t !== undefined) return t;
+      if (t !== undefined) {
+        for (const { run } of this.#waiting.splice(0)) this.#route(run, t);
+        break;
+      }
       const wait = Math.min(
         ctx.options.retryBackoffMs * 2 ** Math.min(attempt, 5),
-        deadline - Date.now(),
+        this.#waiting[0]!.deadline - Date.now(),
       );
       // Cut short by an abort; the next round sees the deadline or the abort.
       if (wait > 0) await sleep(wait, ctx.stop.signal).catch(() => {});
     }
-    return undefined;
+    this.stage.set("waiting for input");
+  }
+
+  /** Fails the waiting runs whose deadline has passed; the others wait on. */
+  #expireWaiting(): void {
+    const now = Date.now();
+    while (this.#waiting.length > 0 && this.#waiting[0]!.deadline <= now) {
+      const { run } = this.#waiting.shift()!;
+      const error = new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: this.topic }, {
+        message: `Topic not in the cluster's metadata after ${this.#ctx.options.maxBlockMs} ms`,
+      });
+      for (let i = 0; i < run.records.length; i++) this.#failRecord(run, i, error);
+    }
   }
 
   #failRecord(run: RecordRun, i: number, error: Error): void {

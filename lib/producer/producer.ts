@@ -41,16 +41,19 @@ let producers = 0;
  * Three ways in:
  * - `producer.writable`: a `WritableStream` of records or arrays of records. A write resolves
  *   once its records are buffered; when `maxBufferedRecords` or `maxBufferedBytes` is reached,
- *   writes wait (backpressure). Failures go to `onError`, or are thrown by the next `flush()` or
- *   `close()` as a {@linkcode ProduceError}.
+ *   writes wait (backpressure), at most `maxBlockMs`. Failures (a bad record in a write
+ *   included) go to `onError`, or are thrown by the next `flush()` or `close()` as a
+ *   {@linkcode ProduceError}; the stream stays usable.
  * - `producer.transform()`: records in, one array of {@linkcode DeliveryReport}s out per chunk,
  *   in order, for `pipeThrough`.
  * - `await producer.send(record)`: the record's report (it throws the error if the record
  *   failed); `send(records)` resolves with every report. `send` does not wait for `lingerMs`.
  *
  * Delivery is idempotent by default (acks `all`, a producer id and per-partition sequence
- * numbers), so retries never duplicate or reorder a partition's records. `close()`, the
- * `signal` option and `await using` deliver what is buffered and stop every stage.
+ * numbers): a retry never appends an acknowledged record twice or reorders a partition's records
+ * (docs/reliability.md has the rules, and what a timed-out record may still be). `close()`, the
+ * `signal` option and `await using` deliver what is buffered (writes queued in `writable`
+ * included) and stop every stage.
  *
  * @example Send a record and read its offset
  * ```ts ignore
@@ -111,11 +114,14 @@ export class Producer implements AsyncDisposable {
           broker,
           registry.register("flusher", `${role}, broker ${broker}`),
         );
-        const stop = new AbortController();
-        // preventAbort: on shutdown the flusher is closed by hand, after its answers are in.
-        const done = aggregator.pipeTo(flusher, { signal: stop.signal, preventAbort: true })
-          .catch(() => {});
-        return { aggregator, flusher, stop, done };
+        // Ends when the aggregator is stopped (shutdown): the pipe then closes the flusher, which
+        // waits for its answers. Neither side errors (the flusher turns every failure into
+        // failed batches), so a rejection here is a bug: it fails the producer visibly.
+        const done = aggregator.pipeTo(flusher).catch((e) => {
+          ctx.aborted ??= e instanceof Error ? e : new Error(String(e));
+          for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), ctx.aborted);
+        });
+        return { aggregator, flusher, done };
       },
     };
     this.#head = new TopicDispatcher(ctx, registry.register("topicDispatcher", role));
@@ -123,9 +129,7 @@ export class Producer implements AsyncDisposable {
     // Fail what has waited past the delivery timeout (a partition with no leader, say).
     this.#sweep = setInterval(() => {
       const now = Date.now();
-      let sequenced = false;
-      for (const ld of ctx.leaderDispatchers.values()) if (ld.expire(now)) sequenced = true;
-      if (sequenced) ctx.requestEpochBump();
+      for (const ld of ctx.leaderDispatchers.values()) ld.expire(now);
     }, 1000);
     o.signal?.addEventListener("abort", () => this.#abort(o.signal!.reason), { once: true });
     client.signal.addEventListener("abort", () => this.#abort(client.signal.reason), {
@@ -242,15 +246,15 @@ export class Producer implements AsyncDisposable {
     const ctx = this.#ctx;
     ctx.flushing++;
     ctx.wakeAll();
-    // New writes are refused from here; what is buffered is delivered first.
+    // Writes already queued in `writable` are delivered too; new writes are refused from here.
+    await this.#head.submitted();
     const idle = ctx.idle();
     ctx.closed = true;
     await idle;
     clearInterval(this.#sweep);
     await Promise.all([...ctx.brokers.values()].map(async (s) => {
-      s.stop.abort();
+      s.aggregator.stop();
       await s.done;
-      await s.flusher.close().catch(() => {});
       s.flusher.stage.close();
     }));
     await Promise.all([...ctx.partitionDispatchers.values()].map((pd) => pd.stop()));

@@ -23,8 +23,11 @@ const RECORD_OVERHEAD = 24;
  * `transform()` submit through it too.
  *
  * A write resolves once its records are buffered, not delivered. A bad record (no topic, a
- * value that is not bytes, a string or null without a serializer) makes the whole write throw a
- * `TypeError` before any of it is accepted.
+ * value or header that is not bytes, a string or null without a serializer) refuses the whole
+ * submission with a `TypeError` before any of it is accepted: `send()` throws it, and a
+ * `writable` write fails its records with it (reported like other failures) without erroring
+ * the stream. When the buffer stays full for `maxBlockMs`, the records not yet accepted fail
+ * with a retriable REQUEST_TIMED_OUT.
  *
  * @example Write records through the stream
  * ```ts ignore
@@ -47,8 +50,26 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     super({
       write: async (chunk) => {
         const self = ref.self!;
+        const records = Array.isArray(chunk) ? chunk : [chunk as ProducerRecord];
         try {
-          await self.submit(Array.isArray(chunk) ? chunk : [chunk as ProducerRecord], false, false);
+          await self.submit(records, false, false);
+        } catch (e) {
+          // After close() the stream may end in an error: writes are refused from then on.
+          if (self.#ctx.closed) throw e;
+          // A rejected sink write would error the stream for good and strand the writes queued
+          // behind it; instead the write's records fail, reported like any failed record (to
+          // onError, or by the next flush() or close()), and the stream goes on.
+          const error = e instanceof Error ? e : new Error(String(e));
+          for (const r of records) {
+            const topic = (r as { topic?: unknown } | null)?.topic;
+            self.#ctx.fail({
+              topic: typeof topic === "string" ? topic : "",
+              partition: -1,
+              offset: -1,
+              timestamp: -1,
+              error,
+            });
+          }
         } finally {
           if (--self.#queued === 0) { for (const w of self.#drained.splice(0)) w(); }
         }
@@ -88,6 +109,8 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     if (ctx.closed) {
       throw new TypeError("Cannot produce as the producer is closed");
     }
+    // Records without a timestamp of their own are stamped with the time they are accepted.
+    const at = Date.now();
     const normalized = new Array<NormalizedRecord>(records.length);
     const sizes = new Array<number>(records.length);
     for (let i = 0; i < records.length; i++) {
@@ -124,7 +147,22 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
       const wait = ctx.reserve(j - i, bytes);
       if (wait !== undefined) {
         this.stage.set("backpressured");
-        await wait;
+        try {
+          await wait;
+        } catch (e) {
+          // The buffer stayed full for maxBlockMs: what was not accepted fails.
+          for (let k = i; k < normalized.length; k++) {
+            delivery.failed(
+              k,
+              normalized[k]!.topic,
+              -1,
+              normalized[k]!.timestamp ?? -1,
+              e as Error,
+            );
+          }
+          this.stage.set("waiting for input");
+          return { delivered };
+        }
       }
       if (ctx.aborted !== null) {
         // Aborted while waiting: fail what was not accepted.
@@ -134,7 +172,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         }
         return { delivered };
       }
-      this.#route(normalized, sizes, delivery, i, j);
+      this.#route(normalized, sizes, delivery, i, j, at);
       i = j;
     }
     this.stage.add("records", records.length);
@@ -148,6 +186,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     delivery: Delivery,
     from: number,
     to: number,
+    at: number,
   ): void {
     // Most writes are for one topic: keep them as one run without a map.
     const first = records[from]!.topic;
@@ -159,6 +198,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         deliveries: new Array(to - from).fill(delivery),
         indices: range(from, to),
         sizes: sizes.slice(from, to),
+        at,
       };
       this.#ctx.partitionDispatcher(first).push(run);
       return;
@@ -168,7 +208,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
       const r = records[i]!;
       let run = byTopic.get(r.topic);
       if (run === undefined) {
-        run = { records: [], deliveries: [], indices: [], sizes: [] };
+        run = { records: [], deliveries: [], indices: [], sizes: [], at };
         byTopic.set(r.topic, run);
       }
       run.records.push(r);
@@ -222,7 +262,17 @@ function normalize(r: ProducerRecord<unknown, unknown>, ctx: ProducerContext): N
     );
   }
   let headers = r.headers as readonly RecordHeaderInput[] | Record<string, unknown> | undefined;
-  if (headers !== undefined && !Array.isArray(headers)) {
+  if (Array.isArray(headers)) {
+    // A header the encoder cannot write would make the batch malformed: refuse the record.
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i] as { key?: unknown; value?: unknown } | null;
+      if (h === null || typeof h !== "object" || typeof h.key !== "string" || !isField(h.value)) {
+        throw new TypeError(
+          `Cannot produce record to "${r.topic}" as header ${i} must have a string key and a value that is bytes, a string or null`,
+        );
+      }
+    }
+  } else if (headers !== undefined) {
     headers = Object.entries(headers).map(([k, v]) => {
       if (!isField(v)) {
         throw new TypeError(

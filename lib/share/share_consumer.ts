@@ -19,6 +19,7 @@ import {
 } from "./share_consumer_options.ts";
 import { ShareFetcher } from "./share_fetcher.ts";
 import { type ShareAssignment, ShareHeartbeater } from "./share_heartbeater.ts";
+import { sleep } from "../util/sleep.ts";
 
 const STAGE_NAMES: ReadonlySet<string> = new Set([
   "shareHeartbeater",
@@ -301,7 +302,12 @@ export class ShareConsumer implements AsyncDisposable {
     (async () => {
       for (let attempt = 0; !this.#closed; attempt++) {
         if (refresh || attempt > 0) {
-          await new Promise((r) => setTimeout(r, this.#o.retryBackoffMs));
+          // A closed client ends the wait, and with it this partition's retries.
+          const closed = await sleep(this.#o.retryBackoffMs, this.#client.signal).then(
+            () => false,
+            () => true,
+          );
+          if (closed) return;
           await this.#client.refreshMetadata([p.topic]).catch(() => {});
         }
         if (this.#assigned.get(keyOf(topicId, partition)) !== p || this.#closed) return;

@@ -18,6 +18,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { AssignedPartition, ShareContext } from "./_share_context.ts";
 import { type SessionPlan, ShareSession } from "./_share_session.ts";
 import { ShareChunk } from "./share_chunk.ts";
+import { sleep } from "../util/sleep.ts";
 
 // The broker no longer knows this session, or not at this epoch: open a new one.
 const SESSION_GONE: ReadonlySet<number> = new Set([
@@ -35,8 +36,6 @@ const RELOCATE: ReadonlySet<number> = new Set([
   ErrorCode.UNKNOWN_TOPIC_ID,
   ErrorCode.KAFKA_STORAGE_ERROR,
 ]);
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A `ReadableStream` of the chunks one broker hands this member: each pull sends one ShareFetch

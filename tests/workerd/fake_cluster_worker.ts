@@ -5,9 +5,9 @@
  * consumes them back with kanal's consumer and answers what it saw as JSON. `GET /ready`
  * answers 204.
  *
- * The records are produced with a raw Produce rather than kanal's Producer: under workerd the
- * Producer's close() does not return (its aggregator-to-flusher pipe ignores the abort while
- * a read is pending), which is the producer's to fix, not the fake's.
+ * The first records are produced with a raw Produce; one more goes through kanal's Producer,
+ * which is then closed: under workerd its close() once never returned (the aggregator-to-flusher
+ * pipe ignored an abort while a read was pending), and the answer says so if it does not now.
  *
  * @module
  */
@@ -17,10 +17,13 @@ import { Consumer } from "../../lib/consumer/consumer.ts";
 import { API_TABLE } from "../../lib/protocol/messages/api_table.ts";
 import { encodeRecordBatch } from "../../lib/protocol/record_batch_encoder.ts";
 import { FakeCluster } from "../../lib/testing/fake_cluster.ts";
+import { Producer } from "../../lib/producer/producer.ts";
 
 /** What the worker answers. */
 export interface FakeClusterAnswer {
   produced?: [number, string][];
+  /** The offset kanal's Producer reported, and whether its close() returned. */
+  producer?: { offset: number; closed: boolean };
   consumed?: string[];
   highWatermark?: string;
   faults?: string[];
@@ -53,13 +56,22 @@ async function roundTrip(): Promise<FakeClusterAnswer> {
     transport: cluster.transport,
   });
   await using consumer = new Consumer(client);
+  const producer = new Producer(client);
+  const report = await producer.send({ topic: "w", partition: 1, value: "d" });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const closed = await Promise.race([
+    producer.close().then(() => true),
+    new Promise<boolean>((ok) => timer = setTimeout(() => ok(false), 5000)),
+  ]);
+  clearTimeout(timer);
   const consumed: string[] = [];
   for await (const r of consumer.partition("w", 1, { offset: "oldest" }).records()) {
     consumed.push(`${r.offset}:${new TextDecoder().decode(r.value!)}`);
-    if (consumed.length === 3) break;
+    if (consumed.length === 4) break;
   }
   return {
     produced,
+    producer: { offset: report.offset, closed },
     consumed,
     highWatermark: String(cluster.partition("w", 1).log.highWatermark),
     faults: cluster.faults.map(String),
