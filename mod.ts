@@ -25,3 +25,4 @@ export * from "./lib/producer/mod.ts";
 export * from "./lib/consumer/mod.ts";
 export * from "./lib/group/mod.ts";
 export * from "./lib/share/mod.ts";
+export * from "./lib/observe/mod.ts";
