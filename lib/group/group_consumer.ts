@@ -374,6 +374,7 @@ export class GroupConsumer implements AsyncDisposable {
           await this.#heartbeatUntilRebalance();
         } catch (e) {
           if (this.#closed) break;
+          emit(this.#client.options.observe, { type: "error", source: "groupConsumer", error: e });
           const code = e instanceof KafkaError ? e.code : -1;
           if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_INSTANCE_ID) {
             this.#memberId = "";
