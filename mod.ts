@@ -8,7 +8,7 @@
  *   typed errors (`KafkaError`);
  * - broker connections over each runtime's sockets (`BrokerConnection`, transports);
  * - the cluster client (`Client`): bootstrap, metadata, coordinators and the live stage dump;
- * - the producer (`Producer`: idempotent, transactional, partitioners, serializers);
+ * - the producer (`Producer`: batching, idempotent, partitioners, serializers);
  * - the consumer (`Consumer`) and consumer groups (`GroupConsumer`: classic and KIP-848);
  * - share groups, Kafka's queues (`ShareConsumer`, KIP-932);
  * - the admin client (`Admin`);
