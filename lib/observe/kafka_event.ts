@@ -29,7 +29,7 @@ export interface ConnectionCloseEvent {
   readonly reason: Error;
 }
 
-/** A request was answered, failed or (acks 0) written. */
+/** A request was answered or failed. Requests that get no answer (Produce with acks 0) are not reported. */
 export interface RequestEvent {
   /** Discriminates the event. */
   readonly type: "request";
