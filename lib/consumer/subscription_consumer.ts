@@ -258,15 +258,18 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             bytes: decoded.bytesConsumed,
           });
           this.stage.add("bytes", decoded.bytesConsumed);
-          emit(ctx.client.options.observe, {
-            type: "fetch",
-            broker: this.broker,
-            topic,
-            partition: p.partitionIndex,
-            records: records.length,
-            bytes: decoded.bytesConsumed,
-            highWatermark: hw,
-          });
+          const observe = ctx.client.options.observe;
+          if (observe) {
+            emit(observe, {
+              type: "fetch",
+              broker: this.broker,
+              topic,
+              partition: p.partitionIndex,
+              records: records.length,
+              bytes: decoded.bytesConsumed,
+              highWatermark: hw,
+            });
+          }
         } catch (e) {
           results.push({ consumer: pc, generation, error: e });
         }
