@@ -17,13 +17,14 @@ interface DenoLike {
   args: string[];
   stdin: { readable: ReadableStream<Uint8Array> };
   stdout: { write(p: Uint8Array): Promise<number> };
-  stderr: { write(p: Uint8Array): Promise<number> };
+  stderr: { write(p: Uint8Array): Promise<number>; isTerminal(): boolean };
   env: { get(name: string): string | undefined };
   exit(code: number): never;
   addSignalListener(signal: StopSignal, handler: () => void): void;
 }
 
 interface NodeStream {
+  isTTY?: boolean;
   write(s: string | Uint8Array, cb: (err?: Error | null) => void): boolean;
   on(event: "error", listener: (err: Error) => void): unknown;
 }
@@ -117,6 +118,7 @@ function denoRuntime(deno: DenoLike): CliRuntime {
     stdoutBytes: (bytes) => writeBytes(deno.stdout, bytes),
     interrupted: stopSignal((s, h) => deno.addSignalListener(s, h), (code) => deno.exit(code)),
     stderr: (text) => writeAll(deno.stderr, text),
+    stderrIsTerminal: () => deno.stderr.isTerminal(),
     env: (name) => {
       try {
         return deno.env.get(name);
@@ -143,6 +145,7 @@ function processRuntime(proc: ProcessLike): CliRuntime {
       new Promise((resolve) => proc.stdout.write(bytes, (err) => resolve(!err))),
     interrupted: stopSignal((s, h) => proc.on(s, h), (code) => proc.exit(code)),
     stderr: (text) => write(proc.stderr, text),
+    stderrIsTerminal: () => proc.stderr.isTTY === true,
     env: (name) => proc.env[name],
     exit: (code) => proc.exit(code),
     stdin: () => processStdin(proc),

@@ -19,6 +19,8 @@ export interface CliIo {
   stderr(text: string): Promise<void>;
   /** Reads an environment variable. */
   env(name: string): string | undefined;
+  /** Whether standard error is a terminal (progress lines go there only then). @default {false} */
+  stderrIsTerminal?(): boolean;
 }
 
 /**

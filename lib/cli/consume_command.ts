@@ -8,6 +8,7 @@
  * @module
  */
 
+import { progressLine } from "./progress_line.ts";
 import { Client, type ClientOptions } from "../client/client.ts";
 import { Consumer, TopicStream } from "../consumer/consumer.ts";
 import type { ConsumerOptions } from "../consumer/consumer_options.ts";
@@ -566,12 +567,17 @@ export const consumeCommand: Command = {
     const cio = io as ConsumeIo;
     const interrupted = cio.interrupted?.call(io);
     const decoder = new TextDecoder();
-    const write = cio.stdoutBytes !== undefined
+    const out = cio.stdoutBytes !== undefined
       ? (bytes: Uint8Array) => cio.stdoutBytes!.call(io, bytes)
       : async (bytes: Uint8Array) => {
         await io.stdout(decoder.decode(bytes));
         return true;
       };
+    const progress = progressLine(io, "consume");
+    const write = (bytes: Uint8Array, records: number): Promise<boolean> => {
+      progress?.add(records, bytes.length);
+      return out(bytes);
+    };
     if (interrupted?.aborted) return 0;
     try {
       if (s.share !== undefined) {
@@ -585,13 +591,15 @@ export const consumeCommand: Command = {
       // An interrupt closes the client under whatever was waiting on it: not a failure.
       if (interrupted?.aborted) return 0;
       throw e;
+    } finally {
+      await progress?.stop();
     }
   },
 };
 
 async function consume(
   s: ConsumeSettings,
-  write: (bytes: Uint8Array) => Promise<boolean>,
+  write: (bytes: Uint8Array, records: number) => Promise<boolean>,
   interrupted: AbortSignal | undefined,
 ): Promise<number> {
   // The interrupt closes the client, which closes the consumer and ends every stream.
@@ -664,7 +672,7 @@ async function consume(
         }
         if (count !== undefined && printed + end > count) end = count - printed;
         if (end > 0) {
-          if (!await write(formatter.format(chunk.topic, chunk.partition, records, 0, end))) {
+          if (!await write(formatter.format(chunk.topic, chunk.partition, records, 0, end), end)) {
             break; // the reader went away, as kcat stops on SIGPIPE
           }
           printed += end;

@@ -146,7 +146,7 @@ interface Handed {
  */
 export async function groupConsume(
   s: GroupConsumeSettings,
-  write: (bytes: Uint8Array) => Promise<boolean>,
+  write: (bytes: Uint8Array, records: number) => Promise<boolean>,
   log: (text: string) => Promise<void>,
   interrupted?: AbortSignal,
 ): Promise<number> {
@@ -354,7 +354,7 @@ export async function groupConsume(
           if (end > 0) {
             const bytes = formatter.format(chunk.topic, chunk.partition, records, 0, end);
             // The reader went away, as kcat stops on SIGPIPE: nothing more to print.
-            if (!await write(bytes)) break;
+            if (!await write(bytes, end)) break;
             printed += end;
             // Revoked while it was written: too late to commit it, as the next owner has begun.
             if (commit && isCurrent(claim, serial)) claim.mark(records[end - 1]!.offset);

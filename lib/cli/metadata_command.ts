@@ -7,6 +7,7 @@
  * @module
  */
 
+import { FORMAT_FLAG } from "./_admin_output.ts";
 import { Client } from "../client/client.ts";
 import type { ClusterMetadata, TopicInfo } from "../client/metadata_cache.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
@@ -236,7 +237,8 @@ export const metadataCommand: Command = {
   name: "metadata",
   alias: "L",
   summary: "List brokers, the controller and topics with their partitions (kcat -L)",
-  usage: "kanal metadata -b BROKERS [-t TOPIC]... [-J] [-X KEY=VALUE]... [-m SECONDS]",
+  usage:
+    "kanal metadata -b BROKERS [-t TOPIC]... [-J | --format table|json] [-X KEY=VALUE]... [-m SECONDS]",
   flags: [
     ...CLIENT_FLAGS,
     {
@@ -247,12 +249,19 @@ export const metadataCommand: Command = {
       description: "Only this topic (may be repeated); default: every topic",
     },
     { name: "json", short: "J", description: "Print JSON in kcat's -L -J shape" },
+    { ...FORMAT_FLAG, description: "Output format (default: table); json is -J" },
   ],
   async run(args, io) {
     const extra = args.positionals[0];
     if (extra !== undefined) {
       throw new UsageError(
         `Cannot read "${extra}" as metadata takes no arguments: name topics with -t TOPIC`,
+      );
+    }
+    const format = args.get("format") ?? "table";
+    if (format !== "table" && format !== "json") {
+      throw new UsageError(
+        `Cannot use --format as it must be table or json: current value is "${format}"`,
       );
     }
     const options = clientOptionsFromArgs(args);
@@ -268,7 +277,7 @@ export const metadataCommand: Command = {
     }
     const topics = selectTopics(meta, requested);
     await io.stdout(
-      args.has("json")
+      args.has("json") || format === "json"
         ? JSON.stringify(metadataJson(meta, topics, requested)) + "\n"
         : formatMetadataText(meta, topics, requested),
     );

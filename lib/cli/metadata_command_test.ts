@@ -5,6 +5,7 @@ import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { ClusterMetadata, TopicInfo } from "../client/metadata_cache.ts";
 import { parseArgs } from "./args.ts";
+import { FakeCluster } from "../testing/fake_cluster.ts";
 import {
   formatMetadataText,
   metadataCommand,
@@ -112,5 +113,37 @@ test("metadata refuses positional arguments before it connects", async () => {
   await assert.rejects(
     metadataCommand.run(parseArgs(["-b", "127.0.0.1:1", "orders"], metadataCommand.flags), io),
     { name: "UsageError", message: /name topics with -t TOPIC/ },
+  );
+});
+
+test("metadata --format json prints what -J prints; --format refuses other formats first", async () => {
+  await using fake = await FakeCluster.start({
+    brokers: 2,
+    listen: true,
+    topics: [{ name: "orders", partitions: 2 }],
+  });
+  const outputs: string[] = [];
+  for (const flags of [["-J"], ["--format", "json"], ["--format", "table"], []]) {
+    let out = "";
+    const io = {
+      stdout: (s: string) => Promise.resolve(void (out += s)),
+      stderr: () => Promise.resolve(),
+      env: () => undefined,
+    };
+    const args = parseArgs(["-b", fake.bootstrap, ...flags], metadataCommand.flags);
+    assert.equal(await metadataCommand.run(args, io), 0);
+    outputs.push(out);
+  }
+  assert.equal(outputs[1], outputs[0]);
+  assert.deepEqual(JSON.parse(outputs[1]!).brokers.length, 2);
+  assert.equal(outputs[2], outputs[3]);
+  assert.match(outputs[2]!, /^Metadata for all topics/);
+  const io = { stdout: async () => {}, stderr: async () => {}, env: () => undefined };
+  await assert.rejects(
+    metadataCommand.run(
+      parseArgs(["-b", "127.0.0.1:1", "--format", "xml"], metadataCommand.flags),
+      io,
+    ),
+    { name: "UsageError", message: /must be table or json/ },
   );
 });

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { countBytes, progressLine } from "./progress_line.ts";
 import { Client, type ClientOptions } from "../client/client.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import type { RecordHeaderInput } from "../protocol/record.ts";
@@ -580,6 +581,7 @@ export const produceCommand: Command = {
       throw unknownOption(e);
     });
     let read = 0;
+    const progress = progressLine(io, "produce");
     try {
       // Checked before reading anything, so bad options fail without eating the input.
       const producer = new Producer(client, {
@@ -590,11 +592,13 @@ export const produceCommand: Command = {
         const counted = new TransformStream<ProducerRecord[], ProducerRecord[]>({
           transform(records, controller) {
             read += records.length;
+            progress?.add(records.length, 0);
             controller.enqueue(records);
           },
         });
         // Each write resolves once its array is buffered, so a full buffer slows the reading.
         await stdin.call(io)
+          .pipeThrough(countBytes(progress))
           .pipeThrough(lineRecords(settings.lines))
           .pipeThrough(counted)
           .pipeTo(producer.writable, { preventClose: true });
@@ -602,6 +606,7 @@ export const produceCommand: Command = {
         await producer.close();
       }
     } finally {
+      await progress?.stop();
       await client.close();
     }
     if (tally.count === 0) return 0;

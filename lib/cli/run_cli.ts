@@ -7,6 +7,7 @@
  * @module
  */
 
+import { KANAL_VERSION } from "../net/version.ts";
 import { type FlagSpec, formatFlags, parseArgs, UsageError } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
@@ -57,6 +58,10 @@ export async function runCli(
       await io.stdout(mainUsage(commands));
       return 0;
     }
+    if (found === "version") {
+      await io.stdout(`kanal ${KANAL_VERSION}\n`);
+      return 0;
+    }
     command = found.command;
     const args = parseArgs(found.rest, [...command.flags, HELP]);
     if (args.has("help")) {
@@ -95,10 +100,11 @@ export async function runCli(
 function findCommand(
   argv: readonly string[],
   commands: readonly Command[],
-): { command: Command; rest: readonly string[] } | "help" {
+): { command: Command; rest: readonly string[] } | "help" | "version" {
   const first = argv[0];
   if (first === undefined) throw new UsageError("Cannot run as no command is given");
   if (first === "-h" || first === "--help" || first === "help") return "help";
+  if (first === "-V" || first === "--version") return "version";
   const named = commands.find((c) => c.name === first);
   if (named) return { command: named, rest: argv.slice(1) };
   // kcat's habit: the mode letter may stand anywhere among the flags (before `--`).
@@ -125,6 +131,8 @@ function mainUsage(commands: readonly Command[]): string {
       : []),
     "",
     "Kafka from the command line, with kcat's habits.",
+    "",
+    "  -V, --version  Print kanal's version",
     "",
     "Commands:",
     ...commands.map((c) =>

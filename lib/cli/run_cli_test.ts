@@ -144,3 +144,18 @@ test("other errors exit 1 on one line with their name", async () => {
   assert.equal(await runCli(["m"], [fake("m", undefined, () => new Error("a\nb"))], io), 1);
   assert.equal(io.err, "kanal: Error: a b\n");
 });
+
+test("kanal --version and -V print the version deno.json names", async () => {
+  const denoJson = JSON.parse(
+    await (await import("node:fs/promises")).readFile(
+      new URL("../../deno.json", import.meta.url),
+      "utf8",
+    ),
+  );
+  for (const flag of ["--version", "-V"]) {
+    const io = capture();
+    assert.equal(await runCli([flag], [fake("metadata", "L")], io), 0);
+    assert.equal(io.out, `kanal ${denoJson.version}\n`);
+    assert.equal(io.err, "");
+  }
+});

@@ -63,7 +63,7 @@ export interface ShareConsumeSettings {
  */
 export async function shareConsume(
   s: ShareConsumeSettings,
-  write: (bytes: Uint8Array) => Promise<boolean>,
+  write: (bytes: Uint8Array, records: number) => Promise<boolean>,
   interrupted?: AbortSignal,
 ): Promise<number> {
   if (interrupted?.aborted) return 0;
@@ -101,7 +101,7 @@ export async function shareConsume(
         if (end > 0) {
           const bytes = s.formatter.format(chunk.topic, chunk.partition, records, 0, end);
           // The reader went away, as kcat stops on SIGPIPE: give the records back.
-          if (!await write(bytes)) {
+          if (!await write(bytes, end)) {
             chunk.release();
             break;
           }

@@ -10,6 +10,7 @@ import { BrokerConnection, type BrokerConnectionOptions } from "../net/broker_co
 import type { StageRegistry } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
 import { sleep } from "../util/sleep.ts";
+import type { Observer } from "../observe/kafka_event.ts";
 
 /**
  * The kinds of traffic that get their own connection to a broker, so that a long-poll Fetch
@@ -41,6 +42,8 @@ export interface BrokerOptions {
   reconnectBackoffMaxMs: number;
   /** Aborts everything when the client closes. */
   signal: AbortSignal;
+  /** Receives the connections' events. */
+  observe?: Observer;
 }
 
 interface Slot {
@@ -136,6 +139,7 @@ export class Broker {
       signal: o.signal,
       registry: o.registry,
       role: `${id} (${this.host}:${this.port}), ${kind} connection`,
+      observe: o.observe,
     };
     try {
       const conn = await BrokerConnection.connect(options);

@@ -22,6 +22,7 @@ import { Broker, type ConnectionKind } from "./broker.ts";
 import { type BrokerInfo, type ClusterMetadata, MetadataCache } from "./metadata_cache.ts";
 import { type OptionSchema, validateOptions } from "./validate_options.ts";
 import { sleep } from "../util/sleep.ts";
+import type { Observer } from "../observe/kafka_event.ts";
 
 /** Options for {@linkcode Client.connect}. */
 export interface ClientOptions {
@@ -60,16 +61,19 @@ export interface ClientOptions {
   allowAutoTopicCreation?: boolean;
   /** Closes the client when aborted. */
   signal?: AbortSignal;
+  /** Receives events for metrics, logs and traces (lib/observe). Called synchronously. */
+  observe?: Observer;
 }
 
 /** {@linkcode ClientOptions} with every default filled in. */
 export type ResolvedClientOptions =
-  & Required<Omit<ClientOptions, "transport" | "tls" | "signal" | "brokers">>
+  & Required<Omit<ClientOptions, "transport" | "tls" | "signal" | "brokers" | "observe">>
   & {
     brokers: string[];
     transport?: Transport;
     tls: TlsOptions | boolean;
     signal?: AbortSignal;
+    observe?: Observer;
   };
 
 const SCHEMA: OptionSchema = {
@@ -87,6 +91,7 @@ const SCHEMA: OptionSchema = {
   reconnectBackoffMaxMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
   allowAutoTopicCreation: { type: "boolean" },
   signal: { type: "signal" },
+  observe: { type: "function" },
 };
 
 /** Where {@linkcode Client.request} sends a request. */
@@ -471,6 +476,7 @@ export class Client implements AsyncDisposable {
       reconnectBackoffMs: o.reconnectBackoffMs,
       reconnectBackoffMaxMs: o.reconnectBackoffMaxMs,
       signal: this.#abort.signal,
+      observe: o.observe,
     });
   }
 

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { emit } from "../observe/kafka_event.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
@@ -257,6 +258,18 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             bytes: decoded.bytesConsumed,
           });
           this.stage.add("bytes", decoded.bytesConsumed);
+          const observe = ctx.client.options.observe;
+          if (observe) {
+            emit(observe, {
+              type: "fetch",
+              broker: this.broker,
+              topic,
+              partition: p.partitionIndex,
+              records: records.length,
+              bytes: decoded.bytesConsumed,
+              highWatermark: hw,
+            });
+          }
         } catch (e) {
           results.push({ consumer: pc, generation, error: e });
         }

@@ -29,6 +29,7 @@ import { rangeAssignor } from "./range_assignor.ts";
 import { cooperativeStickyAssignor } from "./cooperative_sticky_assignor.ts";
 import { OffsetManager } from "./offset_manager.ts";
 import { sleep } from "../util/sleep.ts";
+import { emit } from "../observe/kafka_event.ts";
 
 /** Options for {@linkcode GroupConsumer}. */
 export interface GroupConsumerOptions {
@@ -373,6 +374,7 @@ export class GroupConsumer implements AsyncDisposable {
           await this.#heartbeatUntilRebalance();
         } catch (e) {
           if (this.#closed) break;
+          emit(this.#client.options.observe, { type: "error", source: "groupConsumer", error: e });
           const code = e instanceof KafkaError ? e.code : -1;
           if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_INSTANCE_ID) {
             this.#memberId = "";
@@ -507,9 +509,20 @@ export class GroupConsumer implements AsyncDisposable {
     }));
   }
 
+  #rebalanced(phase: "assigned" | "revoked", keys: string[]): void {
+    const partitions = keys.map((k) => k.replace("\u0000", "/"));
+    emit(this.#client.options.observe, {
+      type: "rebalance",
+      group: this.#o.groupId,
+      phase,
+      partitions,
+    });
+  }
+
   /** Starts claims for `keys`, from the committed offsets. */
   async #claim(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
+    this.#rebalanced("assigned", keys);
     const o = this.#o;
     const parts = keys.map((k) => {
       const [topic, p] = k.split("\u0000") as [string, string];
@@ -579,6 +592,7 @@ export class GroupConsumer implements AsyncDisposable {
   /** Gives up partitions: commits their marks (when `commit`), ends their streams. */
   async #revoke(keys: string[], commit: boolean): Promise<void> {
     if (keys.length === 0) return;
+    this.#rebalanced("revoked", keys);
     const claims = keys.map((k) => this.#owned.get(k)!).filter(Boolean);
     if (commit) {
       await this.offsets.commit(claims.map((c) => ({ topic: c.topic, partition: c.partition })))

@@ -23,6 +23,7 @@ import { ResponseReceiver } from "./response_receiver.ts";
 import { type StageHandle, StageRegistry } from "./stage_registry.ts";
 import { KANAL_SOFTWARE_NAME, KANAL_VERSION } from "./version.ts";
 import type { BrokerSocket, TlsOptions, Transport } from "./transport.ts";
+import { emit, type Observer } from "../observe/kafka_event.ts";
 
 const REQUEST_TIMED_OUT = 7;
 const UNSUPPORTED_VERSION = 35;
@@ -53,6 +54,8 @@ export interface BrokerConnectionOptions {
   registry?: StageRegistry;
   /** How the stage dump names this connection, e.g. `broker 2, fetch connection`. */
   role?: string;
+  /** Receives connection and request events (lib/observe). */
+  observe?: Observer;
 }
 
 /** Options for one {@linkcode BrokerConnection.request}. */
@@ -76,6 +79,9 @@ interface Pending {
   reject(reason: unknown): void;
   timer: ReturnType<typeof setTimeout> | undefined;
   done: boolean;
+  /** For the request event: when it was sent, its size; 0 without an observer. */
+  sentAt: number;
+  bytesOut: number;
 }
 
 /**
@@ -127,6 +133,9 @@ export class BrokerConnection implements AsyncDisposable {
   #versions: ApiVersionTable = new ApiVersionTable([], CLIENT_APIS);
   #nextCorrelationId = 1;
   #sent = 0;
+  readonly #observe: Observer | undefined;
+  readonly #role: string;
+  #opened = false;
 
   private constructor(
     socket: BrokerSocket,
@@ -140,6 +149,8 @@ export class BrokerConnection implements AsyncDisposable {
     this.#clientId = options.clientId === undefined ? "kanal" : options.clientId;
     this.#maxInFlight = options.maxInFlight ?? 5;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#observe = options.observe;
+    this.#role = options.role ?? `${options.host}:${options.port}`;
     this.stage = stage;
     stage.counters.inFlight = 0;
     stage.counters.requests = 0;
@@ -178,6 +189,8 @@ export class BrokerConnection implements AsyncDisposable {
     try {
       const table = await conn.#negotiate(timeoutMs);
       conn.#versions = table;
+      conn.#opened = true;
+      emit(conn.#observe, { type: "connection.open", broker: conn.#broker, role: conn.#role });
       return conn;
     } catch (e) {
       await conn.close();
@@ -262,6 +275,8 @@ export class BrokerConnection implements AsyncDisposable {
       reject,
       timer: undefined,
       done: false,
+      sentAt: this.#observe ? performance.now() : 0,
+      bytesOut: w.length,
     };
     const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
     pending.timer = setTimeout(() => {
@@ -321,6 +336,7 @@ export class BrokerConnection implements AsyncDisposable {
     }
     const pending = this.#pending.shift()!;
     clearTimeout(pending.timer);
+    if (this.#observe) this.#requestEvent(pending, frame.length, undefined);
     try {
       settle(pending, readResponseFrame(frame, pending.api, pending.version).body, true);
     } catch (e) {
@@ -355,6 +371,23 @@ export class BrokerConnection implements AsyncDisposable {
     });
   }
 
+  get #broker(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  #requestEvent(p: Pending, bytesIn: number, error: unknown): void {
+    emit(this.#observe, {
+      type: "request",
+      broker: this.#broker,
+      api: p.api.info.name,
+      version: p.version,
+      latencyMs: performance.now() - p.sentAt,
+      bytesOut: p.bytesOut,
+      bytesIn,
+      ...(error === undefined ? {} : { error }),
+    });
+  }
+
   #updateStage(): void {
     this.stage.counters.inFlight = this.#pending.length;
     this.stage.set(this.#pending.length > 0 ? "request in flight" : "idle");
@@ -366,7 +399,16 @@ export class BrokerConnection implements AsyncDisposable {
     this.#error = error;
     for (const p of this.#pending.splice(0)) {
       clearTimeout(p.timer);
+      if (this.#observe && !p.done) this.#requestEvent(p, 0, error);
       settle(p, error, false);
+    }
+    if (this.#opened) {
+      emit(this.#observe, {
+        type: "connection.close",
+        broker: this.#broker,
+        role: this.#role,
+        reason: error,
+      });
     }
     for (const wake of this.#slotWaiters.splice(0)) wake();
     this.stage.counters.inFlight = 0;

@@ -15,6 +15,7 @@ import type {
 } from "../protocol/messages/produce.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerContext } from "./_producer_context.ts";
+import { emitProduceEvents } from "./_produce_events.ts";
 import { acksValue } from "./producer_options.ts";
 import type { ProducePlan } from "./message_aggregator.ts";
 
@@ -83,6 +84,7 @@ export class Flusher extends WritableStream<ProducePlan> {
     this.stage.add("requests", 1);
     this.stage.set("request in flight");
     let sent: Promise<ProduceResponse | undefined>;
+    const observe = ctx.client.options.observe, started = observe ? performance.now() : 0;
     try {
       const conn = await ctx.client.connection(this.broker, "produce");
       sent = conn.request(API_TABLE[0], {
@@ -94,9 +96,15 @@ export class Flusher extends WritableStream<ProducePlan> {
     } catch (e) {
       sent = Promise.reject(e);
     }
+    const report = (res: ProduceResponse | undefined, e?: unknown) =>
+      observe &&
+      emitProduceEvents(observe, this.broker, plan.batches, performance.now() - started, res, e);
     sent.then(
-      (res) => this.#answered(plan, res),
-      (e) => this.#failAll(plan, e instanceof Error ? e : new Error(String(e))),
+      (res) => (report(res), this.#answered(plan, res)),
+      (
+        e,
+      ) => (report(undefined, e),
+        this.#failAll(plan, e instanceof Error ? e : new Error(String(e)))),
     ).finally(() => {
       this.#inFlight--;
       this.stage.counters.inFlight = this.#inFlight;

@@ -88,7 +88,10 @@ export class Producer implements AsyncDisposable {
     this.#ctx = ctx;
     const registry = client.registry;
     const role = `producer ${this.#id}`;
-    ctx.retryHandler = new RetryHandler(registry.register("retryHandler", role));
+    ctx.retryHandler = new RetryHandler(
+      registry.register("retryHandler", role),
+      client.options.observe,
+    );
     ctx.factory = {
       partitionDispatcher: (topic) =>
         new PartitionDispatcher(

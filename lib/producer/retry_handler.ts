@@ -9,6 +9,7 @@
 import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerBatch } from "./_producer_batch.ts";
 import type { LeaderDispatcher } from "./leader_dispatcher.ts";
+import { emit, type Observer } from "../observe/kafka_event.ts";
 
 /** A batch that failed, with the dispatcher it goes back to. */
 export interface FailedBatch {
@@ -37,10 +38,12 @@ export class RetryHandler extends WritableStream<FailedBatch> {
   readonly stage: StageHandle;
   readonly #inbox: WritableStreamDefaultWriter<FailedBatch>;
 
-  /** Makes the stage. */
-  constructor(stage: StageHandle) {
+  /** Makes the stage; `observe` gets a `retry` event per failed batch. */
+  constructor(stage: StageHandle, observe?: Observer) {
     super({
       write: ({ batch, leader, error }) => {
+        const { topic, partition, attempts } = batch;
+        emit(observe, { type: "retry", topic, partition, records: batch.count, attempts, error });
         this.stage.add("batches", 1);
         this.stage.add("records", batch.count);
         leader.failed(batch, error);

@@ -69,13 +69,21 @@ export interface ConsumerHeartbeatResult {
 
 /** What a heartbeat carries. */
 export interface ConsumerHeartbeat {
+  /** The group. */
   groupId: string;
+  /** The member; empty to join. */
   memberId: string;
+  /** The member epoch the client holds; 0 to join, -1 to leave. */
   memberEpoch: number;
+  /** The static member id, if any. */
   instanceId: string | null;
+  /** How long the member may take to revoke partitions. */
   rebalanceTimeoutMs: number;
+  /** The topics subscribed to; null when unchanged. */
   subscribedTopicNames: string[] | null;
+  /** The assignor asked for; null for the default. */
   serverAssignor: string | null;
+  /** The partitions the member owns now; null when unchanged. */
   topicPartitions: { topicId: string; partitions: number[] }[] | null;
 }
 

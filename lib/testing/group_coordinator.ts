@@ -92,13 +92,21 @@ export interface ClassicGroup {
 
 /** What JoinGroup asks. */
 export interface JoinRequest {
+  /** The group. */
   groupId: string;
+  /** The member; empty to join. */
   memberId: string;
+  /** The static member id, if any. */
   groupInstanceId: string | null;
+  /** The client id from the request header. */
   clientId: string;
+  /** How long the member may go without a heartbeat. */
   sessionTimeoutMs: number;
+  /** How long members may take to rejoin in a rebalance. */
   rebalanceTimeoutMs: number;
+  /** The protocol type, e.g. `consumer`. */
   protocolType: string;
+  /** The assignment protocols the member speaks, in preference order. */
   protocols: { name: string; metadata: Uint8Array }[];
   /** Whether the client may be told MEMBER_ID_REQUIRED (JoinGroup v4+). */
   requireKnownMemberId: boolean;
