@@ -17,6 +17,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from "../net/frame_decoder.ts";
 import { defaultTransport } from "../net/default_transport.ts";
 import { formatStages, StageRegistry, type StageSnapshot } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
+import type { SaslMechanism } from "../sasl/sasl_mechanism.ts";
 import { BackgroundMetadataUpdater } from "./background_metadata_updater.ts";
 import { Broker, type ConnectionKind } from "./broker.ts";
 import { type BrokerInfo, type ClusterMetadata, MetadataCache } from "./metadata_cache.ts";
@@ -33,6 +34,13 @@ export interface ClientOptions {
   transport?: Transport;
   /** TLS for every broker connection. @default {false} */
   tls?: TlsOptions | boolean;
+  /**
+   * SASL for every broker connection (produce, fetch, group and admin alike): `plain(...)`,
+   * `scramSha256(...)`, `scramSha512(...)`, `oauthBearer(...)` from `lib/sasl`, or any
+   * {@linkcode SaslMechanism}. Connections re-authenticate when the broker limits the session
+   * (KIP-368). @default {none}
+   */
+  sasl?: SaslMechanism;
   /** How long a request may wait for its answer. @default {30000} */
   requestTimeoutMs?: number;
   /** How long dialing and version negotiation may take. @default {10000} */
@@ -64,11 +72,12 @@ export interface ClientOptions {
 
 /** {@linkcode ClientOptions} with every default filled in. */
 export type ResolvedClientOptions =
-  & Required<Omit<ClientOptions, "transport" | "tls" | "signal" | "brokers">>
+  & Required<Omit<ClientOptions, "transport" | "tls" | "sasl" | "signal" | "brokers">>
   & {
     brokers: string[];
     transport?: Transport;
     tls: TlsOptions | boolean;
+    sasl?: SaslMechanism;
     signal?: AbortSignal;
   };
 
@@ -77,6 +86,7 @@ const SCHEMA: OptionSchema = {
   clientId: { type: "string", nonEmpty: true },
   transport: { type: "function" },
   tls: { type: "object" },
+  sasl: { type: "object" },
   requestTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   connectTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   maxInFlight: { type: "number", min: 1, max: 1000 },
@@ -223,6 +233,12 @@ export class Client implements AsyncDisposable {
       );
     }
     for (const b of resolved.brokers) parseAddress(b);
+    const sasl = resolved.sasl;
+    if (sasl && (typeof sasl.name !== "string" || typeof sasl.authenticate !== "function")) {
+      throw new TypeError(
+        'Cannot use Client option "sasl" as it must be a SaslMechanism (name and authenticate)',
+      );
+    }
     const client = new Client(resolved, resolved.transport ?? await defaultTransport());
     try {
       await client.refreshMetadata(null);
@@ -464,6 +480,7 @@ export class Client implements AsyncDisposable {
       registry: this.#registry,
       clientId: o.clientId,
       tls: o.tls,
+      sasl: o.sasl,
       maxInFlight: o.maxInFlight,
       maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,
