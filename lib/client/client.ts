@@ -211,7 +211,12 @@ export class Client implements AsyncDisposable {
     const resolved = validateOptions<ResolvedClientOptions>(
       "Client",
       SCHEMA,
-      { ...options, brokers } as never,
+      // `tls: true` asks for the runtime's defaults, `false` for none: the schema checks objects.
+      {
+        ...options,
+        brokers,
+        tls: options?.tls === true ? {} : options?.tls === false ? undefined : options?.tls,
+      } as never,
       {
         brokers: [],
         clientId: "kanal",
