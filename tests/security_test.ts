@@ -11,6 +11,9 @@ import { Producer } from "../lib/producer/producer.ts";
 import { KafkaError } from "../lib/protocol/kafka_error.ts";
 import { ConnectionError } from "../lib/net/connection_error.ts";
 import type { BrokerConnection } from "../lib/net/broker_connection.ts";
+import { defaultTransport } from "../lib/net/default_transport.ts";
+import { nodeTransport } from "../lib/net/transport_node.ts";
+import { detectRuntime } from "../lib/net/runtime.ts";
 import { plain, scramSha256, scramSha512 } from "../lib/sasl/mod.ts";
 import type { SaslExchange, SaslMechanism } from "../lib/sasl/mod.ts";
 import { requireBroker } from "./_kafka.ts";
@@ -101,3 +104,38 @@ test("a connection re-authenticates (KIP-368) inside its 3 s session while produ
   assert.equal(await client.connection(leader, "produce"), first);
   assert.ok(first.isOpen);
 });
+
+for (const adapter of ["default", "node"] as const) {
+  test(`TLS opt-outs on the ${adapter} transport: honoured where the runtime can, else a TypeError`, async () => {
+    await requireBroker();
+    const transport = adapter === "node" ? nodeTransport : await defaultTransport();
+    // Node's and Bun's TLS can skip checks; Deno's and workerd's cannot.
+    const can = adapter === "node" || detectRuntime() === "bun";
+    const ca = tlsMaterial().ca;
+    for (
+      const tls of [
+        { caCerts: [ca], serverName: "wrong.example", verifyServerName: false },
+        { verifyCertificate: false },
+      ]
+    ) {
+      const outcome = await Client.connect({ brokers: securityListeners().ssl, tls, transport })
+        .then(async (c) => {
+          const n = c.metadata.brokers.size;
+          await c.close();
+          return n;
+        }, (e: unknown) => e);
+      if (can) assert.equal(outcome, 1, String(outcome));
+      else {
+        assert.ok(outcome instanceof TypeError, String(outcome));
+        assert.match(outcome.message, /always verifies/);
+      }
+    }
+    // Without the opt-out the same wrong name is refused.
+    const strict = await refused({
+      brokers: securityListeners().ssl,
+      tls: { caCerts: [ca], serverName: "wrong.example" },
+      transport,
+    });
+    assert.ok(strict instanceof ConnectionError && !strict.retriable, String(strict));
+  });
+}
