@@ -307,7 +307,8 @@ export class Client implements AsyncDisposable {
    * The broker leading `topic`/`partition`, refreshing metadata when the cache does not know.
    *
    * @throws {KafkaError} `UNKNOWN_TOPIC_OR_PARTITION` or `LEADER_NOT_AVAILABLE` (both
-   * retriable) when the cluster has no leader for it.
+   * retriable) when the cluster has no leader for it; the topic's own error when it is not
+   * retriable, e.g. `TOPIC_AUTHORIZATION_FAILED`.
    */
   async leaderFor(topic: string, partition: number): Promise<BrokerInfo> {
     let leader = this.#cache.leaderFor(topic, partition);
@@ -316,6 +317,12 @@ export class Client implements AsyncDisposable {
     leader = this.#cache.leaderFor(topic, partition);
     if (leader) return leader;
     const t = this.#cache.snapshot.topics.get(topic);
+    // A topic error that asking again will not fix (TOPIC_AUTHORIZATION_FAILED,
+    // INVALID_TOPIC_EXCEPTION) is the answer itself, not a missing leader to wait for.
+    if (t !== undefined && t.errorCode !== 0) {
+      const err = new KafkaError(t.errorCode, { api: "Metadata", topic, partition });
+      if (!err.retriable) throw err;
+    }
     const code = t === undefined || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
         !t.partitions.some((p) => p.partition === partition)
       ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION

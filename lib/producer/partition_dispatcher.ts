@@ -65,11 +65,14 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
     let topic = this.#known();
     if (topic === undefined) {
       this.stage.set("retrying");
-      topic = await this.#awaitTopic();
+      const found = await this.#awaitTopic();
+      topic = found instanceof KafkaError ? undefined : found;
       if (topic === undefined) {
-        const error = new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: this.topic }, {
-          message: `Topic not in the cluster's metadata after ${ctx.options.maxBlockMs} ms`,
-        });
+        const error = found instanceof KafkaError ? found : new KafkaError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          { topic: this.topic },
+          { message: `Topic not in the cluster's metadata after ${ctx.options.maxBlockMs} ms` },
+        );
         for (let i = 0; i < run.records.length; i++) this.#failRecord(run, i, error);
         this.stage.set("waiting for input");
         return;
@@ -127,8 +130,11 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
     return t !== undefined && t.errorCode === 0 && t.partitions.length > 0 ? t : undefined;
   }
 
-  /** Refreshes metadata until the topic appears or `maxBlockMs` passes. */
-  async #awaitTopic(): Promise<TopicInfo | undefined> {
+  /**
+   * Refreshes metadata until the topic appears or `maxBlockMs` passes; the topic's own error
+   * when it is one waiting will not fix (TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION).
+   */
+  async #awaitTopic(): Promise<TopicInfo | KafkaError | undefined> {
     const ctx = this.#ctx;
     const deadline = Date.now() + ctx.options.maxBlockMs;
     for (let attempt = 0; ctx.aborted === null; attempt++) {
@@ -139,6 +145,11 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
         .catch(() => {});
       const t = this.#known();
       if (t !== undefined) return t;
+      const code = ctx.client.metadata.topics.get(this.topic)?.errorCode ?? 0;
+      if (code !== 0) {
+        const error = new KafkaError(code, { api: "Metadata", topic: this.topic });
+        if (!error.retriable) return error;
+      }
       const wait = Math.min(
         ctx.options.retryBackoffMs * 2 ** Math.min(attempt, 5),
         deadline - Date.now(),
