@@ -19,7 +19,7 @@
 #   P+2 SASL_PLAINTEXT   P+3 SSL   P+4 SASL_SSL   P+5 MTLS (SSL that requires a client certificate)
 # SASL mechanisms: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER (unsecured JWS tokens,
 # alg "none", any sub). Users (PLAIN and both SCRAMs): admin/admin-secret, alice/alice-secret,
-# bob/bob-secret (bob is never a super user: with KAFKA_AUTHORIZER=1 he is the one ACLs limit).
+# bob/bob-secret (with KAFKA_AUTHORIZER=1 admin and alice are super users, bob is the one ACLs limit).
 # SCRAM-SHA-256 on the SASL_PLAINTEXT listener has a 3 s session lifetime
 # (connections.max.reauth.ms), so clients must re-authenticate (KIP-368).
 # TLS material (made with openssl once, kept in .kafka-harness/tls/): ca.pem, the CA to trust;
@@ -157,11 +157,12 @@ leader.imbalance.check.interval.seconds=10
 CONF
   security_conf >> "$d/server.properties"
   # KAFKA_AUTHORIZER=1: ACLs enforced (StandardAuthorizer); PLAINTEXT clients are User:ANONYMOUS,
-  # a super user, so everything else works as before while ACL requests are served.
+  # a super user, so everything else works as before while ACL requests are served. admin and
+  # alice (by SASL, or CN=alice by client certificate) are super users too; bob is not.
   if [ "${KAFKA_AUTHORIZER:-0}" = 1 ]; then
     cat >> "$d/server.properties" <<CONF
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-super.users=User:ANONYMOUS;User:admin
+super.users=User:ANONYMOUS;User:admin;User:alice;User:CN=alice
 CONF
   fi
 }
