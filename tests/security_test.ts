@@ -130,6 +130,15 @@ for (const adapter of ["default", "node"] as const) {
         assert.match(outcome.message, /always verifies/);
       }
     }
+    if (can) {
+      // Skipping the name check still checks the chain.
+      const chain = await refused({
+        brokers: securityListeners().ssl,
+        tls: { verifyServerName: false },
+        transport,
+      });
+      assert.ok(chain instanceof ConnectionError && !chain.retriable, String(chain));
+    }
     // Without the opt-out the same wrong name is refused.
     const strict = await refused({
       brokers: securityListeners().ssl,

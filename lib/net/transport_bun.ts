@@ -215,7 +215,7 @@ export function bunTransport(options: DialOptions): Promise<BrokerSocket> {
         tls?.verifyCertificate === false
           ? () => true
           : tls?.verifyServerName === false
-          ? (e) => /ALTNAME|HOST|IP/i.test(String((e as { code?: unknown }).code ?? e.message))
+          ? (e) => (e as { code?: unknown }).code === "ERR_TLS_CERT_ALTNAME_INVALID"
           : undefined,
       );
       const handshake = tls ? conn.handshake() : null;
