@@ -31,6 +31,7 @@
 
 export * from "./lib/protocol/mod.ts";
 export * from "./lib/net/mod.ts";
+export * from "./lib/sasl/mod.ts";
 export * from "./lib/client/mod.ts";
 export * from "./lib/admin/mod.ts";
 export * from "./lib/producer/mod.ts";

@@ -14,6 +14,18 @@
 #
 # KAFKA_AUTHORIZER=1 with `up` starts the nodes with Kafka's StandardAuthorizer (ACLs served).
 #
+# Security listeners beside PLAINTEXT, at fixed offsets from each node's client port P (P+1 is
+# the controller), so every checkout's ports move together:
+#   P+2 SASL_PLAINTEXT   P+3 SSL   P+4 SASL_SSL   P+5 MTLS (SSL that requires a client certificate)
+# SASL mechanisms: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER (unsecured JWS tokens,
+# alg "none", any sub). Users (PLAIN and both SCRAMs): admin/admin-secret, alice/alice-secret,
+# bob/bob-secret (with KAFKA_AUTHORIZER=1 admin and alice are super users, bob is the one ACLs limit).
+# SCRAM-SHA-256 on the SASL_PLAINTEXT listener has a 3 s session lifetime
+# (connections.max.reauth.ms), so clients must re-authenticate (KIP-368).
+# TLS material (made with openssl once, kept in .kafka-harness/tls/): ca.pem, the CA to trust;
+# client.pem + client.key, a client certificate (CN=alice) for MTLS; the broker's certificate
+# names localhost and 127.0.0.1.
+#
 # Each node is a combined broker+controller with a static quorum. The single node and the
 # three-node cluster are separate set-ups that may run side by side; kill, restart and status
 # act on the cluster when it exists, else on the single node (`--nodes 1` or `--nodes 3` after
@@ -101,9 +113,9 @@ node_conf() { # node_conf ID CLIENT_PORT CONTROLLER_PORT VOTERS RF
 process.roles=broker,controller
 node.id=$id
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$c
-advertised.listeners=PLAINTEXT://127.0.0.1:$p
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$c,SASL_PLAINTEXT://127.0.0.1:$((p + 2)),SSL://127.0.0.1:$((p + 3)),SASL_SSL://127.0.0.1:$((p + 4)),MTLS://127.0.0.1:$((p + 5))
+advertised.listeners=PLAINTEXT://127.0.0.1:$p,SASL_PLAINTEXT://127.0.0.1:$((p + 2)),SSL://127.0.0.1:$((p + 3)),SASL_SSL://127.0.0.1:$((p + 4)),MTLS://127.0.0.1:$((p + 5))
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,MTLS:SSL
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$d/data
@@ -143,22 +155,87 @@ broker.session.timeout.ms=3000
 replica.lag.time.max.ms=5000
 leader.imbalance.check.interval.seconds=10
 CONF
+  security_conf >> "$d/server.properties"
   # KAFKA_AUTHORIZER=1: ACLs enforced (StandardAuthorizer); PLAINTEXT clients are User:ANONYMOUS,
-  # a super user, so everything else works as before while ACL requests are served.
+  # a super user, so everything else works as before while ACL requests are served. admin and
+  # alice (by SASL, or CN=alice by client certificate) are super users too; bob is not.
   if [ "${KAFKA_AUTHORIZER:-0}" = 1 ]; then
     cat >> "$d/server.properties" <<CONF
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-super.users=User:ANONYMOUS
+super.users=User:ANONYMOUS;User:admin;User:alice;User:CN=alice
 CONF
   fi
 }
 
+# The users every SASL mechanism knows (name:password).
+USERS=(admin:admin-secret alice:alice-secret bob:bob-secret)
+
+# security_conf: the SASL and TLS settings of the security listeners (see the header).
+security_conf() {
+  local l m plain="" u
+  for u in "${USERS[@]}"; do plain+=" user_${u%%:*}=\"${u#*:}\""; done
+  echo "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER"
+  # JAAS is per listener and per mechanism on the broker: an unprefixed one is ignored.
+  for l in sasl_plaintext sasl_ssl; do
+    echo "listener.name.$l.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin-secret\"$plain;"
+    for m in scram-sha-256 scram-sha-512; do
+      echo "listener.name.$l.$m.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    done
+    echo "listener.name.$l.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub=\"admin\";"
+  done
+  cat <<CONF
+listener.name.sasl_plaintext.scram-sha-256.connections.max.reauth.ms=3000
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$H/tls/broker.p12
+ssl.keystore.password=harness
+ssl.key.password=harness
+listener.name.mtls.ssl.client.auth=required
+listener.name.mtls.ssl.truststore.type=PKCS12
+listener.name.mtls.ssl.truststore.location=$H/tls/truststore.p12
+listener.name.mtls.ssl.truststore.password=harness
+CONF
+}
+
+# make_tls: a CA, the broker's certificate (localhost, 127.0.0.1) and a client certificate
+# (CN=alice) in $H/tls; made once, as EC keys are quick but a JVM for keytool is not.
+make_tls() {
+  local t="$H/tls"
+  [ -f "$t/.complete" ] && return 0
+  command -v openssl >/dev/null || die "openssl is needed to make the TLS listeners' certificates"
+  rm -rf "$t"; mkdir -p "$t"
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  (
+    cd "$t"
+    openssl req -x509 "${ec[@]}" -sha256 -days 3650 -subj "/CN=kanal harness CA" -keyout ca.key -out ca.pem \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req "${ec[@]}" -subj "/CN=localhost" -keyout broker.key -out broker.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' > broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
+      -extfile broker.ext -out broker.pem
+    openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker \
+      -out broker.p12 -passout pass:harness
+    openssl req "${ec[@]}" -subj "/CN=alice" -keyout client.key -out client.csr
+    printf 'extendedKeyUsage=clientAuth\n' > client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
+      -extfile client.ext -out client.pem
+    # A trust store of certificates only: Java's PKCS12 reader wants it from keytool.
+    keytool -importcert -noprompt -alias ca -file ca.pem -keystore truststore.p12 \
+      -storetype PKCS12 -storepass harness
+  ) > "$t/make.log" 2>&1 || { cat "$t/make.log" >&2; die "making the TLS certificates failed"; }
+  touch "$t/.complete"
+}
+
 format_node() {
-  local id=$1
+  local id=$1 u m scram=()
+  # SCRAM credentials live in the metadata log: written at format time, for every user.
+  for u in "${USERS[@]}"; do
+    for m in SCRAM-SHA-256 SCRAM-SHA-512; do scram+=(--add-scram "$m=[name=${u%%:*},password=${u#*:}]"); done
+  done
   # shellcheck disable=SC2046
   "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$H/tmp" \
     -Dlog4j2.configurationFile="$H/log4j2.properties" -cp "$LIB/*" \
     kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$H/$SETUP/node$id/server.properties" \
+    "${scram[@]}" \
     > "$H/$SETUP/node$id/format.log" 2>&1 || { cat "$H/$SETUP/node$id/format.log" >&2; die "format of node $id failed"; }
 }
 
@@ -212,6 +289,7 @@ cmd_up() {
   pick_setup "$n"
   down_setup
   write_log4j
+  make_tls
   mkdir -p "$H/tmp" "$H/$SETUP"
   local ports=() voters="" id
   if [ "$n" = 1 ]; then
@@ -223,7 +301,9 @@ cmd_up() {
   fi
   for id in $(seq 1 "$n"); do
     local p=${ports[$((id - 1))]}
-    port_free "$p" && port_free $((p + 1)) || die "port $p or $((p + 1)) is busy: is another broker running?"
+    for q in $p $((p + 1)) $((p + 2)) $((p + 3)) $((p + 4)) $((p + 5)); do
+      port_free "$q" || die "port $q (of $p to $((p + 5))) is busy: is another broker running?"
+    done
   done
   for id in $(seq 1 "$n"); do
     local p=${ports[$((id - 1))]}

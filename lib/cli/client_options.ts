@@ -9,6 +9,7 @@
 
 import type { ClientOptions } from "../client/client.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./args.ts";
+import { SECURITY_KEYS, securityOptions } from "./_security_options.ts";
 
 /** `-b`, `-X` and `-m`, as kcat spells them. */
 export const CLIENT_FLAGS: readonly FlagSpec[] = [
@@ -72,7 +73,7 @@ const KCAT_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * Builds client options from `-b`, `-m` and every `-X key=value`. Keys are kanal's option names
- * or kcat's (`client.id`, `request.timeout.ms`, `security.protocol=ssl`, …); a key neither knows
+ * or kcat's (`client.id`, `request.timeout.ms`, …); a key neither knows
  * is passed through unchanged, so `Client.connect` rejects it with its own message naming the
  * nearest option. `-b` wins over `-X bootstrap.servers`; `-X` wins over `-m`.
  *
@@ -97,6 +98,7 @@ const KCAT_NAMES: Readonly<Record<string, string>> = {
  */
 export function clientOptionsFromArgs(args: ParsedArgs): ClientOptions {
   const out: Record<string, unknown> = {};
+  const security = new Map<string, string>();
   const timeout = args.get("timeout");
   if (timeout !== undefined) {
     const seconds = Number(timeout);
@@ -115,14 +117,17 @@ export function clientOptionsFromArgs(args: ParsedArgs): ClientOptions {
     }
     const key = pair.slice(0, eq).trim();
     const raw = pair.slice(eq + 1);
-    if (key === "security.protocol") {
-      out.tls = securityProtocol(raw);
+    if (SECURITY_KEYS.has(key)) {
+      security.set(key, raw);
       continue;
     }
     const name = KCAT_NAMES[key] ?? key;
     const kind = KINDS[name];
     out[name] = kind === undefined ? raw : convert(key, kind, raw);
   }
+  const { tls, sasl } = securityOptions(security);
+  if (tls) out.tls = tls;
+  if (sasl) out.sasl = sasl;
   const brokers = args.get("brokers");
   if (brokers !== undefined) out.brokers = brokers;
   if (out.brokers === undefined || out.brokers === "") {
@@ -147,18 +152,4 @@ function convert(key: string, kind: Kind, raw: string): string | number | boolea
     throw new UsageError(`Cannot use -X ${key} as it must be a number: current value is "${raw}"`);
   }
   return n;
-}
-
-function securityProtocol(raw: string): boolean {
-  switch (raw.toLowerCase()) {
-    case "plaintext":
-      return false;
-    case "ssl":
-      return true;
-    default:
-      throw new UsageError(
-        `Cannot use -X security.protocol as kanal speaks plaintext or ssl (no SASL yet): ` +
-          `current value is "${raw}"`,
-      );
-  }
 }

@@ -3,6 +3,9 @@ import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import { parseArgs } from "./args.ts";
 import { CLIENT_FLAGS, clientOptionsFromArgs } from "./client_options.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
 
 const options = (...argv: string[]): Record<string, unknown> =>
   clientOptionsFromArgs(parseArgs(argv, CLIENT_FLAGS)) as unknown as Record<string, unknown>;
@@ -29,7 +32,7 @@ test("kcat's property names map to kanal's options with typed values", () => {
       maxInFlight: 3,
       metadataMaxAgeMs: 60000,
       allowAutoTopicCreation: true,
-      tls: true,
+      tls: {},
     },
   );
 });
@@ -89,6 +92,56 @@ test("bad -X pairs and values are usage errors naming the key and value", () => 
   });
   assert.throws(() => options("-b", "h:1", "-X", "security.protocol=sasl_ssl"), {
     name: "UsageError",
-    message: /no SASL yet/,
+    message: /no mechanism is given/,
   });
+});
+
+test("SASL and TLS from kcat's and Java's names, the password in no error or dump", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kanal-cli-sec-"));
+  try {
+    writeFileSync(join(dir, "ca.pem"), "CA PEM");
+    const secret = "p4ss-Word-in-cli";
+    const o = options(
+      "-b",
+      "h:1",
+      "-X",
+      "security.protocol=SASL_SSL",
+      "-X",
+      "sasl.mechanisms=SCRAM-SHA-512",
+      "-X",
+      "sasl.username=alice",
+      "-X",
+      `sasl.password=${secret}`,
+      "-X",
+      `ssl.ca.location=${join(dir, "ca.pem")}`,
+      "-X",
+      "ssl.endpoint.identification.algorithm=none",
+    );
+    assert.deepEqual(o.tls, { caCerts: ["CA PEM"], verifyServerName: false });
+    assert.equal((o.sasl as { name: string }).name, "SCRAM-SHA-512");
+    assert.ok(!JSON.stringify(o).includes(secret), JSON.stringify(o));
+    const bad: string[][] = [
+      ["security.protocol=sasl_plaintext", "sasl.mechanism=GSSAPI", `sasl.password=${secret}`],
+      ["security.protocol=plaintext", `sasl.password=${secret}`],
+      ["security.protocol=sasl_plaintext", "sasl.mechanism=PLAIN", `sasl.password=${secret}`],
+      ["security.protocol=ssl", `ssl.ca.location=${join(dir, "missing", secret)}`],
+      ["security.protocol=sasl_ssl", "sasl.mechanism=OAUTHBEARER"],
+    ];
+    for (const pairs of bad) {
+      const err = (() => {
+        try {
+          options("-b", "h:1", ...pairs.flatMap((p) => ["-X", p]));
+        } catch (e) {
+          return e as Error;
+        }
+        assert.fail(`accepted ${pairs.join(" ")}`);
+      })();
+      assert.equal(err.name, "UsageError", String(err));
+      if (!pairs.some((p) => p.startsWith("ssl.ca"))) {
+        assert.ok(!err.message.includes(secret), err.message);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -9,6 +9,7 @@
 import { BrokerConnection, type BrokerConnectionOptions } from "../net/broker_connection.ts";
 import type { StageRegistry } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
+import type { SaslMechanism } from "../sasl/sasl_mechanism.ts";
 import { sleep } from "../util/sleep.ts";
 import type { Observer } from "../observe/kafka_event.ts";
 
@@ -28,6 +29,8 @@ export interface BrokerOptions {
   clientId: string;
   /** TLS, if the listener wants it. */
   tls?: TlsOptions | boolean;
+  /** SASL, if the listener wants it. */
+  sasl?: SaslMechanism;
   /** Per-connection in-flight limit. */
   maxInFlight: number;
   /** The largest response frame accepted. */
@@ -132,6 +135,7 @@ export class Broker {
       transport: o.transport,
       clientId: o.clientId,
       tls: o.tls,
+      sasl: o.sasl,
       maxInFlight: o.maxInFlight,
       maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from "../net/frame_decoder.ts";
 import { defaultTransport } from "../net/default_transport.ts";
 import { formatStages, StageRegistry, type StageSnapshot } from "../net/stage_registry.ts";
 import type { TlsOptions, Transport } from "../net/transport.ts";
+import type { SaslMechanism } from "../sasl/sasl_mechanism.ts";
 import { BackgroundMetadataUpdater } from "./background_metadata_updater.ts";
 import { Broker, type ConnectionKind } from "./broker.ts";
 import { type BrokerInfo, type ClusterMetadata, MetadataCache } from "./metadata_cache.ts";
@@ -34,6 +35,13 @@ export interface ClientOptions {
   transport?: Transport;
   /** TLS for every broker connection. @default {false} */
   tls?: TlsOptions | boolean;
+  /**
+   * SASL for every broker connection (produce, fetch, group and admin alike): `plain(...)`,
+   * `scramSha256(...)`, `scramSha512(...)`, `oauthBearer(...)` from `lib/sasl`, or any
+   * {@linkcode SaslMechanism}. Connections re-authenticate when the broker limits the session
+   * (KIP-368). @default {none}
+   */
+  sasl?: SaslMechanism;
   /** How long a request may wait for its answer. @default {30000} */
   requestTimeoutMs?: number;
   /** How long dialing and version negotiation may take. @default {10000} */
@@ -67,11 +75,12 @@ export interface ClientOptions {
 
 /** {@linkcode ClientOptions} with every default filled in. */
 export type ResolvedClientOptions =
-  & Required<Omit<ClientOptions, "transport" | "tls" | "signal" | "brokers" | "observe">>
+  & Required<Omit<ClientOptions, "transport" | "tls" | "sasl" | "signal" | "brokers" | "observe">>
   & {
     brokers: string[];
     transport?: Transport;
     tls: TlsOptions | boolean;
+    sasl?: SaslMechanism;
     signal?: AbortSignal;
     observe?: Observer;
   };
@@ -81,6 +90,7 @@ const SCHEMA: OptionSchema = {
   clientId: { type: "string", nonEmpty: true },
   transport: { type: "function" },
   tls: { type: "object" },
+  sasl: { type: "object" },
   requestTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   connectTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
   maxInFlight: { type: "number", min: 1, max: 1000 },
@@ -206,7 +216,12 @@ export class Client implements AsyncDisposable {
     const resolved = validateOptions<ResolvedClientOptions>(
       "Client",
       SCHEMA,
-      { ...options, brokers } as never,
+      // `tls: true` asks for the runtime's defaults, `false` for none: the schema checks objects.
+      {
+        ...options,
+        brokers,
+        tls: options?.tls === true ? {} : options?.tls === false ? undefined : options?.tls,
+      } as never,
       {
         brokers: [],
         clientId: "kanal",
@@ -228,6 +243,12 @@ export class Client implements AsyncDisposable {
       );
     }
     for (const b of resolved.brokers) parseAddress(b);
+    const sasl = resolved.sasl;
+    if (sasl && (typeof sasl.name !== "string" || typeof sasl.authenticate !== "function")) {
+      throw new TypeError(
+        'Cannot use Client option "sasl" as it must be a SaslMechanism (name and authenticate)',
+      );
+    }
     const client = new Client(resolved, resolved.transport ?? await defaultTransport());
     try {
       await client.refreshMetadata(null);
@@ -291,7 +312,8 @@ export class Client implements AsyncDisposable {
    * The broker leading `topic`/`partition`, refreshing metadata when the cache does not know.
    *
    * @throws {KafkaError} `UNKNOWN_TOPIC_OR_PARTITION` or `LEADER_NOT_AVAILABLE` (both
-   * retriable) when the cluster has no leader for it.
+   * retriable) when the cluster has no leader for it; the topic's own error when it is not
+   * retriable, e.g. `TOPIC_AUTHORIZATION_FAILED`.
    */
   async leaderFor(topic: string, partition: number): Promise<BrokerInfo> {
     let leader = this.#cache.leaderFor(topic, partition);
@@ -300,6 +322,12 @@ export class Client implements AsyncDisposable {
     leader = this.#cache.leaderFor(topic, partition);
     if (leader) return leader;
     const t = this.#cache.snapshot.topics.get(topic);
+    // A topic error that asking again will not fix (TOPIC_AUTHORIZATION_FAILED,
+    // INVALID_TOPIC_EXCEPTION) is the answer itself, not a missing leader to wait for.
+    if (t !== undefined && t.errorCode !== 0) {
+      const err = new KafkaError(t.errorCode, { api: "Metadata", topic, partition });
+      if (!err.retriable) throw err;
+    }
     const code = t === undefined || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
         !t.partitions.some((p) => p.partition === partition)
       ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
@@ -469,6 +497,7 @@ export class Client implements AsyncDisposable {
       registry: this.#registry,
       clientId: o.clientId,
       tls: o.tls,
+      sasl: o.sasl,
       maxInFlight: o.maxInFlight,
       maxFrameBytes: o.maxFrameBytes,
       requestTimeoutMs: o.requestTimeoutMs,

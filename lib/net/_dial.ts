@@ -74,6 +74,23 @@ export function refuseTlsOptions(
 }
 
 /**
+ * Rejects with a `TypeError` when a runtime that always verifies (Deno, workerd) is asked to
+ * skip a check, so a dial never silently checks more, or less, than it was asked to.
+ */
+export function refuseTlsOptOuts(runtime: string, tls: TlsOptions | null): void {
+  if (!tls) return;
+  const asked = (["verifyServerName", "verifyCertificate"] as const).filter((k) =>
+    tls[k] === false
+  );
+  if (asked.length > 0) {
+    throw new TypeError(
+      `Cannot dial with TLS option ${asked.join(", ")} = false as ${runtime} always verifies ` +
+        "the broker's certificate: trust its CA (caCerts) instead",
+    );
+  }
+}
+
+/**
  * Runs `open` under the dial's signal and timeout.
  *
  * `open` gets a signal that aborts when the caller aborts or the time runs out; adapters whose

@@ -24,6 +24,8 @@ import { type StageHandle, StageRegistry } from "./stage_registry.ts";
 import { KANAL_SOFTWARE_NAME, KANAL_VERSION } from "./version.ts";
 import type { BrokerSocket, TlsOptions, Transport } from "./transport.ts";
 import { emit, type Observer } from "../observe/kafka_event.ts";
+import type { SaslMechanism } from "../sasl/sasl_mechanism.ts";
+import { saslAuthenticate } from "./_sasl_authenticate.ts";
 
 const REQUEST_TIMED_OUT = 7;
 const UNSUPPORTED_VERSION = 35;
@@ -40,6 +42,11 @@ export interface BrokerConnectionOptions {
   clientId?: string | null;
   /** TLS, when the listener wants it. */
   tls?: TlsOptions | boolean;
+  /**
+   * SASL, when the listener wants it: the connection authenticates after negotiating versions
+   * and again before the session the broker granted ends (KIP-368).
+   */
+  sasl?: SaslMechanism;
   /** Requests sent and not yet answered, at most. More wait their turn. @default {5} */
   maxInFlight?: number;
   /** How long a request may wait for its answer before it fails and the connection closes. @default {30000} */
@@ -136,6 +143,12 @@ export class BrokerConnection implements AsyncDisposable {
   readonly #observe: Observer | undefined;
   readonly #role: string;
   #opened = false;
+  // SASL re-authentication (KIP-368): when it is due, and the exchange under way, which other
+  // requests wait for; #bypass lets the exchange's own requests through.
+  #sasl: SaslMechanism | undefined;
+  #reauthAt = Infinity;
+  #reauth: Promise<void> | undefined;
+  #bypass = false;
 
   private constructor(
     socket: BrokerSocket,
@@ -191,10 +204,13 @@ export class BrokerConnection implements AsyncDisposable {
       conn.#versions = table;
       conn.#opened = true;
       emit(conn.#observe, { type: "connection.open", broker: conn.#broker, role: conn.#role });
+      conn.#sasl = options.sasl;
+      if (conn.#sasl) await conn.#authenticate(timeoutMs);
       return conn;
     } catch (e) {
       await conn.close();
-      throw e instanceof KafkaError && !(e instanceof MalformedDataError)
+      throw (e instanceof KafkaError && !(e instanceof MalformedDataError)) ||
+          e instanceof TypeError
         ? e
         : new ConnectionError(options.host, options.port, "Cannot negotiate API versions", {
           cause: e,
@@ -235,6 +251,11 @@ export class BrokerConnection implements AsyncDisposable {
     body: Req,
     options: RequestOptions = {},
   ): Promise<Res> {
+    const bypass = this.#bypass;
+    this.#bypass = false;
+    if (!bypass && (this.#reauth !== undefined || Date.now() >= this.#reauthAt)) {
+      await this.#reauthenticate();
+    }
     const version = options.version ?? this.versions.version(api.info.key);
     if (this.#error) throw this.#error;
     options.signal?.throwIfAborted();
@@ -416,6 +437,35 @@ export class BrokerConnection implements AsyncDisposable {
     this.#writer.releaseLock();
     this.#socket.close().catch(() => {}).finally(() => this.#closedResolve());
     return error;
+  }
+
+  /** Runs the SASL exchange and schedules the next one inside the session it was granted. */
+  async #authenticate(timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    const lifetime = await saslAuthenticate(
+      (api, body, version) => {
+        this.#bypass = true;
+        return this.request(api, body, { version, timeoutMs });
+      },
+      this.#sasl!,
+      this.host,
+      this.port,
+      this.#versions.version(36),
+    );
+    // As Java's clients: somewhere in 85% to 95% of the session, so connections spread out.
+    this.#reauthAt = lifetime > 0 ? started + lifetime * (0.85 + Math.random() * 0.1) : Infinity;
+  }
+
+  /** Holds new requests while the connection authenticates again; a failure ends it. */
+  async #reauthenticate(): Promise<void> {
+    this.#reauth ??= this.#authenticate(this.#requestTimeoutMs).then(
+      () => this.#reauth = undefined,
+      (e) => {
+        this.#fail(asConnectionError(this.host, this.port, e));
+      },
+    );
+    await this.#reauth;
+    if (this.#error) throw this.#error;
   }
 
   /**

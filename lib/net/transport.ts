@@ -64,6 +64,8 @@ export interface BrokerSocket {
  * | `serverName`  | yes                       | yes      | yes      | no      |
  * | `caCerts`     | yes, added to the roots   | yes, replaces the roots | yes, replaces the roots | no |
  * | `cert`, `key` | yes (not with `serverName`) | yes    | yes      | no      |
+ * | `verifyServerName: false`  | no           | yes      | yes      | no      |
+ * | `verifyCertificate: false` | no           | yes      | yes      | no      |
  *
  * An option the runtime cannot honour makes the dial reject with a `TypeError`, rather than
  * connect with weaker checks than asked for. workerd verifies against its own roots and sends
@@ -87,6 +89,22 @@ export interface TlsOptions {
   cert?: string;
   /** Client private key (PEM, unencrypted) for mutual TLS; needs `cert`. */
   key?: string;
+  /**
+   * `false` skips checking that the certificate names the server (Java's and librdkafka's
+   * `ssl.endpoint.identification.algorithm=none`); the chain is still verified. An explicit
+   * opt-out, never the default.
+   *
+   * @default {true}
+   */
+  verifyServerName?: boolean;
+  /**
+   * `false` accepts any certificate, chain and name unchecked (librdkafka's
+   * `enable.ssl.certificate.verification=false`): traffic is encrypted but the broker is not
+   * authenticated. For throwaway test setups only; never the default.
+   *
+   * @default {true}
+   */
+  verifyCertificate?: boolean;
 }
 
 /** Where and how to connect. */

@@ -7,7 +7,13 @@
  * @module
  */
 
-import { checkDial, guardDial, isCertificateError, refuseTlsOptions } from "./_dial.ts";
+import {
+  checkDial,
+  guardDial,
+  isCertificateError,
+  refuseTlsOptions,
+  refuseTlsOptOuts,
+} from "./_dial.ts";
 import { PullSocket } from "./_pull_socket.ts";
 import { ConnectionError } from "./connection_error.ts";
 import type { BrokerSocket, DialOptions } from "./transport.ts";
@@ -56,6 +62,7 @@ export function denoTransport(options: DialOptions): Promise<BrokerSocket> {
     const dial = checkDial(options);
     const { host, port, tls } = dial;
     const deno = (globalThis as unknown as { Deno: DenoNet }).Deno;
+    refuseTlsOptOuts("Deno", tls);
     const startTls = tls?.serverName !== undefined && tls.serverName !== host;
     if (startTls) refuseTlsOptions("Deno's startTls (used for serverName)", tls, ["cert"]);
     return guardDial(dial, async (signal) => {

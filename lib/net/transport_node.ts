@@ -41,6 +41,8 @@ interface NodeTls {
     ca?: string[];
     cert?: string;
     key?: string;
+    rejectUnauthorized?: boolean;
+    checkServerIdentity?: () => undefined;
   }): NodeSocket;
 }
 
@@ -131,6 +133,9 @@ export function nodeTransport(options: DialOptions): Promise<BrokerSocket> {
           ca: tls.caCerts,
           cert: tls.cert,
           key: tls.key,
+          rejectUnauthorized: tls.verifyCertificate !== false,
+          // Only when asked: Node refuses an explicit `undefined` here.
+          ...(tls.verifyServerName === false ? { checkServerIdentity: () => undefined } : {}),
         })
         : net.connect({ host, port });
       const onAbort = (): void => void socket.destroy();

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { checkDial, guardDial, refuseTlsOptions } from "./_dial.ts";
+import { checkDial, guardDial, refuseTlsOptions, refuseTlsOptOuts } from "./_dial.ts";
 import { PullSocket } from "./_pull_socket.ts";
 import { ConnectionError } from "./connection_error.ts";
 import type { BrokerSocket, DialOptions } from "./transport.ts";
@@ -59,6 +59,7 @@ export function workerdTransport(options: DialOptions): Promise<BrokerSocket> {
     const dial = checkDial(options);
     const { host, port, tls } = dial;
     refuseTlsOptions("workerd", tls, ["serverName", "caCerts", "cert", "key"]);
+    refuseTlsOptOuts("workerd", tls);
     return guardDial(dial, async (signal) => {
       const { connect } = await (sockets ??= import(SOCKETS_MODULE) as Promise<CfSockets>);
       // TLS starts after the TCP connect ("starttls") rather than with it ("on"): workerd

@@ -139,7 +139,8 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
   /**
    * Refreshes metadata until the topic appears (then routes every waiting run, in order) or no
    * run waits any more: a run whose `maxBlockMs` has passed fails with
-   * UNKNOWN_TOPIC_OR_PARTITION. It handles every error itself, on the runs it holds.
+   * UNKNOWN_TOPIC_OR_PARTITION, and every run fails at once with the topic's own error when it is
+   * one waiting will not fix. It handles every error itself, on the runs it holds.
    */
   async #awaitTopic(): Promise<void> {
     const ctx = this.#ctx;
@@ -163,6 +164,19 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
       const t = this.#known();
       if (t !== undefined) {
         for (const { run } of this.#waiting.splice(0)) this.#route(run, t);
+        break;
+      }
+      // An error waiting will not fix (TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION)
+      // fails the waiting runs at once with the topic's own error.
+      const code = ctx.client.metadata.topics.get(this.topic)?.errorCode ?? 0;
+      const topicError = code === 0 ? null : new KafkaError(code, {
+        api: "Metadata",
+        topic: this.topic,
+      });
+      if (topicError !== null && !topicError.retriable) {
+        for (const { run } of this.#waiting.splice(0)) {
+          for (let i = 0; i < run.records.length; i++) this.#failRecord(run, i, topicError);
+        }
         break;
       }
       const wait = Math.min(
