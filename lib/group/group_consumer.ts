@@ -165,6 +165,8 @@ export class GroupConsumer implements AsyncDisposable {
   #generationId = -1;
   #inGeneration = false;
   #closed = false;
+  /** The error that ended the member, given to `claims` and `records()` readers. */
+  #fatal: unknown = undefined;
   #running: Promise<void>;
   #wake: (() => void) | undefined;
   #rejoinReason: string | null = null;
@@ -258,21 +260,33 @@ export class GroupConsumer implements AsyncDisposable {
     };
     return new ReadableStream<RecordChunk>({
       start: (controller) => {
+        const fail = (e: unknown) => {
+          try {
+            controller.error(e);
+          } catch {
+            // already cancelled or errored: the reader has its outcome
+          }
+        };
         (async () => {
           for (;;) {
-            const next = await claims.read().catch(() => ({
-              done: true as const,
-              value: undefined,
-            }));
+            // A fatal group error errors `claims`: it reaches the reader, never a normal end.
+            const next = await claims.read();
             if (next.done) break;
             const claim = next.value;
             (async () => {
               const reader = claim.records.getReader();
               for (;;) {
-                const r = await reader.read().catch(() => ({
-                  done: true as const,
-                  value: undefined,
-                }));
+                let r: ReadableStreamReadResult<RecordChunk>;
+                try {
+                  r = await reader.read();
+                } catch (e) {
+                  // This partition cannot go on (corrupt batch, authorization, out of range
+                  // by policy): the reader is told, and the member leaves rather than keep a
+                  // partition nobody reads.
+                  fail(e);
+                  this.#failWith(e);
+                  break;
+                }
                 if (r.done) break;
                 while (!wanted) await new Promise<void>((w) => waiting.push(w));
                 // Revoked while this chunk waited for the reader: it is the new owner's now.
@@ -285,14 +299,14 @@ export class GroupConsumer implements AsyncDisposable {
                   break;
                 }
               }
-            })();
+            })().catch(fail);
           }
           try {
             controller.close();
           } catch {
             // cancelled
           }
-        })();
+        })().catch(fail);
       },
       pull: () => {
         // The reader is back for more: what it was handed before is processed.
@@ -305,6 +319,14 @@ export class GroupConsumer implements AsyncDisposable {
         claims.cancel().catch(() => {});
       },
     }, { highWaterMark: 0 });
+  }
+
+  /** Ends the member with `error`: it leaves the group and `claims` errors with it. */
+  #failWith(error: unknown): void {
+    if (this.#closed) return;
+    this.#fatal = error;
+    this.#closed = true;
+    this.#wake?.();
   }
 
   #owns(claim: Claim): boolean {
@@ -360,6 +382,7 @@ export class GroupConsumer implements AsyncDisposable {
       if (o.protocol === "consumer" && await this.#offers848()) {
         this.#groupProtocol = "consumer";
         await this.#run848();
+        if (this.#fatal !== undefined) throw this.#fatal;
         return;
       }
       while (!this.#closed) {
@@ -370,24 +393,21 @@ export class GroupConsumer implements AsyncDisposable {
         } catch (e) {
           if (this.#closed) break;
           const code = e instanceof KafkaError ? e.code : -1;
-          if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_INSTANCE_ID) {
+          if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
             this.#memberId = "";
             await this.#revoke([...this.#owned.keys()], false);
           } else if (code === ErrorCode.ILLEGAL_GENERATION) {
             await this.#revoke([...this.#owned.keys()], false);
           }
-          if (
-            e instanceof KafkaError &&
-            (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE)
-          ) {
-            this.#client.forgetCoordinator(o.groupId);
-          }
+          if (coordinatorLost(e)) this.#client.forgetCoordinator(o.groupId);
           if (e instanceof KafkaError && !e.retriable && !REJOINABLE.has(code)) throw e;
           this.#stage.set("retrying");
           await new Promise((r) => setTimeout(r, 200));
         }
       }
+      if (this.#fatal !== undefined) throw this.#fatal;
     } catch (e) {
+      this.#fatal ??= e;
       this.#claimsController.error(e);
     } finally {
       await this.#shutdown();
@@ -605,16 +625,32 @@ export class GroupConsumer implements AsyncDisposable {
         this.#rejoinReason = "the topics matching the pattern changed";
         return;
       }
-      const coordinator = await this.#client.coordinator(o.groupId);
       this.#stage.set("request in flight");
-      const res = await this.#client.request(coordinator, API_TABLE[12], {
-        groupId: o.groupId,
-        generationId: this.#generationId,
-        memberId: this.#memberId,
-        groupInstanceId: o.groupInstanceId ?? null,
-      });
+      let res;
+      try {
+        const coordinator = await this.#client.coordinator(o.groupId);
+        res = await this.#client.request(coordinator, API_TABLE[12], {
+          groupId: o.groupId,
+          generationId: this.#generationId,
+          memberId: this.#memberId,
+          groupInstanceId: o.groupInstanceId ?? null,
+        });
+      } catch (e) {
+        // As Java's: a lost connection or a timeout is no reason to rebalance. Find the
+        // coordinator again and send the next heartbeat; if the session expired meanwhile,
+        // the coordinator answers UNKNOWN_MEMBER_ID and the member joins again then.
+        if (!transient(e)) throw e;
+        this.#client.forgetCoordinator(o.groupId);
+        this.#stage.add("heartbeatRetries", 1);
+        continue;
+      }
       this.#stage.add("heartbeats", 1);
       this.#stage.set("idle");
+      if (coordinatorLost(res.errorCode)) {
+        this.#client.forgetCoordinator(o.groupId);
+        this.#stage.add("heartbeatRetries", 1);
+        continue;
+      }
       if (res.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
         this.#rejoinReason = "the coordinator started a rebalance";
         return;
@@ -707,9 +743,7 @@ export class GroupConsumer implements AsyncDisposable {
           epoch = 0;
           if (!selfNamed) this.#memberId = "";
           this.#inGeneration = false;
-        } else if (
-          code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE
-        ) {
+        } else if (coordinatorLost(e)) {
           this.#client.forgetCoordinator(o.groupId);
         } else if (e instanceof KafkaError && !e.retriable) {
           throw e;
@@ -817,9 +851,29 @@ const REJOINABLE: ReadonlySet<number> = new Set([
   ErrorCode.UNKNOWN_MEMBER_ID,
   ErrorCode.ILLEGAL_GENERATION,
   ErrorCode.REBALANCE_IN_PROGRESS,
-  ErrorCode.FENCED_INSTANCE_ID,
   ErrorCode.MEMBER_ID_REQUIRED,
 ]);
+
+// Errors after which the coordinator must be looked up again (FindCoordinator): the broker
+// cached for it may be dead, and Kafka moves the coordinator to a live one within seconds.
+const COORDINATOR_LOST: ReadonlySet<number> = new Set([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.REQUEST_TIMED_OUT,
+]);
+
+/** Whether `e` (an error or an error code) means the cached coordinator is stale. */
+function coordinatorLost(e: unknown): boolean {
+  const code = e instanceof KafkaError ? e.code : typeof e === "number" ? e : -1;
+  // Anything but a Kafka answer (a socket error, a refused connection) counts as lost.
+  return COORDINATOR_LOST.has(code) || !(e instanceof KafkaError || typeof e === "number");
+}
+
+/** Whether a failed heartbeat request should simply be sent again (after FindCoordinator). */
+function transient(e: unknown): boolean {
+  return coordinatorLost(e) || (e instanceof KafkaError && e.retriable);
+}
 
 function isCooperative(a: Assignor): boolean {
   return a.protocols.includes("cooperative");

@@ -1,0 +1,147 @@
+// Copyright 2026 the kanal authors. MIT license.
+// GroupConsumer against the fake cluster's faults (issue 14): errors reach the reader, transient
+// heartbeat errors do not rebalance, a dead coordinator is left behind, a static member fenced
+// by another with its id stops.
+import { test } from "../../tests/_test.ts";
+import { until } from "../../tests/_wait.ts";
+import assert from "node:assert/strict";
+import { Client } from "../client/client.ts";
+import { Producer } from "../producer/producer.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { FakeCluster } from "../testing/fake_cluster.ts";
+import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
+
+async function setup(brokers = 1, partitions = 2) {
+  const cluster = await FakeCluster.start({ brokers, topics: [{ name: "t", partitions }] });
+  const client = await Client.connect({ brokers: cluster.bootstrap, transport: cluster.transport });
+  return {
+    cluster,
+    client,
+    async produce(n: number, from = 0): Promise<void> {
+      await using producer = new Producer(client);
+      await producer.send(
+        Array.from({ length: n }, (_, i) => ({
+          topic: "t",
+          partition: (from + i) % partitions,
+          value: `v${from + i}`,
+        })),
+      );
+    },
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await cluster.close();
+    },
+  };
+}
+
+function member(client: Client, extra: Partial<GroupConsumerOptions> = {}): GroupConsumer {
+  return new GroupConsumer(client, {
+    groupId: "g",
+    topics: ["t"],
+    startOffset: "oldest",
+    heartbeatIntervalMs: 50,
+    sessionTimeoutMs: 6000,
+    ...extra,
+  });
+}
+
+/** Reads `records()` until it ends or fails; resolves with the error (or undefined). */
+async function drain(group: GroupConsumer, seen: Set<string> = new Set()): Promise<unknown> {
+  try {
+    for await (const chunk of group.records()) {
+      for (const r of chunk.records) seen.add(new TextDecoder().decode(r.value!));
+    }
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+test("a fatal group error fails records() instead of ending it", { timeout: 30_000 }, async () => {
+  await using env = await setup();
+  env.cluster.intercept(() => ({ kind: "error", code: ErrorCode.GROUP_AUTHORIZATION_FAILED }), {
+    key: 11,
+  });
+  await using group = member(env.client);
+  const error = await drain(group);
+  assert.ok(error instanceof KafkaError, `records() ended with ${error}`);
+  assert.equal(error.code, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+});
+
+test(
+  "a partition that cannot go on fails records() and the member leaves",
+  { timeout: 30_000 },
+  async () => {
+    await using env = await setup();
+    await env.produce(4);
+    env.cluster.intercept(
+      (req) => {
+        const body = req.body as { topics: { partitions: { partition: number }[] }[] };
+        const asks1 = body.topics.some((t) => t.partitions.some((p) => p.partition === 1));
+        return asks1 ? { kind: "error", code: ErrorCode.TOPIC_AUTHORIZATION_FAILED } : undefined;
+      },
+      { key: 1 },
+    );
+    await using group = member(env.client);
+    const error = await drain(group);
+    assert.ok(error instanceof KafkaError, `records() ended with ${error}`);
+    assert.equal(error.code, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    // It did not keep the partition it could not read: it left the group.
+    await until("the member left", () => env.cluster.groups.groups.get("g")?.state === "Empty");
+  },
+);
+
+test(
+  "a transient heartbeat error retries the heartbeat instead of rejoining",
+  { timeout: 30_000 },
+  async () => {
+    await using env = await setup();
+    let joins = 0;
+    env.cluster.intercept(() => void joins++, { key: 11 });
+    await using group = member(env.client);
+    await until("joined", () => group.assignment().length > 0);
+    const joinsBefore = joins;
+    const after = env.cluster.intercept(
+      () => ({ kind: "error", code: ErrorCode.NOT_COORDINATOR }),
+      { key: 12, once: true },
+    );
+    let heartbeats = 0;
+    env.cluster.intercept(() => void heartbeats++, { key: 12 });
+    await until("the error was seen", () => after.calls > 0);
+    await until("heartbeats went on", () => heartbeats >= 3);
+    assert.equal(joins, joinsBefore, "the member rejoined after one NOT_COORDINATOR heartbeat");
+    assert.equal(group.assignment()[0]?.partitions.length, 2);
+  },
+);
+
+test("FENCED_INSTANCE_ID is fatal for a static member", { timeout: 30_000 }, async () => {
+  await using env = await setup();
+  await using group = member(env.client, { groupInstanceId: "static-1" });
+  await until("joined", () => group.assignment().length > 0);
+  env.cluster.intercept(() => ({ kind: "error", code: ErrorCode.FENCED_INSTANCE_ID }), {
+    key: 12,
+  });
+  const error = await drain(group);
+  assert.ok(error instanceof KafkaError, `records() ended with ${error}`);
+  assert.equal(error.code, ErrorCode.FENCED_INSTANCE_ID);
+});
+
+test("when the coordinator's broker dies the group moves to the new coordinator", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(3, 3);
+  await env.produce(6);
+  await using group = member(env.client);
+  const seen = new Set<string>();
+  const reading = drain(group, seen);
+  await until("first records", () => seen.size === 6);
+  const old = await env.client.coordinator("g");
+  await env.cluster.stopBroker(old);
+  await env.produce(6, 6);
+  // The broker stays down: the member must find the coordinator Kafka moved to a live broker.
+  await until("records after the coordinator died", () => seen.size === 12, 20_000);
+  assert.notEqual(await env.client.coordinator("g"), old);
+  await group.close();
+  assert.equal(await reading, undefined);
+});
