@@ -294,8 +294,12 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
           const leader = await ctx.client.leaderFor(this.topic, this.partition);
           const info = ctx.client.metadata.topics.get(this.topic)?.partitions[this.partition];
           this.#leaderEpoch = info?.leaderEpoch ?? -1;
-          if (this.#offset < 0) this.#offset = await this.#resolve(leader.nodeId, this.#start);
+          // A seek during the lookup made this answer stale: it must not overwrite the seek's.
+          const offset = this.#offset < 0
+            ? await this.#resolve(leader.nodeId, this.#start)
+            : this.#offset;
           if (this.#done || generation !== this.generation) return;
+          this.#offset = offset;
           this.#broker = leader.nodeId;
           ctx.manager(leader.nodeId).add(this);
           this.stage.set("waiting for input");

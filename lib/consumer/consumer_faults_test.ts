@@ -1,0 +1,85 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Consumer against the fake cluster's faults (issue 14): one partition's error fails the merged
+// topic stream without an unhandled rejection; a seek during the start-offset lookup wins.
+import { test } from "../../tests/_test.ts";
+import { until } from "../../tests/_wait.ts";
+import assert from "node:assert/strict";
+import { Client } from "../client/client.ts";
+import { Producer } from "../producer/producer.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { FakeCluster } from "../testing/fake_cluster.ts";
+import { Consumer } from "./consumer.ts";
+
+test("one partition's error fails the topic stream, and nothing is left unhandled", {
+  timeout: 30_000,
+}, async () => {
+  await using cluster = await FakeCluster.start({
+    brokers: 2,
+    topics: [{ name: "t", partitions: 2 }],
+  });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  const leader0 = cluster.partition("t", 0).leader;
+  if (cluster.partition("t", 1).leader === leader0) {
+    cluster.moveLeader("t", 1, leader0 === 1 ? 2 : 1);
+  }
+  await using producer = new Producer(client);
+  await producer.send([{ topic: "t", partition: 1, value: "a" }]);
+  let failed = false;
+  cluster.intercept(() => {
+    failed = true;
+    return { kind: "error", code: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
+  }, { key: 1, broker: leader0 });
+  await using consumer = new Consumer(client);
+  const stream = await consumer.topic("t");
+  const reader = stream.getReader();
+  // Partition 1 keeps delivering after partition 0 failed: its chunks must not throw where
+  // nobody listens.
+  const error = await (async () => {
+    try {
+      for (let i = 0;; i++) {
+        await reader.read();
+        if (failed) await producer.send([{ topic: "t", partition: 1, value: `b${i}` }]);
+      }
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof KafkaError);
+  assert.equal(error.code, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  // The other partition was stopped with the stream, not left fetching into nowhere.
+  await until(
+    "partition 1 stopped",
+    () => !consumer.stages().some((s) => s.name === "partitionConsumer" && s.role.endsWith("t/1")),
+  );
+  await producer.send([{ topic: "t", partition: 1, value: "c" }]);
+});
+
+test("a seek during the start-offset lookup is not overwritten by the lookup", {
+  timeout: 30_000,
+}, async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 1 }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  await using producer = new Producer(client);
+  await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic: "t", value: `v${i}` })));
+  let lookups = 0;
+  cluster.intercept(() => {
+    lookups++;
+    return { kind: "delay", ms: 200 };
+  }, { key: 2 });
+  await using consumer = new Consumer(client);
+  const pc = consumer.partition("t", 0, { offset: "oldest" });
+  await new Promise<void>((r) => {
+    const wait = () => lookups > 0 ? r() : setTimeout(wait, 5);
+    wait();
+  });
+  pc.seek(3);
+  const { value } = await pc.getReader().read();
+  assert.equal(value?.records[0]?.offset, 3);
+});
