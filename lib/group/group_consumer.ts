@@ -65,6 +65,11 @@ export interface GroupConsumerOptions {
   serverAssignor?: string;
   /** Options for fetching, as for {@linkcode Consumer}. */
   consumer?: ConsumerOptions;
+  /**
+   * Called with errors that do not end the member, such as a failed automatic commit (its marks
+   * are kept and committed by the next commit). @default {console.warn}
+   */
+  onError?: (error: unknown) => void;
   /** Leaves the group and closes when aborted. */
   signal?: AbortSignal;
 }
@@ -78,6 +83,7 @@ type Resolved =
       | "groupInstanceId"
       | "onAssigned"
       | "onRevoked"
+      | "onError"
       | "consumer"
       | "signal"
       | "serverAssignor"
@@ -111,6 +117,7 @@ const SCHEMA: OptionSchema = {
   serverAssignor: { type: "string", nonEmpty: true },
   onAssigned: { type: "function" },
   onRevoked: { type: "function" },
+  onError: { type: "function" },
   consumer: { type: "object" },
   signal: { type: "signal" },
 };
@@ -206,6 +213,7 @@ export class GroupConsumer implements AsyncDisposable {
       () => this.#inGeneration ? this.#identity() : null,
       o.autoCommitIntervalMs,
       client.registry.register("offsetManager", `group ${o.groupId}`),
+      o.onError ?? ((e) => console.warn(`kanal: group ${o.groupId}: automatic commit failed:`, e)),
     );
     this.claims = new ReadableStream<Claim>({
       start: (c) => {
@@ -320,6 +328,12 @@ export class GroupConsumer implements AsyncDisposable {
       },
     }, { highWaterMark: 0 });
   }
+
+  /** A commit before giving partitions up failed: their marks are lost to the next owner. */
+  readonly #report = (e: unknown): void => {
+    this.#stage.add("commitFailures", 1);
+    (this.#o.onError ?? console.warn)(e);
+  };
 
   /** Ends the member with `error`: it leaves the group and `claims` errors with it. */
   #failWith(error: unknown): void {
@@ -597,7 +611,7 @@ export class GroupConsumer implements AsyncDisposable {
     const claims = keys.map((k) => this.#owned.get(k)!).filter(Boolean);
     if (commit) {
       await this.offsets.commit(claims.map((c) => ({ topic: c.topic, partition: c.partition })))
-        .catch(() => {});
+        .catch(this.#report);
     }
     for (const c of claims) {
       c.records.close();
@@ -755,7 +769,7 @@ export class GroupConsumer implements AsyncDisposable {
     }
     // Leave: -1, or -2 for a static member that expects to come back.
     if (epoch > 0) {
-      await this.offsets.commit().catch(() => {});
+      await this.offsets.commit().catch(this.#report);
       this.#inGeneration = false;
       const coordinator = await this.#client.coordinator(o.groupId).catch(() => -1);
       if (coordinator >= 0) {
@@ -803,7 +817,7 @@ export class GroupConsumer implements AsyncDisposable {
 
   async #shutdown(): Promise<void> {
     const o = this.#o;
-    await this.offsets.commit().catch(() => {});
+    await this.offsets.commit().catch(this.#report);
     this.#inGeneration = false;
     for (const c of this.#owned.values()) c.records.close();
     this.#owned.clear();

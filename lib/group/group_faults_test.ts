@@ -145,3 +145,52 @@ test("when the coordinator's broker dies the group moves to the new coordinator"
   await group.close();
   assert.equal(await reading, undefined);
 });
+
+test("commits go through NOT_COORDINATOR and a lost connection", { timeout: 30_000 }, async () => {
+  await using env = await setup();
+  await using group = member(env.client, { autoCommitIntervalMs: 0 });
+  await until("joined", () => group.assignment().length > 0);
+  env.cluster.intercept(() => ({ kind: "error", code: ErrorCode.NOT_COORDINATOR }), {
+    key: 8,
+    once: true,
+  });
+  group.offsets.mark("t", 0, 4);
+  await group.commit();
+  assert.equal(env.cluster.groups.committed("g", "t", 0)?.offset, 5n);
+  env.cluster.intercept(() => ({ kind: "drop" }), { key: 8, once: true });
+  group.offsets.mark("t", 0, 6);
+  await group.commit();
+  assert.equal(env.cluster.groups.committed("g", "t", 0)?.offset, 7n);
+});
+
+test("REBALANCE_IN_PROGRESS on a commit keeps the marks for the next commit", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup();
+  await using group = member(env.client, { autoCommitIntervalMs: 0 });
+  await until("joined", () => group.assignment().length > 0);
+  env.cluster.intercept(() => ({ kind: "error", code: ErrorCode.REBALANCE_IN_PROGRESS }), {
+    key: 8,
+    once: true,
+  });
+  group.offsets.mark("t", 1, 2);
+  await assert.rejects(group.commit(), (e) => (e as KafkaError).code === 27);
+  await group.commit();
+  assert.equal(env.cluster.groups.committed("g", "t", 1)?.offset, 3n);
+});
+
+test("a failed automatic commit is reported to onError", { timeout: 30_000 }, async () => {
+  await using env = await setup();
+  const errors: unknown[] = [];
+  await using group = member(env.client, {
+    autoCommitIntervalMs: 20,
+    onError: (e) => void errors.push(e),
+  });
+  await until("joined", () => group.assignment().length > 0);
+  env.cluster.intercept(() => ({ kind: "error", code: ErrorCode.GROUP_AUTHORIZATION_FAILED }), {
+    key: 8,
+  });
+  group.offsets.mark("t", 0, 1);
+  await until("the failure was reported", () => errors.length > 0);
+  assert.equal((errors[0] as KafkaError).code, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+});
