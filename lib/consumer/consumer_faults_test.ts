@@ -83,3 +83,59 @@ test("a seek during the start-offset lookup is not overwritten by the lookup", {
   const { value } = await pc.getReader().read();
   assert.equal(value?.records[0]?.offset, 3);
 });
+
+test("lag under read_committed counts to the last stable offset, not the high watermark", {
+  timeout: 30_000,
+}, async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 1 }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  await using producer = new Producer(client);
+  await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic: "t", value: `v${i}` })));
+  // An open transaction from offset 5 to 9: the high watermark is 10, the stable offset 5.
+  type Res = {
+    responses: { partitions: { highWatermark: bigint; lastStableOffset?: bigint }[] }[];
+  };
+  cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      for (const t of (res as Res).responses) {
+        for (const p of t.partitions) {
+          p.highWatermark = 10n;
+          p.lastStableOffset = 5n;
+        }
+      }
+      return res;
+    },
+  }), { key: 1 });
+  await using consumer = new Consumer(client, { isolationLevel: "read_committed" });
+  const pc = consumer.partition("t", 0);
+  const { value } = await pc.getReader().read();
+  assert.equal(value?.records.length, 5);
+  assert.equal(pc.lag, 0, "nothing after the stable offset can be read yet");
+  assert.equal(value?.lag, 0);
+});
+
+test("the buffer budget counts decompressed bytes", { timeout: 30_000 }, async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 1 }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  await using producer = new Producer(client, { compression: "gzip" });
+  // Two batches of 256 KiB each that compress to almost nothing.
+  const value = new Uint8Array(64 * 1024);
+  for (let b = 0; b < 2; b++) {
+    await producer.send(Array.from({ length: 4 }, () => ({ topic: "t", value })));
+  }
+  await using consumer = new Consumer(client, { partitionBufferBytes: 64 * 1024 });
+  consumer.partition("t", 0);
+  const stage = () => consumer.stages().find((s) => s.name === "partitionConsumer")!;
+  // Nobody reads: after the first batch's 256 KiB the partition is over budget and is left
+  // out of fetches, instead of fetching on while counting a few compressed bytes.
+  await until("a chunk arrived", () => (stage().counters.chunks ?? 0) >= 1);
+  await until("backpressured", () => stage().state === "backpressured", 5_000);
+  assert.ok((stage().counters.buffered ?? 0) >= 4 * 64 * 1024, "the decoded records count");
+});

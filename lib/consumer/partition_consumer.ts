@@ -68,6 +68,8 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
   #start: StartOffset;
   #offset = -1;
   #highWatermark = -1;
+  /** Where lag counts to: the high watermark, or the last stable offset (read_committed). */
+  #end = -1;
   #leaderEpoch = -1;
   #broker = -1;
   #paused = false;
@@ -122,11 +124,12 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     return this.#highWatermark;
   }
 
-  /** Records in the partition after `position`, as of the last fetch. */
+  /**
+   * Records in the partition after `position` that can be read, as of the last fetch: up to
+   * the high watermark, or under read_committed the last stable offset.
+   */
   get lag(): number {
-    return this.#highWatermark < 0 || this.#offset < 0
-      ? 0
-      : Math.max(0, this.#highWatermark - this.#offset);
+    return this.#end < 0 || this.#offset < 0 ? 0 : Math.max(0, this.#end - this.#offset);
   }
 
   /** Stops fetching for this partition; records already buffered can still be read. */
@@ -194,9 +197,11 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     nextOffset: number,
     highWatermark: number,
     bytes: number,
+    stableOffset = -1,
   ): void {
     if (generation !== this.generation || this.#done) return;
     this.#highWatermark = highWatermark;
+    this.#end = stableOffset >= 0 ? stableOffset : highWatermark;
     if (nextOffset > this.#offset) this.#offset = nextOffset;
     if (records.length > 0) {
       const chunk: SizedChunk = {
@@ -204,7 +209,7 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
         partition: this.partition,
         records,
         highWatermark,
-        lag: Math.max(0, highWatermark - this.#offset),
+        lag: Math.max(0, this.#end - this.#offset),
         bytes,
       };
       this.#controller.enqueue(chunk);
