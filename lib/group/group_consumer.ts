@@ -389,6 +389,12 @@ export class GroupConsumer implements AsyncDisposable {
     return all.filter((t) => !t.isInternal && o.pattern!.test(t.name)).map((t) => t.name).sort();
   }
 
+  #subscriptionShape(): string {
+    const topics = this.#client.metadata.topics;
+    return this.#subscribedTopics().map((t) => `${t}:${topics.get(t)?.partitions.length ?? 0}`)
+      .join(",");
+  }
+
   async #run(): Promise<void> {
     const o = this.#o;
     try {
@@ -624,7 +630,9 @@ export class GroupConsumer implements AsyncDisposable {
   async #heartbeatUntilRebalance(): Promise<void> {
     const o = this.#o;
     if (this.#rejoinReason !== null) return;
-    const subscribed = this.#subscribedTopics().join(",");
+    // The subscribed topics and their partition counts, from the client's metadata cache
+    // (refreshed every metadataMaxAgeMs): a change means the assignment is out of date.
+    const subscribed = this.#subscriptionShape();
     while (!this.#closed) {
       await new Promise<void>((r) => {
         const t = setTimeout(r, o.heartbeatIntervalMs);
@@ -635,8 +643,8 @@ export class GroupConsumer implements AsyncDisposable {
       });
       this.#wake = undefined;
       if (this.#closed) return;
-      if (o.pattern && this.#subscribedTopics().join(",") !== subscribed) {
-        this.#rejoinReason = "the topics matching the pattern changed";
+      if (this.#subscriptionShape() !== subscribed) {
+        this.#rejoinReason = "the subscribed topics or their partition counts changed";
         return;
       }
       this.#stage.set("request in flight");

@@ -10,11 +10,16 @@ import { Producer } from "../producer/producer.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
+import { createPartitions } from "../admin/topics.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
 
-async function setup(brokers = 1, partitions = 2) {
+async function setup(brokers = 1, partitions = 2, metadataMaxAgeMs = 300_000) {
   const cluster = await FakeCluster.start({ brokers, topics: [{ name: "t", partitions }] });
-  const client = await Client.connect({ brokers: cluster.bootstrap, transport: cluster.transport });
+  const client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+    metadataMaxAgeMs,
+  });
   return {
     cluster,
     client,
@@ -193,4 +198,13 @@ test("a failed automatic commit is reported to onError", { timeout: 30_000 }, as
   group.offsets.mark("t", 0, 1);
   await until("the failure was reported", () => errors.length > 0);
   assert.equal((errors[0] as KafkaError).code, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+});
+
+test("a subscribed topic's new partitions cause a rebalance", { timeout: 30_000 }, async () => {
+  await using env = await setup(1, 2, 100);
+  await using group = member(env.client);
+  await until("joined", () => group.assignment()[0]?.partitions.length === 2);
+  const [added] = await createPartitions(env.client, [{ topic: "t", count: 3 }]);
+  assert.equal(added?.error, null);
+  await until("the new partition is claimed", () => group.assignment()[0]?.partitions.length === 3);
 });
