@@ -168,6 +168,10 @@ export class GroupConsumer implements AsyncDisposable {
   readonly #stage: StageHandle;
   #claimsController!: ReadableStreamDefaultController<Claim>;
   readonly #owned: Map<string, Claim> = new Map();
+  /** Claims with a chunk handed to the reader of `records()` and not yet done with. */
+  readonly #busy: Map<Claim, { done: Promise<void>; resolve: () => void }> = new Map();
+  /** Claims being given up: no more of their chunks are handed out. */
+  readonly #revoking: Set<Claim> = new Set();
   #memberId = "";
   #generationId = -1;
   #inGeneration = false;
@@ -263,6 +267,8 @@ export class GroupConsumer implements AsyncDisposable {
       for (const { claim, chunk } of handed) {
         const last = chunk.records[chunk.records.length - 1];
         if (last) claim.mark(last.offset);
+        this.#busy.get(claim)?.resolve();
+        this.#busy.delete(claim);
       }
       handed = [];
     };
@@ -297,10 +303,16 @@ export class GroupConsumer implements AsyncDisposable {
                 }
                 if (r.done) break;
                 while (!wanted) await new Promise<void>((w) => waiting.push(w));
-                // Revoked while this chunk waited for the reader: it is the new owner's now.
-                if (!this.#owns(claim)) break;
+                // Revoked (or being revoked) while this chunk waited for the reader: it is the
+                // new owner's now.
+                if (!this.#owns(claim) || this.#revoking.has(claim)) break;
                 wanted = false;
                 handed.push({ claim, chunk: r.value });
+                if (!this.#busy.has(claim)) {
+                  let resolve!: () => void;
+                  const done = new Promise<void>((r) => resolve = r);
+                  this.#busy.set(claim, { done, resolve });
+                }
                 try {
                   controller.enqueue(r.value);
                 } catch {
@@ -616,10 +628,28 @@ export class GroupConsumer implements AsyncDisposable {
     if (keys.length === 0) return;
     const claims = keys.map((k) => this.#owned.get(k)!).filter(Boolean);
     if (commit) {
+      // Sarama's ConsumeClaim contract: a chunk still being processed finishes (bounded by
+      // the rebalance timeout) and is committed before the partition moves, so the new owner
+      // never processes the same records at the same time.
+      for (const c of claims) this.#revoking.add(c);
+      const busy = claims.flatMap((c) => this.#busy.get(c)?.done ?? []);
+      if (busy.length > 0) {
+        this.#stage.set("backpressured");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          Promise.all(busy),
+          new Promise<void>((r) => timer = setTimeout(r, this.#o.rebalanceTimeoutMs)),
+        ]);
+        clearTimeout(timer);
+        this.#stage.set("request in flight");
+      }
       await this.offsets.commit(claims.map((c) => ({ topic: c.topic, partition: c.partition })))
         .catch(this.#report);
     }
     for (const c of claims) {
+      this.#revoking.delete(c);
+      this.#busy.get(c)?.resolve();
+      this.#busy.delete(c);
       c.records.close();
       this.#owned.delete(key(c.topic, c.partition));
       this.offsets.forget(c.topic, c.partition);

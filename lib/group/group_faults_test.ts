@@ -12,6 +12,7 @@ import { KafkaError } from "../protocol/kafka_error.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
 import { createPartitions } from "../admin/topics.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
+import type { Assignor, TopicPartitions } from "./assignor.ts";
 
 async function setup(brokers = 1, partitions = 2, metadataMaxAgeMs = 300_000) {
   const cluster = await FakeCluster.start({ brokers, topics: [{ name: "t", partitions }] });
@@ -207,4 +208,56 @@ test("a subscribed topic's new partitions cause a rebalance", { timeout: 30_000 
   const [added] = await createPartitions(env.client, [{ topic: "t", count: 3 }]);
   assert.equal(added?.error, null);
   await until("the new partition is claimed", () => group.assignment()[0]?.partitions.length === 3);
+});
+
+/** Gives every partition to the member with instance id "b" when it is there. */
+const toB: Assignor = {
+  name: "to-b",
+  protocols: ["eager"],
+  subscriptionUserData: () => null,
+  assign(members, counts) {
+    const winner = members.find((m) => m.groupInstanceId === "b") ?? members[0]!;
+    const out = new Map(members.map((m) => [m.memberId, [] as TopicPartitions[]]));
+    out.set(
+      winner.memberId,
+      [...counts].map(([topic, n]) => ({
+        topic,
+        partitions: Array.from({ length: n }, (_, i) => i),
+      })),
+    );
+    return out;
+  },
+};
+
+test("a revoked partition's chunk being processed finishes and is committed before it moves", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 1);
+  await env.produce(10);
+  const a = member(env.client, { groupId: "slow", groupInstanceId: "a", assignors: [toB] });
+  const readerA = a.records().getReader();
+  const held = await readerA.read(); // processing this chunk: not done until A reads again
+  assert.equal(held.value?.records.length, 10);
+  await using clientB = await Client.connect({
+    brokers: env.cluster.bootstrap,
+    transport: env.cluster.transport,
+  });
+  const b = member(clientB, { groupId: "slow", groupInstanceId: "b", assignors: [toB] });
+  const offsetsB: number[] = [];
+  const readingB = (async () => {
+    for await (const chunk of b.records()) for (const r of chunk.records) offsetsB.push(r.offset);
+  })();
+  // The group's stage is backpressured while a revocation waits for the reader.
+  const waiting = () =>
+    a.stages().some((s) => s.name === "groupSession" && s.state === "backpressured");
+  await until("B reads or A waits for its chunk", () => offsetsB.length > 0 || waiting());
+  assert.deepEqual(offsetsB, [], "B read records A was still processing");
+  const next = readerA.read(); // A is done with its chunk
+  await env.produce(1, 10);
+  await until("B reads", () => offsetsB.length > 0);
+  assert.equal(offsetsB[0], 10);
+  await a.close();
+  await b.close();
+  await next;
+  await readingB;
 });
