@@ -255,6 +255,9 @@ export class GroupConsumer implements AsyncDisposable {
    * Every claimed partition's records merged into one stream of chunks. A chunk is marked
    * processed when the next chunk is read (or the stream is cancelled after reading it), so a
    * record is committed only after the reader has come back for more: at least once.
+   * A partition given up in a rebalance waits (up to the rebalance timeout) for the chunk the
+   * reader holds. A fatal group error or a partition's error errors the stream (the member
+   * then leaves); cancelling it commits what was read and closes the member.
    */
   records(): ReadableStream<RecordChunk> {
     const claims = this.claims.getReader();
@@ -334,9 +337,13 @@ export class GroupConsumer implements AsyncDisposable {
         wanted = true;
         for (const w of waiting.splice(0)) w();
       },
-      cancel: () => {
+      cancel: async () => {
+        // The reader is done with the group: commit what it read and leave, rather than keep
+        // partitions nobody reads (and rejoin on every rebalance with claims nobody takes).
         markHanded();
-        claims.cancel().catch(() => {});
+        await this.close();
+        // An errored claims stream rejects with the error the reader already had.
+        await claims.cancel().catch(() => {});
       },
     }, { highWaterMark: 0 });
   }

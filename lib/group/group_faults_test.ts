@@ -261,3 +261,18 @@ test("a revoked partition's chunk being processed finishes and is committed befo
   await next;
   await readingB;
 });
+
+test("cancelling records() mid-stream leaves the group cleanly", { timeout: 30_000 }, async () => {
+  await using env = await setup();
+  await env.produce(4);
+  await using group = member(env.client);
+  const reader = group.records().getReader();
+  await reader.read();
+  await reader.cancel();
+  await until("the member left", () => env.cluster.groups.groups.get("g")?.state === "Empty");
+  // What it had read was committed on the way out.
+  assert.ok(
+    (env.cluster.groups.committed("g", "t", 0)?.offset ?? 0n) +
+        (env.cluster.groups.committed("g", "t", 1)?.offset ?? 0n) > 0n,
+  );
+});
