@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { Client } from "../client/client.ts";
 import { Producer } from "../producer/producer.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
-import { KafkaError } from "../protocol/kafka_error.ts";
+import { KafkaError, MalformedDataError } from "../protocol/kafka_error.ts";
+import type { RecordChunk } from "./record_chunk.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
 import { Consumer } from "./consumer.ts";
 
@@ -139,3 +140,105 @@ test("the buffer budget counts decompressed bytes", { timeout: 30_000 }, async (
   await until("backpressured", () => stage().state === "backpressured", 5_000);
   assert.ok((stage().counters.buffered ?? 0) >= 4 * 64 * 1024, "the decoded records count");
 });
+
+async function fetchSetup() {
+  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: "t", partitions: 1 }] });
+  const client = await Client.connect({ brokers: cluster.bootstrap, transport: cluster.transport });
+  await using producer = new Producer(client);
+  await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic: "t", value: `v${i}` })));
+  return {
+    cluster,
+    client,
+    producer: new Producer(client),
+    async [Symbol.asyncDispose]() {
+      await this.producer.close();
+      await client.close();
+      await cluster.close();
+    },
+  };
+}
+
+/** Reads offsets from `pc` until `n` arrived. */
+async function offsets(reader: ReadableStreamDefaultReader<RecordChunk>, n: number) {
+  const out: number[] = [];
+  while (out.length < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    for (const r of value.records) out.push(r.offset);
+  }
+  return out;
+}
+
+for (
+  const [name, code] of [
+    ["FETCH_SESSION_ID_NOT_FOUND", ErrorCode.FETCH_SESSION_ID_NOT_FOUND],
+    ["INVALID_FETCH_SESSION_EPOCH", ErrorCode.INVALID_FETCH_SESSION_EPOCH],
+    ["FENCED_LEADER_EPOCH", ErrorCode.FENCED_LEADER_EPOCH],
+    ["NOT_LEADER_OR_FOLLOWER", ErrorCode.NOT_LEADER_OR_FOLLOWER],
+  ] as const
+) {
+  test(`a fetch failing with ${name} neither skips nor repeats a record`, {
+    timeout: 30_000,
+  }, async () => {
+    await using env = await fetchSetup();
+    await using consumer = new Consumer(env.client);
+    const reader = consumer.partition("t", 0).getReader();
+    assert.deepEqual(await offsets(reader, 5), [0, 1, 2, 3, 4]);
+    const hook = env.cluster.intercept(() => ({ kind: "error", code }), { key: 1, once: true });
+    if (code === ErrorCode.NOT_LEADER_OR_FOLLOWER || code === ErrorCode.FENCED_LEADER_EPOCH) {
+      env.cluster.moveLeader("t", 0);
+    }
+    await env.producer.send(Array.from({ length: 5 }, (_, i) => ({ topic: "t", value: `w${i}` })));
+    assert.deepEqual(await offsets(reader, 5), [5, 6, 7, 8, 9]);
+    assert.equal(hook.calls > 0, true);
+    assert.deepEqual(env.cluster.faults, []);
+  });
+}
+
+test("OFFSET_OUT_OF_RANGE restarts by policy, or fails the stream with the typed error", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await fetchSetup();
+  await using oldest = new Consumer(env.client, { offsetOutOfRange: "oldest" });
+  assert.deepEqual(await offsets(oldest.partition("t", 0, { offset: 50 }).getReader(), 5), [
+    0,
+    1,
+    2,
+    3,
+    4,
+  ]);
+  await using strict = new Consumer(env.client, { offsetOutOfRange: "error" });
+  await assert.rejects(
+    offsets(strict.partition("t", 0, { offset: 50 }).getReader(), 1),
+    (e) => e instanceof KafkaError && e.code === ErrorCode.OFFSET_OUT_OF_RANGE,
+  );
+});
+
+test(
+  "a corrupt batch fails the stream with a MalformedDataError",
+  { timeout: 30_000 },
+  async () => {
+    await using env = await fetchSetup();
+    type Res = { responses: { partitions: { records?: Uint8Array | null }[] }[] };
+    env.cluster.intercept(() => ({
+      kind: "rewrite",
+      fn: (res) => {
+        for (const t of (res as Res).responses) {
+          for (const p of t.partitions) {
+            if (p.records && p.records.length > 70) {
+              const copy = p.records.slice();
+              copy[copy.length - 1]! ^= 0xff; // inside the CRC-covered records
+              p.records = copy;
+            }
+          }
+        }
+        return res;
+      },
+    }), { key: 1 });
+    await using consumer = new Consumer(env.client);
+    await assert.rejects(
+      offsets(consumer.partition("t", 0).getReader(), 5),
+      (e) => e instanceof MalformedDataError,
+    );
+  },
+);

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Client } from "../client/client.ts";
 import { Producer } from "../producer/producer.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
-import { KafkaError } from "../protocol/kafka_error.ts";
+import { KafkaError, MalformedDataError } from "../protocol/kafka_error.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
 import { createPartitions } from "../admin/topics.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
@@ -275,4 +275,73 @@ test("cancelling records() mid-stream leaves the group cleanly", { timeout: 30_0
     (env.cluster.groups.committed("g", "t", 0)?.offset ?? 0n) +
         (env.cluster.groups.committed("g", "t", 1)?.offset ?? 0n) > 0n,
   );
+});
+
+for (
+  const [name, key, code, protocol] of [
+    ["UNKNOWN_MEMBER_ID", 12, ErrorCode.UNKNOWN_MEMBER_ID, "classic"],
+    ["ILLEGAL_GENERATION", 12, ErrorCode.ILLEGAL_GENERATION, "classic"],
+    ["FENCED_MEMBER_EPOCH", 68, ErrorCode.FENCED_MEMBER_EPOCH, "consumer"],
+  ] as const
+) {
+  test(`after ${name} the member joins again and every record is read`, {
+    timeout: 30_000,
+  }, async () => {
+    await using env = await setup();
+    await env.produce(4);
+    await using group = member(env.client, { protocol });
+    const seen = new Set<string>();
+    const reading = drain(group, seen);
+    await until("first records", () => seen.size === 4);
+    const hook = env.cluster.intercept(() => ({ kind: "error", code }), { key, once: true });
+    await until("the error was sent", () => hook.calls > 0);
+    await env.produce(4, 4);
+    await until("every record", () => seen.size === 8);
+    await group.close();
+    assert.equal(await reading, undefined);
+  });
+}
+
+test("the coordinator moving to another broker does not stop the group", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(3, 3);
+  await using group = member(env.client);
+  const seen = new Set<string>();
+  const reading = drain(group, seen);
+  await env.produce(3);
+  await until("first records", () => seen.size === 3);
+  const old = await env.client.coordinator("g");
+  env.cluster.moveCoordinator("g", old === 1 ? 2 : 1);
+  await env.produce(3, 3);
+  await until("records after the move", () => seen.size === 6);
+  group.offsets.mark("t", 0, 0);
+  await group.commit();
+  assert.notEqual(await env.client.coordinator("g"), old);
+  await group.close();
+  assert.equal(await reading, undefined);
+});
+
+test("a corrupt batch surfaces in records()", { timeout: 30_000 }, async () => {
+  await using env = await setup();
+  await env.produce(4);
+  type Res = { responses: { partitions: { records?: Uint8Array | null }[] }[] };
+  env.cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      for (const t of (res as Res).responses) {
+        for (const p of t.partitions) {
+          if (p.records && p.records.length > 70) {
+            const copy = p.records.slice();
+            copy[copy.length - 1]! ^= 0xff;
+            p.records = copy;
+          }
+        }
+      }
+      return res;
+    },
+  }), { key: 1 });
+  await using group = member(env.client);
+  const error = await drain(group);
+  assert.ok(error instanceof MalformedDataError, `records() ended with ${error}`);
 });
