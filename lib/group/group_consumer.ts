@@ -739,8 +739,13 @@ export class GroupConsumer implements AsyncDisposable {
     // From v1 (KIP-1082) the member names itself, once for its whole life: it keeps the id
     // when fenced and joins again under it. Before v1 the coordinator names it.
     let selfNamed = false;
+    // The subscription last sent: a pattern's matches are re-checked before every heartbeat
+    // (against the metadata cache, refreshed every metadataMaxAgeMs) and sent when they change.
+    let sentTopics = "";
     while (!this.#closed) {
       try {
+        const topics = this.#subscribedTopics();
+        if (topics.join(",") !== sentTopics) full = true;
         const coordinator = await this.#client.coordinator(o.groupId);
         const conn = await this.#client.connection(coordinator);
         const version = conn.versions.version(API_TABLE[68].info.key);
@@ -757,7 +762,7 @@ export class GroupConsumer implements AsyncDisposable {
           instanceId: o.groupInstanceId ?? null,
           rackId: null,
           rebalanceTimeoutMs: full ? o.rebalanceTimeoutMs : -1,
-          subscribedTopicNames: full ? this.#subscribedTopics() : null,
+          subscribedTopicNames: full ? topics : null,
           subscribedTopicRegex: null,
           serverAssignor: full ? o.serverAssignor ?? null : null,
           topicPartitions: epoch === 0 ? [] : full || ack ? owned : null,
@@ -769,6 +774,7 @@ export class GroupConsumer implements AsyncDisposable {
             detail: res.errorMessage,
           });
         }
+        if (full) sentTopics = topics.join(",");
         if (res.memberId) this.#memberId = res.memberId;
         // A success with a negative epoch would turn the next heartbeat into a leave: ignore it.
         if (res.memberEpoch >= 0) epoch = res.memberEpoch;

@@ -10,7 +10,7 @@ import { Producer } from "../producer/producer.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { KafkaError, MalformedDataError } from "../protocol/kafka_error.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
-import { createPartitions } from "../admin/topics.ts";
+import { createPartitions, createTopics } from "../admin/topics.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
 import type { Assignor, TopicPartitions } from "./assignor.ts";
 
@@ -344,4 +344,21 @@ test("a corrupt batch surfaces in records()", { timeout: 30_000 }, async () => {
   await using group = member(env.client);
   const error = await drain(group);
   assert.ok(error instanceof MalformedDataError, `records() ended with ${error}`);
+});
+
+test("a KIP-848 member re-checks its pattern and claims a matching topic made later", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 1, 100);
+  await using group = member(env.client, {
+    topics: undefined,
+    pattern: /^t|^later$/,
+    protocol: "consumer",
+  });
+  await until("joined", () => group.assignment().length === 1);
+  await createTopics(env.client, [{ name: "later", partitions: 2 }]);
+  await until(
+    "the new topic is claimed",
+    () => group.assignment().some((t) => t.topic === "later"),
+  );
 });
