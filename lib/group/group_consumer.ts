@@ -484,7 +484,9 @@ export class GroupConsumer implements AsyncDisposable {
         protocolType: "consumer",
         protocols,
         reason: this.#rejoinReason,
-      }, { timeoutMs: o.rebalanceTimeoutMs + 5000 });
+        // The coordinator parks a JoinGroup until the group rebalances (up to the rebalance
+        // timeout): on its own connection it holds up no heartbeat, commit or other group.
+      }, { timeoutMs: o.rebalanceTimeoutMs + 5000, kind: "join" });
       if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
         this.#memberId = join.memberId; // KIP-394: join again with the id the coordinator gave
         continue;
@@ -509,7 +511,7 @@ export class GroupConsumer implements AsyncDisposable {
       protocolType: "consumer",
       protocolName: protocol.name,
       assignments,
-    }, { timeoutMs: o.rebalanceTimeoutMs + 5000 });
+    }, { timeoutMs: o.rebalanceTimeoutMs + 5000, kind: "join" });
     if (sync.errorCode !== 0) throw new KafkaError(sync.errorCode, { api: "SyncGroup" });
     const assigned = decodeAssignment(sync.assignment).assignedPartitions;
     const wanted = new Set<string>();

@@ -362,3 +362,31 @@ test("a KIP-848 member re-checks its pattern and claims a matching topic made la
     () => group.assignment().some((t) => t.topic === "later"),
   );
 });
+
+test("a JoinGroup parked by the coordinator does not hold up another group's commits", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup();
+  await using other = member(env.client, { groupId: "other", autoCommitIntervalMs: 0 });
+  await until("the other group joined", () => other.assignment().length > 0);
+  // The coordinator parks group g's JoinGroup (as while it waits for the rest of the group).
+  let parked = true;
+  let joinSeen = false;
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  env.cluster.intercept(async (req) => {
+    if ((req.body as { groupId: string }).groupId !== "g") return undefined;
+    joinSeen = true;
+    await released;
+    parked = false;
+    return undefined;
+  }, { key: 11, once: true });
+  await using g = member(env.client);
+  await until("g's JoinGroup is parked", () => joinSeen);
+  other.offsets.mark("t", 0, 1);
+  await other.commit();
+  assert.equal(parked, true, "the commit waited for the parked JoinGroup");
+  assert.equal(env.cluster.groups.committed("other", "t", 0)?.offset, 2n);
+  release();
+  await until("g joined", () => g.assignment().length > 0);
+});
