@@ -8,15 +8,12 @@
  */
 
 import type { Client } from "../client/client.ts";
-import { type OptionSchema, validateOptions } from "../client/validate_options.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { randomUuid } from "../protocol/uuid.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import { Consumer } from "../consumer/consumer.ts";
-import type { ConsumerOptions } from "../consumer/consumer_options.ts";
-import type { PartitionConsumer } from "../consumer/partition_consumer.ts";
 import type { RecordChunk } from "../consumer/record_chunk.ts";
 import type { Assignor, MemberSubscription, TopicPartitions } from "./assignor.ts";
 import {
@@ -25,118 +22,17 @@ import {
   encodeAssignment,
   encodeSubscription,
 } from "./consumer_protocol.ts";
-import { rangeAssignor } from "./range_assignor.ts";
-import { cooperativeStickyAssignor } from "./cooperative_sticky_assignor.ts";
 import { OffsetManager } from "./offset_manager.ts";
+import {
+  type GroupConsumerOptions,
+  type ResolvedGroupOptions,
+  resolveGroupOptions,
+} from "./group_consumer_options.ts";
+import { type Claim, claimKey as key } from "./claim.ts";
+import { coordinatorLost, REJOINABLE, transient } from "./_group_errors.ts";
 
-/** Options for {@linkcode GroupConsumer}. */
-export interface GroupConsumerOptions {
-  /** The group. */
-  groupId: string;
-  /** Topics to consume; or use `pattern`. */
-  topics?: readonly string[];
-  /** Consume every topic whose name matches, re-checked as metadata refreshes. */
-  pattern?: RegExp;
-  /** Static membership (KIP-345): a restart within the session timeout causes no rebalance. */
-  groupInstanceId?: string;
-  /** The coordinator drops a member it has not heard from for this long. @default {45000} */
-  sessionTimeoutMs?: number;
-  /** How long members may take to rejoin during a rebalance. @default {60000} */
-  rebalanceTimeoutMs?: number;
-  /** Time between heartbeats; independent of record processing. @default {3000} */
-  heartbeatIntervalMs?: number;
-  /** Assignors, in order of preference. @default {[range, cooperative-sticky]} */
-  assignors?: readonly Assignor[];
-  /** Time between automatic commits of marked offsets; 0 commits only on demand. @default {5000} */
-  autoCommitIntervalMs?: number;
-  /** Where a partition with no committed offset starts. @default {"newest"} */
-  startOffset?: "oldest" | "newest";
-  /** Called with the partitions gained in each rebalance. */
-  onAssigned?: (partitions: readonly TopicPartitions[]) => void;
-  /** Called with the partitions given up in each rebalance, after their offsets are committed. */
-  onRevoked?: (partitions: readonly TopicPartitions[]) => void;
-  /**
-   * The group protocol: `classic` (JoinGroup/SyncGroup, client-side assignors) or `consumer`
-   * (KIP-848: ConsumerGroupHeartbeat, assignment computed by the broker). `consumer` falls back
-   * to `classic` when the coordinator does not offer it. @default {"classic"}
-   */
-  protocol?: "classic" | "consumer";
-  /** With the `consumer` protocol, the broker-side assignor (`uniform`, `range`). @default {the broker's} */
-  serverAssignor?: string;
-  /** Options for fetching, as for {@linkcode Consumer}. */
-  consumer?: ConsumerOptions;
-  /**
-   * Called with errors that do not end the member, such as a failed automatic commit (its marks
-   * are kept and committed by the next commit). @default {console.warn}
-   */
-  onError?: (error: unknown) => void;
-  /** Leaves the group and closes when aborted. */
-  signal?: AbortSignal;
-}
-
-type Resolved =
-  & Required<
-    Omit<
-      GroupConsumerOptions,
-      | "topics"
-      | "pattern"
-      | "groupInstanceId"
-      | "onAssigned"
-      | "onRevoked"
-      | "onError"
-      | "consumer"
-      | "signal"
-      | "serverAssignor"
-    >
-  >
-  & Omit<
-    GroupConsumerOptions,
-    | "groupId"
-    | "sessionTimeoutMs"
-    | "rebalanceTimeoutMs"
-    | "heartbeatIntervalMs"
-    | "assignors"
-    | "autoCommitIntervalMs"
-    | "startOffset"
-    | "protocol"
-  >;
-
-const MS = { type: "number", min: 0, max: 2 ** 31 - 1 } as const;
-const SCHEMA: OptionSchema = {
-  groupId: { type: "string", nonEmpty: true },
-  topics: { type: "array", of: "string" },
-  pattern: { type: "object" },
-  groupInstanceId: { type: "string", nonEmpty: true },
-  sessionTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
-  rebalanceTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
-  heartbeatIntervalMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
-  assignors: { type: "array", nonEmpty: true },
-  autoCommitIntervalMs: MS,
-  startOffset: { type: "string", oneOf: ["oldest", "newest"] },
-  protocol: { type: "string", oneOf: ["classic", "consumer"] },
-  serverAssignor: { type: "string", nonEmpty: true },
-  onAssigned: { type: "function" },
-  onRevoked: { type: "function" },
-  onError: { type: "function" },
-  consumer: { type: "object" },
-  signal: { type: "signal" },
-};
-
-/** A claimed partition: its records, and the way to mark them processed. */
-export interface Claim {
-  /** The topic. */
-  readonly topic: string;
-  /** The partition. */
-  readonly partition: number;
-  /** The generation it was claimed in. */
-  readonly generationId: number;
-  /** Its records, from the committed offset (or the start policy). Ends when the claim is revoked. */
-  readonly records: PartitionConsumer;
-  /** Marks the record at `offset` (and everything before it) processed: it will be committed. */
-  mark(offset: number): void;
-}
-
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+export type { GroupConsumerOptions } from "./group_consumer_options.ts";
+export type { Claim } from "./claim.ts";
 
 /**
  * A member of a consumer group (the classic protocol: JoinGroup, SyncGroup, Heartbeat,
@@ -163,7 +59,7 @@ export class GroupConsumer implements AsyncDisposable {
   /** Marked offsets and their commits. */
   readonly offsets: OffsetManager;
   readonly #client: Client;
-  readonly #o: Resolved;
+  readonly #o: ResolvedGroupOptions;
   readonly #consumer: Consumer;
   readonly #stage: StageHandle;
   #claimsController!: ReadableStreamDefaultController<Claim>;
@@ -191,22 +87,7 @@ export class GroupConsumer implements AsyncDisposable {
    * @throws {TypeError} or {RangeError} for bad options, naming the option.
    */
   constructor(client: Client, options: GroupConsumerOptions) {
-    const o = validateOptions<Resolved>("GroupConsumer", SCHEMA, options as never, {
-      groupId: "",
-      sessionTimeoutMs: 45_000,
-      rebalanceTimeoutMs: 60_000,
-      heartbeatIntervalMs: 3000,
-      assignors: [rangeAssignor(), cooperativeStickyAssignor()],
-      autoCommitIntervalMs: 5000,
-      startOffset: "newest",
-      protocol: "classic",
-    } as Resolved);
-    if (!o.topics?.length && !o.pattern) {
-      throw new TypeError("Cannot join a group without a subscription: give topics or pattern");
-    }
-    if (o.pattern !== undefined && !(o.pattern instanceof RegExp)) {
-      throw new TypeError('Cannot use GroupConsumer option "pattern" as it must be a RegExp');
-    }
+    const o = resolveGroupOptions(options);
     this.#client = client;
     this.#o = o;
     this.#consumer = new Consumer(client, o.consumer ?? {});
@@ -911,35 +792,6 @@ export class GroupConsumer implements AsyncDisposable {
     this.#stage.close();
     await this.#consumer.close();
   }
-}
-
-// Errors after which the member joins again rather than giving up.
-const REJOINABLE: ReadonlySet<number> = new Set([
-  ErrorCode.UNKNOWN_MEMBER_ID,
-  ErrorCode.ILLEGAL_GENERATION,
-  ErrorCode.REBALANCE_IN_PROGRESS,
-  ErrorCode.MEMBER_ID_REQUIRED,
-]);
-
-// Errors after which the coordinator must be looked up again (FindCoordinator): the broker
-// cached for it may be dead, and Kafka moves the coordinator to a live one within seconds.
-const COORDINATOR_LOST: ReadonlySet<number> = new Set([
-  ErrorCode.NOT_COORDINATOR,
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.NETWORK_EXCEPTION,
-  ErrorCode.REQUEST_TIMED_OUT,
-]);
-
-/** Whether `e` (an error or an error code) means the cached coordinator is stale. */
-function coordinatorLost(e: unknown): boolean {
-  const code = e instanceof KafkaError ? e.code : typeof e === "number" ? e : -1;
-  // Anything but a Kafka answer (a socket error, a refused connection) counts as lost.
-  return COORDINATOR_LOST.has(code) || !(e instanceof KafkaError || typeof e === "number");
-}
-
-/** Whether a failed heartbeat request should simply be sent again (after FindCoordinator). */
-function transient(e: unknown): boolean {
-  return coordinatorLost(e) || (e instanceof KafkaError && e.retriable);
 }
 
 function isCooperative(a: Assignor): boolean {
