@@ -30,6 +30,7 @@ import {
 } from "./group_consumer_options.ts";
 import { type Claim, claimKey as key } from "./claim.ts";
 import { coordinatorLost, REJOINABLE, transient } from "./_group_errors.ts";
+import { mergeClaims } from "./_records_merge.ts";
 
 export type { GroupConsumerOptions } from "./group_consumer_options.ts";
 export type { Claim } from "./claim.ts";
@@ -141,92 +142,21 @@ export class GroupConsumer implements AsyncDisposable {
    * then leaves); cancelling it commits what was read and closes the member.
    */
   records(): ReadableStream<RecordChunk> {
-    const claims = this.claims.getReader();
-    // With highWaterMark 0 a chunk is only enqueued for a reader that asked (pull): that is
-    // what lets "asked again" mean "done with the last one".
-    let wanted = false;
-    const waiting: Array<() => void> = [];
-    let handed: { claim: Claim; chunk: RecordChunk }[] = [];
-    const markHanded = () => {
-      for (const { claim, chunk } of handed) {
-        const last = chunk.records[chunk.records.length - 1];
-        if (last) claim.mark(last.offset);
+    return mergeClaims(this.claims, {
+      current: (claim) => this.#owns(claim) && !this.#revoking.has(claim),
+      handing: (claim) => {
+        if (this.#busy.has(claim)) return;
+        let resolve!: () => void;
+        const done = new Promise<void>((r) => resolve = r);
+        this.#busy.set(claim, { done, resolve });
+      },
+      done: (claim) => {
         this.#busy.get(claim)?.resolve();
         this.#busy.delete(claim);
-      }
-      handed = [];
-    };
-    return new ReadableStream<RecordChunk>({
-      start: (controller) => {
-        const fail = (e: unknown) => {
-          try {
-            controller.error(e);
-          } catch {
-            // already cancelled or errored: the reader has its outcome
-          }
-        };
-        (async () => {
-          for (;;) {
-            // A fatal group error errors `claims`: it reaches the reader, never a normal end.
-            const next = await claims.read();
-            if (next.done) break;
-            const claim = next.value;
-            (async () => {
-              const reader = claim.records.getReader();
-              for (;;) {
-                let r: ReadableStreamReadResult<RecordChunk>;
-                try {
-                  r = await reader.read();
-                } catch (e) {
-                  // This partition cannot go on (corrupt batch, authorization, out of range
-                  // by policy): the reader is told, and the member leaves rather than keep a
-                  // partition nobody reads.
-                  fail(e);
-                  this.#failWith(e);
-                  break;
-                }
-                if (r.done) break;
-                while (!wanted) await new Promise<void>((w) => waiting.push(w));
-                // Revoked (or being revoked) while this chunk waited for the reader: it is the
-                // new owner's now.
-                if (!this.#owns(claim) || this.#revoking.has(claim)) break;
-                wanted = false;
-                handed.push({ claim, chunk: r.value });
-                if (!this.#busy.has(claim)) {
-                  let resolve!: () => void;
-                  const done = new Promise<void>((r) => resolve = r);
-                  this.#busy.set(claim, { done, resolve });
-                }
-                try {
-                  controller.enqueue(r.value);
-                } catch {
-                  break;
-                }
-              }
-            })().catch(fail);
-          }
-          try {
-            controller.close();
-          } catch {
-            // cancelled
-          }
-        })().catch(fail);
       },
-      pull: () => {
-        // The reader is back for more: what it was handed before is processed.
-        markHanded();
-        wanted = true;
-        for (const w of waiting.splice(0)) w();
-      },
-      cancel: async () => {
-        // The reader is done with the group: commit what it read and leave, rather than keep
-        // partitions nobody reads (and rejoin on every rebalance with claims nobody takes).
-        markHanded();
-        await this.close();
-        // An errored claims stream rejects with the error the reader already had.
-        await claims.cancel().catch(() => {});
-      },
-    }, { highWaterMark: 0 });
+      fail: (e) => this.#failWith(e),
+      close: () => this.close(),
+    });
   }
 
   /** A commit before giving partitions up failed: their marks are lost to the next owner. */
