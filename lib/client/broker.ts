@@ -15,9 +15,10 @@ import type { Observer } from "../observe/kafka_event.ts";
 
 /**
  * The kinds of traffic that get their own connection to a broker, so that a long-poll Fetch
- * never delays a Produce, a heartbeat or a commit.
+ * never delays a Produce, a heartbeat or a commit, and a JoinGroup or SyncGroup the coordinator
+ * parks for a rebalance (`join`) never delays a heartbeat, a commit or another group.
  */
-export type ConnectionKind = "produce" | "fetch" | "group";
+export type ConnectionKind = "produce" | "fetch" | "group" | "join";
 
 /** How a {@linkcode Broker} connects. */
 export interface BrokerOptions {
@@ -78,6 +79,7 @@ export class Broker {
     produce: { failures: 0, retryAt: 0 },
     fetch: { failures: 0, retryAt: 0 },
     group: { failures: 0, retryAt: 0 },
+    join: { failures: 0, retryAt: 0 },
   };
   #closed = false;
 

@@ -27,7 +27,9 @@ export interface SessionPlan {
   readonly forget: readonly SessionPartition[];
 }
 
-const key = (p: SessionPartition) => `${p.topicId}\u0000${p.partition}`;
+// By name and id: brokers without topic ids (Fetch before v13) give every topic the zero id,
+// and a topic deleted and made again keeps its name under a new id.
+const key = (p: SessionPartition) => `${p.topicId}\u0000${p.topic}\u0000${p.partition}`;
 
 /**
  * One broker's fetch session. `plan()` compares what should be fetched now with what the broker

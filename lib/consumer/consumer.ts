@@ -185,27 +185,38 @@ export class TopicStream extends ReadableStream<RecordChunk> {
     super({
       start: (controller) => {
         let open = readers.length;
+        let failed = false;
+        // One partition's error ends the merged stream: the reader gets it, and the other
+        // partitions stop (their chunks would have nowhere to go).
+        const fail = (e: unknown) => {
+          if (failed) return;
+          failed = true;
+          controller.error(e);
+          for (const w of waiting.splice(0)) w();
+          for (const r of readers) {
+            // Cancelling a reader that already failed rejects again with the same error, which
+            // the merged stream already carries.
+            r.cancel().catch(() => {});
+          }
+        };
         for (const reader of readers) {
           (async () => {
             for (;;) {
-              const r = await reader.read().catch((e) => {
-                controller.error(e);
-                return { done: true as const, value: undefined };
-              });
-              if (r.done) break;
+              let r: ReadableStreamReadResult<RecordChunk>;
+              try {
+                r = await reader.read();
+              } catch (e) {
+                fail(e);
+                break;
+              }
+              if (r.done || failed) break;
               controller.enqueue(r.value);
               while ((controller.desiredSize ?? 1) <= 0) {
                 await new Promise<void>((w) => waiting.push(w));
               }
             }
-            if (--open === 0) {
-              try {
-                controller.close();
-              } catch {
-                // already errored
-              }
-            }
-          })();
+            if (--open === 0 && !failed) controller.close();
+          })().catch(fail);
         }
       },
       pull: () => {

@@ -69,6 +69,8 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
   #start: StartOffset;
   #offset = -1;
   #highWatermark = -1;
+  /** Where lag counts to: the high watermark, or the last stable offset (read_committed). */
+  #end = -1;
   #leaderEpoch = -1;
   #broker = -1;
   #paused = false;
@@ -123,11 +125,12 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     return this.#highWatermark;
   }
 
-  /** Records in the partition after `position`, as of the last fetch. */
+  /**
+   * Records in the partition after `position` that can be read, as of the last fetch: up to
+   * the high watermark, or under read_committed the last stable offset.
+   */
   get lag(): number {
-    return this.#highWatermark < 0 || this.#offset < 0
-      ? 0
-      : Math.max(0, this.#highWatermark - this.#offset);
+    return this.#end < 0 || this.#offset < 0 ? 0 : Math.max(0, this.#end - this.#offset);
   }
 
   /** Stops fetching for this partition; records already buffered can still be read. */
@@ -195,9 +198,11 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     nextOffset: number,
     highWatermark: number,
     bytes: number,
+    stableOffset = -1,
   ): void {
     if (generation !== this.generation || this.#done) return;
     this.#highWatermark = highWatermark;
+    this.#end = stableOffset >= 0 ? stableOffset : highWatermark;
     if (nextOffset > this.#offset) this.#offset = nextOffset;
     if (records.length > 0) {
       const chunk: SizedChunk = {
@@ -205,7 +210,7 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
         partition: this.partition,
         records,
         highWatermark,
-        lag: Math.max(0, highWatermark - this.#offset),
+        lag: Math.max(0, this.#end - this.#offset),
         bytes,
       };
       this.#controller.enqueue(chunk);
@@ -295,8 +300,12 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
           const leader = await ctx.client.leaderFor(this.topic, this.partition);
           const info = ctx.client.metadata.topics.get(this.topic)?.partitions[this.partition];
           this.#leaderEpoch = info?.leaderEpoch ?? -1;
-          if (this.#offset < 0) this.#offset = await this.#resolve(leader.nodeId, this.#start);
+          // A seek during the lookup made this answer stale: it must not overwrite the seek's.
+          const offset = this.#offset < 0
+            ? await this.#resolve(leader.nodeId, this.#start)
+            : this.#offset;
           if (this.#done || generation !== this.generation) return;
+          this.#offset = offset;
           this.#broker = leader.nodeId;
           ctx.manager(leader.nodeId).add(this);
           this.stage.set("waiting for input");

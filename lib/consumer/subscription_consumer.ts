@@ -30,6 +30,9 @@ export interface PartitionFetch {
   readonly records?: KafkaRecord[];
   readonly nextOffset?: number;
   readonly highWatermark?: number;
+  /** The last stable offset under read_committed (what lag counts to); -1 otherwise. */
+  readonly stableOffset?: number;
+  /** What its records hold on to: fetched bytes, plus the decompressed size of compressed batches. */
   readonly bytes?: number;
   readonly error?: unknown;
 }
@@ -244,7 +247,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             checkCrc: o.checkCrc,
             maxDecompressedBytes: o.maxDecompressedBytes,
           });
-          const { records, nextOffset } = select(
+          const { records, nextOffset, expanded } = select(
             decoded.batches,
             offset,
             o.isolationLevel === "read_committed" ? p.abortedTransactions ?? [] : null,
@@ -255,7 +258,12 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             records,
             nextOffset,
             highWatermark: hw,
-            bytes: decoded.bytesConsumed,
+            stableOffset: o.isolationLevel === "read_committed"
+              ? Number(p.lastStableOffset ?? -1n)
+              : -1,
+            // The budget holds what the records keep alive: a zstd batch can decompress to
+            // many times its size, so its decompressed records count too.
+            bytes: decoded.bytesConsumed + expanded,
           });
           this.stage.add("bytes", decoded.bytesConsumed);
           const observe = ctx.client.options.observe;
@@ -300,9 +308,10 @@ function select(
   batches: readonly RecordBatch[],
   offset: number,
   aborted: readonly { producerId: bigint; firstOffset: bigint }[] | null,
-): { records: KafkaRecord[]; nextOffset: number } {
+): { records: KafkaRecord[]; nextOffset: number; expanded: number } {
   const records: KafkaRecord[] = [];
   let next = offset;
+  let expanded = 0;
   const pending = aborted === null
     ? []
     : [...aborted].sort((a, b) => Number(a.firstOffset - b.firstOffset));
@@ -316,9 +325,21 @@ function select(
     if (b.isControl) {
       if (b.controlMarker?.type === "abort") abortedProducers.delete(b.producerId);
     } else if (!(aborted !== null && b.isTransactional && abortedProducers.has(b.producerId))) {
-      for (const r of b.records) if (r.offset >= offset) records.push(r);
+      const compressed = b.compression !== "none";
+      for (const r of b.records) {
+        if (r.offset < offset) continue;
+        records.push(r);
+        if (compressed) expanded += recordBytes(r);
+      }
     }
     if (last + 1 > next) next = last + 1;
   }
-  return { records, nextOffset: next };
+  return { records, nextOffset: next, expanded };
+}
+
+/** The bytes a decoded record's key, value and headers take. */
+function recordBytes(r: KafkaRecord): number {
+  let n = (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers) n += h.key.length + (h.value?.length ?? 0);
+  return n;
 }

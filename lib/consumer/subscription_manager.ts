@@ -45,6 +45,7 @@ export class SubscriptionManager extends WritableStream<FetchResult> {
               r.nextOffset!,
               r.highWatermark!,
               r.bytes!,
+              r.stableOffset ?? -1,
             );}
         }
       },

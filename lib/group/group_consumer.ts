@@ -8,15 +8,12 @@
  */
 
 import type { Client } from "../client/client.ts";
-import { type OptionSchema, validateOptions } from "../client/validate_options.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { randomUuid } from "../protocol/uuid.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import { Consumer } from "../consumer/consumer.ts";
-import type { ConsumerOptions } from "../consumer/consumer_options.ts";
-import type { PartitionConsumer } from "../consumer/partition_consumer.ts";
 import type { RecordChunk } from "../consumer/record_chunk.ts";
 import type { Assignor, MemberSubscription, TopicPartitions } from "./assignor.ts";
 import {
@@ -25,113 +22,20 @@ import {
   encodeAssignment,
   encodeSubscription,
 } from "./consumer_protocol.ts";
-import { rangeAssignor } from "./range_assignor.ts";
-import { cooperativeStickyAssignor } from "./cooperative_sticky_assignor.ts";
 import { OffsetManager } from "./offset_manager.ts";
 import { sleep } from "../util/sleep.ts";
 import { emit } from "../observe/kafka_event.ts";
+import {
+  type GroupConsumerOptions,
+  type ResolvedGroupOptions,
+  resolveGroupOptions,
+} from "./group_consumer_options.ts";
+import { type Claim, claimKey as key } from "./claim.ts";
+import { coordinatorLost, REJOINABLE, transient } from "./_group_errors.ts";
+import { mergeClaims } from "./_records_merge.ts";
 
-/** Options for {@linkcode GroupConsumer}. */
-export interface GroupConsumerOptions {
-  /** The group. */
-  groupId: string;
-  /** Topics to consume; or use `pattern`. */
-  topics?: readonly string[];
-  /** Consume every topic whose name matches, re-checked as metadata refreshes. */
-  pattern?: RegExp;
-  /** Static membership (KIP-345): a restart within the session timeout causes no rebalance. */
-  groupInstanceId?: string;
-  /** The coordinator drops a member it has not heard from for this long. @default {45000} */
-  sessionTimeoutMs?: number;
-  /** How long members may take to rejoin during a rebalance. @default {60000} */
-  rebalanceTimeoutMs?: number;
-  /** Time between heartbeats; independent of record processing. @default {3000} */
-  heartbeatIntervalMs?: number;
-  /** Assignors, in order of preference. @default {[range, cooperative-sticky]} */
-  assignors?: readonly Assignor[];
-  /** Time between automatic commits of marked offsets; 0 commits only on demand. @default {5000} */
-  autoCommitIntervalMs?: number;
-  /** Where a partition with no committed offset starts. @default {"newest"} */
-  startOffset?: "oldest" | "newest";
-  /** Called with the partitions gained in each rebalance. */
-  onAssigned?: (partitions: readonly TopicPartitions[]) => void;
-  /** Called with the partitions given up in each rebalance, after their offsets are committed. */
-  onRevoked?: (partitions: readonly TopicPartitions[]) => void;
-  /**
-   * The group protocol: `classic` (JoinGroup/SyncGroup, client-side assignors) or `consumer`
-   * (KIP-848: ConsumerGroupHeartbeat, assignment computed by the broker). `consumer` falls back
-   * to `classic` when the coordinator does not offer it. @default {"classic"}
-   */
-  protocol?: "classic" | "consumer";
-  /** With the `consumer` protocol, the broker-side assignor (`uniform`, `range`). @default {the broker's} */
-  serverAssignor?: string;
-  /** Options for fetching, as for {@linkcode Consumer}. */
-  consumer?: ConsumerOptions;
-  /** Leaves the group and closes when aborted. */
-  signal?: AbortSignal;
-}
-
-type Resolved =
-  & Required<
-    Omit<
-      GroupConsumerOptions,
-      | "topics"
-      | "pattern"
-      | "groupInstanceId"
-      | "onAssigned"
-      | "onRevoked"
-      | "consumer"
-      | "signal"
-      | "serverAssignor"
-    >
-  >
-  & Omit<
-    GroupConsumerOptions,
-    | "groupId"
-    | "sessionTimeoutMs"
-    | "rebalanceTimeoutMs"
-    | "heartbeatIntervalMs"
-    | "assignors"
-    | "autoCommitIntervalMs"
-    | "startOffset"
-    | "protocol"
-  >;
-
-const MS = { type: "number", min: 0, max: 2 ** 31 - 1 } as const;
-const SCHEMA: OptionSchema = {
-  groupId: { type: "string", nonEmpty: true },
-  topics: { type: "array", of: "string" },
-  pattern: { type: "object" },
-  groupInstanceId: { type: "string", nonEmpty: true },
-  sessionTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
-  rebalanceTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
-  heartbeatIntervalMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
-  assignors: { type: "array", nonEmpty: true },
-  autoCommitIntervalMs: MS,
-  startOffset: { type: "string", oneOf: ["oldest", "newest"] },
-  protocol: { type: "string", oneOf: ["classic", "consumer"] },
-  serverAssignor: { type: "string", nonEmpty: true },
-  onAssigned: { type: "function" },
-  onRevoked: { type: "function" },
-  consumer: { type: "object" },
-  signal: { type: "signal" },
-};
-
-/** A claimed partition: its records, and the way to mark them processed. */
-export interface Claim {
-  /** The topic. */
-  readonly topic: string;
-  /** The partition. */
-  readonly partition: number;
-  /** The generation it was claimed in. */
-  readonly generationId: number;
-  /** Its records, from the committed offset (or the start policy). Ends when the claim is revoked. */
-  readonly records: PartitionConsumer;
-  /** Marks the record at `offset` (and everything before it) processed: it will be committed. */
-  mark(offset: number): void;
-}
-
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+export type { GroupConsumerOptions } from "./group_consumer_options.ts";
+export type { Claim } from "./claim.ts";
 
 /**
  * A member of a consumer group (the classic protocol: JoinGroup, SyncGroup, Heartbeat,
@@ -158,17 +62,23 @@ export class GroupConsumer implements AsyncDisposable {
   /** Marked offsets and their commits. */
   readonly offsets: OffsetManager;
   readonly #client: Client;
-  readonly #o: Resolved;
+  readonly #o: ResolvedGroupOptions;
   readonly #consumer: Consumer;
   readonly #stage: StageHandle;
   #claimsController!: ReadableStreamDefaultController<Claim>;
   readonly #owned: Map<string, Claim> = new Map();
+  /** Claims with a chunk handed to the reader of `records()` and not yet done with. */
+  readonly #busy: Map<Claim, { done: Promise<void>; resolve: () => void }> = new Map();
+  /** Claims being given up: no more of their chunks are handed out. */
+  readonly #revoking: Set<Claim> = new Set();
   #memberId = "";
   #generationId = -1;
   #inGeneration = false;
   #closed = false;
   /** Aborted by close(), ending the member's retry waits. */
   readonly #stop: AbortController = new AbortController();
+  /** The error that ended the member, given to `claims` and `records()` readers. */
+  #fatal: unknown = undefined;
   #running: Promise<void>;
   #wake: (() => void) | undefined;
   #rejoinReason: string | null = null;
@@ -182,22 +92,7 @@ export class GroupConsumer implements AsyncDisposable {
    * @throws {TypeError} or {RangeError} for bad options, naming the option.
    */
   constructor(client: Client, options: GroupConsumerOptions) {
-    const o = validateOptions<Resolved>("GroupConsumer", SCHEMA, options as never, {
-      groupId: "",
-      sessionTimeoutMs: 45_000,
-      rebalanceTimeoutMs: 60_000,
-      heartbeatIntervalMs: 3000,
-      assignors: [rangeAssignor(), cooperativeStickyAssignor()],
-      autoCommitIntervalMs: 5000,
-      startOffset: "newest",
-      protocol: "classic",
-    } as Resolved);
-    if (!o.topics?.length && !o.pattern) {
-      throw new TypeError("Cannot join a group without a subscription: give topics or pattern");
-    }
-    if (o.pattern !== undefined && !(o.pattern instanceof RegExp)) {
-      throw new TypeError('Cannot use GroupConsumer option "pattern" as it must be a RegExp');
-    }
+    const o = resolveGroupOptions(options);
     this.#client = client;
     this.#o = o;
     this.#consumer = new Consumer(client, o.consumer ?? {});
@@ -208,6 +103,7 @@ export class GroupConsumer implements AsyncDisposable {
       () => this.#inGeneration ? this.#identity() : null,
       o.autoCommitIntervalMs,
       client.registry.register("offsetManager", `group ${o.groupId}`),
+      o.onError ?? ((e) => console.warn(`kanal: group ${o.groupId}: automatic commit failed:`, e)),
     );
     this.claims = new ReadableStream<Claim>({
       start: (c) => {
@@ -245,70 +141,40 @@ export class GroupConsumer implements AsyncDisposable {
    * Every claimed partition's records merged into one stream of chunks. A chunk is marked
    * processed when the next chunk is read (or the stream is cancelled after reading it), so a
    * record is committed only after the reader has come back for more: at least once.
+   * A partition given up in a rebalance waits (up to the rebalance timeout) for the chunk the
+   * reader holds. A fatal group error or a partition's error errors the stream (the member
+   * then leaves); cancelling it commits what was read and closes the member.
    */
   records(): ReadableStream<RecordChunk> {
-    const claims = this.claims.getReader();
-    // With highWaterMark 0 a chunk is only enqueued for a reader that asked (pull): that is
-    // what lets "asked again" mean "done with the last one".
-    let wanted = false;
-    const waiting: Array<() => void> = [];
-    let handed: { claim: Claim; chunk: RecordChunk }[] = [];
-    const markHanded = () => {
-      for (const { claim, chunk } of handed) {
-        const last = chunk.records[chunk.records.length - 1];
-        if (last) claim.mark(last.offset);
-      }
-      handed = [];
-    };
-    return new ReadableStream<RecordChunk>({
-      start: (controller) => {
-        (async () => {
-          for (;;) {
-            const next = await claims.read().catch(() => ({
-              done: true as const,
-              value: undefined,
-            }));
-            if (next.done) break;
-            const claim = next.value;
-            (async () => {
-              const reader = claim.records.getReader();
-              for (;;) {
-                const r = await reader.read().catch(() => ({
-                  done: true as const,
-                  value: undefined,
-                }));
-                if (r.done) break;
-                while (!wanted) await new Promise<void>((w) => waiting.push(w));
-                // Revoked while this chunk waited for the reader: it is the new owner's now.
-                if (!this.#owns(claim)) break;
-                wanted = false;
-                handed.push({ claim, chunk: r.value });
-                try {
-                  controller.enqueue(r.value);
-                } catch {
-                  break;
-                }
-              }
-            })();
-          }
-          try {
-            controller.close();
-          } catch {
-            // cancelled
-          }
-        })();
+    return mergeClaims(this.claims, {
+      current: (claim) => this.#owns(claim) && !this.#revoking.has(claim),
+      handing: (claim) => {
+        if (this.#busy.has(claim)) return;
+        let resolve!: () => void;
+        const done = new Promise<void>((r) => resolve = r);
+        this.#busy.set(claim, { done, resolve });
       },
-      pull: () => {
-        // The reader is back for more: what it was handed before is processed.
-        markHanded();
-        wanted = true;
-        for (const w of waiting.splice(0)) w();
+      done: (claim) => {
+        this.#busy.get(claim)?.resolve();
+        this.#busy.delete(claim);
       },
-      cancel: () => {
-        markHanded();
-        claims.cancel().catch(() => {});
-      },
-    }, { highWaterMark: 0 });
+      fail: (e) => this.#failWith(e),
+      close: () => this.close(),
+    });
+  }
+
+  /** A commit before giving partitions up failed: their marks are lost to the next owner. */
+  readonly #report = (e: unknown): void => {
+    this.#stage.add("commitFailures", 1);
+    (this.#o.onError ?? console.warn)(e);
+  };
+
+  /** Ends the member with `error`: it leaves the group and `claims` errors with it. */
+  #failWith(error: unknown): void {
+    if (this.#closed) return;
+    this.#fatal = error;
+    this.#closed = true;
+    this.#wake?.();
   }
 
   #owns(claim: Claim): boolean {
@@ -358,6 +224,12 @@ export class GroupConsumer implements AsyncDisposable {
     return all.filter((t) => !t.isInternal && o.pattern!.test(t.name)).map((t) => t.name).sort();
   }
 
+  #subscriptionShape(): string {
+    const topics = this.#client.metadata.topics;
+    return this.#subscribedTopics().map((t) => `${t}:${topics.get(t)?.partitions.length ?? 0}`)
+      .join(",");
+  }
+
   async #run(): Promise<void> {
     const o = this.#o;
     try {
@@ -365,6 +237,7 @@ export class GroupConsumer implements AsyncDisposable {
       if (o.protocol === "consumer" && await this.#offers848()) {
         this.#groupProtocol = "consumer";
         await this.#run848();
+        if (this.#fatal !== undefined) throw this.#fatal;
         return;
       }
       while (!this.#closed) {
@@ -376,25 +249,22 @@ export class GroupConsumer implements AsyncDisposable {
           if (this.#closed) break;
           emit(this.#client.options.observe, { type: "error", source: "groupConsumer", error: e });
           const code = e instanceof KafkaError ? e.code : -1;
-          if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_INSTANCE_ID) {
+          if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
             this.#memberId = "";
             await this.#revoke([...this.#owned.keys()], false);
           } else if (code === ErrorCode.ILLEGAL_GENERATION) {
             await this.#revoke([...this.#owned.keys()], false);
           }
-          if (
-            e instanceof KafkaError &&
-            (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE)
-          ) {
-            this.#client.forgetCoordinator(o.groupId);
-          }
+          if (coordinatorLost(e)) this.#client.forgetCoordinator(o.groupId);
           if (e instanceof KafkaError && !e.retriable && !REJOINABLE.has(code)) throw e;
           this.#stage.set("retrying");
           // Cut short by close; the loop then sees #closed and leaves the group.
           await sleep(200, this.#stop.signal).catch(() => {});
         }
       }
+      if (this.#fatal !== undefined) throw this.#fatal;
     } catch (e) {
+      this.#fatal ??= e;
       this.#claimsController.error(e);
     } finally {
       await this.#shutdown();
@@ -432,7 +302,9 @@ export class GroupConsumer implements AsyncDisposable {
         protocolType: "consumer",
         protocols,
         reason: this.#rejoinReason,
-      }, { timeoutMs: o.rebalanceTimeoutMs + 5000 });
+        // The coordinator parks a JoinGroup until the group rebalances (up to the rebalance
+        // timeout): on its own connection it holds up no heartbeat, commit or other group.
+      }, { timeoutMs: o.rebalanceTimeoutMs + 5000, kind: "join" });
       if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
         this.#memberId = join.memberId; // KIP-394: join again with the id the coordinator gave
         continue;
@@ -457,7 +329,7 @@ export class GroupConsumer implements AsyncDisposable {
       protocolType: "consumer",
       protocolName: protocol.name,
       assignments,
-    }, { timeoutMs: o.rebalanceTimeoutMs + 5000 });
+    }, { timeoutMs: o.rebalanceTimeoutMs + 5000, kind: "join" });
     if (sync.errorCode !== 0) throw new KafkaError(sync.errorCode, { api: "SyncGroup" });
     const assigned = decodeAssignment(sync.assignment).assignedPartitions;
     const wanted = new Set<string>();
@@ -595,10 +467,28 @@ export class GroupConsumer implements AsyncDisposable {
     this.#rebalanced("revoked", keys);
     const claims = keys.map((k) => this.#owned.get(k)!).filter(Boolean);
     if (commit) {
+      // Sarama's ConsumeClaim contract: a chunk still being processed finishes (bounded by
+      // the rebalance timeout) and is committed before the partition moves, so the new owner
+      // never processes the same records at the same time.
+      for (const c of claims) this.#revoking.add(c);
+      const busy = claims.flatMap((c) => this.#busy.get(c)?.done ?? []);
+      if (busy.length > 0) {
+        this.#stage.set("backpressured");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          Promise.all(busy),
+          new Promise<void>((r) => timer = setTimeout(r, this.#o.rebalanceTimeoutMs)),
+        ]);
+        clearTimeout(timer);
+        this.#stage.set("request in flight");
+      }
       await this.offsets.commit(claims.map((c) => ({ topic: c.topic, partition: c.partition })))
-        .catch(() => {});
+        .catch(this.#report);
     }
     for (const c of claims) {
+      this.#revoking.delete(c);
+      this.#busy.get(c)?.resolve();
+      this.#busy.delete(c);
       c.records.close();
       this.#owned.delete(key(c.topic, c.partition));
       this.offsets.forget(c.topic, c.partition);
@@ -609,7 +499,9 @@ export class GroupConsumer implements AsyncDisposable {
   async #heartbeatUntilRebalance(): Promise<void> {
     const o = this.#o;
     if (this.#rejoinReason !== null) return;
-    const subscribed = this.#subscribedTopics().join(",");
+    // The subscribed topics and their partition counts, from the client's metadata cache
+    // (refreshed every metadataMaxAgeMs): a change means the assignment is out of date.
+    const subscribed = this.#subscriptionShape();
     while (!this.#closed) {
       await new Promise<void>((r) => {
         const t = setTimeout(r, o.heartbeatIntervalMs);
@@ -620,20 +512,36 @@ export class GroupConsumer implements AsyncDisposable {
       });
       this.#wake = undefined;
       if (this.#closed) return;
-      if (o.pattern && this.#subscribedTopics().join(",") !== subscribed) {
-        this.#rejoinReason = "the topics matching the pattern changed";
+      if (this.#subscriptionShape() !== subscribed) {
+        this.#rejoinReason = "the subscribed topics or their partition counts changed";
         return;
       }
-      const coordinator = await this.#client.coordinator(o.groupId);
       this.#stage.set("request in flight");
-      const res = await this.#client.request(coordinator, API_TABLE[12], {
-        groupId: o.groupId,
-        generationId: this.#generationId,
-        memberId: this.#memberId,
-        groupInstanceId: o.groupInstanceId ?? null,
-      });
+      let res;
+      try {
+        const coordinator = await this.#client.coordinator(o.groupId);
+        res = await this.#client.request(coordinator, API_TABLE[12], {
+          groupId: o.groupId,
+          generationId: this.#generationId,
+          memberId: this.#memberId,
+          groupInstanceId: o.groupInstanceId ?? null,
+        });
+      } catch (e) {
+        // As Java's: a lost connection or a timeout is no reason to rebalance. Find the
+        // coordinator again and send the next heartbeat; if the session expired meanwhile,
+        // the coordinator answers UNKNOWN_MEMBER_ID and the member joins again then.
+        if (!transient(e)) throw e;
+        this.#client.forgetCoordinator(o.groupId);
+        this.#stage.add("heartbeatRetries", 1);
+        continue;
+      }
       this.#stage.add("heartbeats", 1);
       this.#stage.set("idle");
+      if (coordinatorLost(res.errorCode)) {
+        this.#client.forgetCoordinator(o.groupId);
+        this.#stage.add("heartbeatRetries", 1);
+        continue;
+      }
       if (res.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
         this.#rejoinReason = "the coordinator started a rebalance";
         return;
@@ -663,8 +571,13 @@ export class GroupConsumer implements AsyncDisposable {
     // From v1 (KIP-1082) the member names itself, once for its whole life: it keeps the id
     // when fenced and joins again under it. Before v1 the coordinator names it.
     let selfNamed = false;
+    // The subscription last sent: a pattern's matches are re-checked before every heartbeat
+    // (against the metadata cache, refreshed every metadataMaxAgeMs) and sent when they change.
+    let sentTopics = "";
     while (!this.#closed) {
       try {
+        const topics = this.#subscribedTopics();
+        if (topics.join(",") !== sentTopics) full = true;
         const coordinator = await this.#client.coordinator(o.groupId);
         const conn = await this.#client.connection(coordinator);
         const version = conn.versions.version(API_TABLE[68].info.key);
@@ -681,7 +594,7 @@ export class GroupConsumer implements AsyncDisposable {
           instanceId: o.groupInstanceId ?? null,
           rackId: null,
           rebalanceTimeoutMs: full ? o.rebalanceTimeoutMs : -1,
-          subscribedTopicNames: full ? this.#subscribedTopics() : null,
+          subscribedTopicNames: full ? topics : null,
           subscribedTopicRegex: null,
           serverAssignor: full ? o.serverAssignor ?? null : null,
           topicPartitions: epoch === 0 ? [] : full || ack ? owned : null,
@@ -693,6 +606,7 @@ export class GroupConsumer implements AsyncDisposable {
             detail: res.errorMessage,
           });
         }
+        if (full) sentTopics = topics.join(",");
         if (res.memberId) this.#memberId = res.memberId;
         // A success with a negative epoch would turn the next heartbeat into a leave: ignore it.
         if (res.memberEpoch >= 0) epoch = res.memberEpoch;
@@ -726,9 +640,7 @@ export class GroupConsumer implements AsyncDisposable {
           epoch = 0;
           if (!selfNamed) this.#memberId = "";
           this.#inGeneration = false;
-        } else if (
-          code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE
-        ) {
+        } else if (coordinatorLost(e)) {
           this.#client.forgetCoordinator(o.groupId);
         } else if (e instanceof KafkaError && !e.retriable) {
           throw e;
@@ -741,7 +653,7 @@ export class GroupConsumer implements AsyncDisposable {
     }
     // Leave: -1, or -2 for a static member that expects to come back.
     if (epoch > 0) {
-      await this.offsets.commit().catch(() => {});
+      await this.offsets.commit().catch(this.#report);
       this.#inGeneration = false;
       const coordinator = await this.#client.coordinator(o.groupId).catch(() => -1);
       if (coordinator >= 0) {
@@ -789,7 +701,7 @@ export class GroupConsumer implements AsyncDisposable {
 
   async #shutdown(): Promise<void> {
     const o = this.#o;
-    await this.offsets.commit().catch(() => {});
+    await this.offsets.commit().catch(this.#report);
     this.#inGeneration = false;
     for (const c of this.#owned.values()) c.records.close();
     this.#owned.clear();
@@ -831,15 +743,6 @@ export class GroupConsumer implements AsyncDisposable {
     await this.#consumer.close();
   }
 }
-
-// Errors after which the member joins again rather than giving up.
-const REJOINABLE: ReadonlySet<number> = new Set([
-  ErrorCode.UNKNOWN_MEMBER_ID,
-  ErrorCode.ILLEGAL_GENERATION,
-  ErrorCode.REBALANCE_IN_PROGRESS,
-  ErrorCode.FENCED_INSTANCE_ID,
-  ErrorCode.MEMBER_ID_REQUIRED,
-]);
 
 function isCooperative(a: Assignor): boolean {
   return a.protocols.includes("cooperative");

@@ -56,7 +56,8 @@ export class OffsetManager
 
   /**
    * Makes the manager for `groupId`. `identity` gives the current generation and member (null
-   * while not in a generation: commits wait for the next one).
+   * while not in a generation: commits wait for the next one). A failed automatic commit goes
+   * to `onError` (its marks stay, for the next commit).
    */
   constructor(
     client: Client,
@@ -64,6 +65,7 @@ export class OffsetManager
     identity: () => CommitIdentity | null,
     intervalMs: number,
     stage: StageHandle,
+    onError: (error: unknown) => void = () => {},
   ) {
     const ref: { self?: OffsetManager } = {};
     super({
@@ -76,9 +78,14 @@ export class OffsetManager
     this.stage = stage;
     stage.counters.commits = 0;
     stage.counters.marked = 0;
+    stage.counters.commitFailures = 0;
     stage.set("idle");
     if (intervalMs > 0) {
-      this.#timer = setInterval(() => this.commit().catch(() => {}), intervalMs);
+      this.#timer = setInterval(() =>
+        this.commit().catch((e) => {
+          stage.add("commitFailures", 1);
+          onError(e);
+        }), intervalMs);
     }
   }
 
@@ -167,17 +174,24 @@ export class OffsetManager
     this.stage.set("request in flight");
     try {
       for (let attempt = 0;; attempt++) {
-        const coordinator = await this.#client.coordinator(this.#groupId);
-        const res = await this.#client.request(coordinator, API_TABLE[8], {
-          groupId: this.#groupId,
-          generationIdOrMemberEpoch: id.generationId,
-          memberId: id.memberId,
-          groupInstanceId: id.groupInstanceId,
-          topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
-        });
         let error = 0;
-        for (const t of res.topics) {
-          for (const p of t.partitions) if (p.errorCode !== 0) error = p.errorCode;
+        try {
+          const coordinator = await this.#client.coordinator(this.#groupId);
+          const res = await this.#client.request(coordinator, API_TABLE[8], {
+            groupId: this.#groupId,
+            generationIdOrMemberEpoch: id.generationId,
+            memberId: id.memberId,
+            groupInstanceId: id.groupInstanceId,
+            topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+          });
+          for (const t of res.topics) {
+            for (const p of t.partitions) if (p.errorCode !== 0) error = p.errorCode;
+          }
+        } catch (e) {
+          // A lost connection: the coordinator's broker may be dead, and Kafka moves the
+          // coordinator elsewhere. Look it up again and resend (OffsetCommit is idempotent).
+          if (!(e instanceof KafkaError) || !e.retriable || attempt >= 5) throw e;
+          error = ErrorCode.NOT_COORDINATOR;
         }
         if (error === 0) break;
         if (isCoordinatorError(error)) this.#client.forgetCoordinator(this.#groupId);
