@@ -165,7 +165,7 @@ export async function describeGroups(
         groupId,
         async (coordinator) => {
           const conn = await client.connection(coordinator);
-          if (conn.versions.version(API_TABLE[69].info.key) >= 0) {
+          if (conn.versions.has(API_TABLE[69].info.key)) {
             const res = await conn.request(API_TABLE[69], {
               groupIds: [groupId],
               includeAuthorizedOperations: withOps,
