@@ -12,14 +12,15 @@
 #   scripts/kafka.sh specs             copy the protocol message specs from the kafka-clients jar
 #                                      into scripts/kafka/message-specs/ (then: deno task gen)
 #
-# KAFKA_AUTHORIZER=1 with `up` starts the nodes with Kafka's StandardAuthorizer (ACLs served).
+# The nodes run Kafka's StandardAuthorizer (ACLs served and enforced); KAFKA_AUTHORIZER=0 with `up`
+# starts them without one.
 #
 # Security listeners beside PLAINTEXT, at fixed offsets from each node's client port P (P+1 is
 # the controller), so every checkout's ports move together:
 #   P+2 SASL_PLAINTEXT   P+3 SSL   P+4 SASL_SSL   P+5 MTLS (SSL that requires a client certificate)
 # SASL mechanisms: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER (unsecured JWS tokens,
 # alg "none", any sub). Users (PLAIN and both SCRAMs): admin/admin-secret, alice/alice-secret,
-# bob/bob-secret (with KAFKA_AUTHORIZER=1 admin and alice are super users, bob is the one ACLs limit).
+# bob/bob-secret (admin and alice are super users, bob is the one ACLs limit).
 # SCRAM-SHA-256 on the SASL_PLAINTEXT listener has a 3 s session lifetime
 # (connections.max.reauth.ms), so clients must re-authenticate (KIP-368).
 # TLS material (made with openssl once, kept in .kafka-harness/tls/): ca.pem, the CA to trust;
@@ -156,10 +157,11 @@ replica.lag.time.max.ms=5000
 leader.imbalance.check.interval.seconds=10
 CONF
   security_conf >> "$d/server.properties"
-  # KAFKA_AUTHORIZER=1: ACLs enforced (StandardAuthorizer); PLAINTEXT clients are User:ANONYMOUS,
-  # a super user, so everything else works as before while ACL requests are served. admin and
-  # alice (by SASL, or CN=alice by client certificate) are super users too; bob is not.
-  if [ "${KAFKA_AUTHORIZER:-0}" = 1 ]; then
+  # ACLs enforced (StandardAuthorizer) unless KAFKA_AUTHORIZER=0; PLAINTEXT clients are
+  # User:ANONYMOUS, a super user, so everything else works as without one while ACL requests are
+  # served and the authorization tests have a user to deny. admin and alice (by SASL, or CN=alice
+  # by client certificate) are super users too; bob is not.
+  if [ "${KAFKA_AUTHORIZER:-1}" = 1 ]; then
     cat >> "$d/server.properties" <<CONF
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:ANONYMOUS;User:admin;User:alice;User:CN=alice

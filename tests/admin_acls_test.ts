@@ -1,7 +1,7 @@
 // Copyright 2026 the kanal authors. MIT license.
 // ACLs against the real broker, with AclCommand as the oracle. The broker decides which half
 // runs: without an authorizer (the default) every ACL call must fail with the typed
-// SECURITY_DISABLED, as AclCommand does; with one (`KAFKA_AUTHORIZER=1 scripts/kafka.sh up`)
+// SECURITY_DISABLED, as AclCommand does; with one (the harness's default)
 // what kanal creates AclCommand lists, and the reverse.
 import { test } from "./_test.ts";
 import assert from "node:assert/strict";

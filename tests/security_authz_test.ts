@@ -1,5 +1,5 @@
 // Copyright 2026 the kanal authors. MIT license.
-// Authorization errors with Kafka's StandardAuthorizer (`KAFKA_AUTHORIZER=1 scripts/kafka.sh up`):
+// Authorization errors with Kafka's StandardAuthorizer (the harness broker's default):
 // bob, authenticated with SCRAM-SHA-512 and allowed onto one topic only, gets the typed
 // TOPIC_AUTHORIZATION_FAILED for records to another and GROUP_AUTHORIZATION_FAILED for a group,
 // at once and not retried, while his allowed records keep flowing through the same client. On a
