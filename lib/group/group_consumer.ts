@@ -95,7 +95,12 @@ export class GroupConsumer implements AsyncDisposable {
     const o = resolveGroupOptions(options);
     this.#client = client;
     this.#o = o;
-    this.#consumer = new Consumer(client, o.consumer ?? {});
+    // One reset policy for both, as Java's auto.offset.reset: a committed offset out of range
+    // restarts where an uncommitted partition starts, unless asked otherwise.
+    this.#consumer = new Consumer(client, {
+      ...o.consumer,
+      offsetOutOfRange: o.consumer?.offsetOutOfRange ?? o.startOffset,
+    });
     this.#stage = client.registry.register("groupSession", `group ${o.groupId}`);
     this.offsets = new OffsetManager(
       client,

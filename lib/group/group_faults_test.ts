@@ -390,3 +390,41 @@ test("a JoinGroup parked by the coordinator does not hold up another group's com
   release();
   await until("g joined", () => g.assignment().length > 0);
 });
+
+test("a committed offset out of range restarts where startOffset says, by default", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 1);
+  await env.produce(5);
+  // The group's committed offset is past the log's end (the log was cut, or a bad commit).
+  type Node = { [k: string]: unknown };
+  const setCommitted = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(setCommitted);
+    else if (n !== null && typeof n === "object") {
+      const o = n as Node;
+      if (typeof o.committedOffset === "bigint") o.committedOffset = 50n;
+      Object.values(o).forEach(setCommitted);
+    }
+  };
+  env.cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      setCommitted(res);
+      return res;
+    },
+  }), { key: 9 });
+  await using group = member(env.client, { startOffset: "newest" });
+  const it = group.records()[Symbol.asyncIterator]();
+  const first = it.next();
+  // Wait until the reset landed at the end, then add one record: it is the first one read.
+  await until("the partition is claimed", () => group.assignment().length > 0);
+  await until(
+    "the reset happened",
+    () =>
+      group.stages().some((s) => s.name === "partitionConsumer" && (s.counters.resets ?? 0) > 0),
+  );
+  await env.produce(1, 5);
+  const { value } = await first;
+  assert.equal(value?.records[0]?.offset, 5, "startOffset newest must not replay from 0");
+  await it.return?.();
+});
