@@ -145,7 +145,9 @@ export class GroupConsumer implements AsyncDisposable {
   /**
    * Every claimed partition's records merged into one stream of chunks. A chunk is marked
    * processed when the next chunk is read (or the stream is cancelled after reading it), so a
-   * record is committed only after the reader has come back for more: at least once.
+   * record is committed only after the reader has come back for more: at least once. Piped
+   * (`pipeTo`, `pipeThrough`), a chunk is marked when the sink's write of it finished, so a
+   * sink with a high-water mark above 1, which makes the pipe read ahead, is safe too.
    * A partition given up in a rebalance waits (up to the rebalance timeout) for the chunk the
    * reader holds. A fatal group error or a partition's error errors the stream (the member
    * then leaves); cancelling it commits what was read and closes the member.

@@ -13,6 +13,7 @@ import { FakeCluster } from "../testing/fake_cluster.ts";
 import { createPartitions, createTopics } from "../admin/topics.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
 import type { Assignor, TopicPartitions } from "./assignor.ts";
+import type { RecordChunk } from "../consumer/record_chunk.ts";
 
 async function setup(brokers = 1, partitions = 2, metadataMaxAgeMs = 300_000) {
   const cluster = await FakeCluster.start({ brokers, topics: [{ name: "t", partitions }] });
@@ -427,4 +428,44 @@ test("a committed offset out of range restarts where startOffset says, by defaul
   const { value } = await first;
   assert.equal(value?.records[0]?.offset, 5, "startOffset newest must not replay from 0");
   await it.return?.();
+});
+
+test("records() piped into a read-ahead sink marks a chunk only when the sink finished it", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 1);
+  await env.produce(1);
+  await using group = member(env.client, { autoCommitIntervalMs: 0 });
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const queued: RecordChunk[] = [];
+  const written: RecordChunk[] = [];
+  const sink = new WritableStream<RecordChunk>({
+    async write(chunk) {
+      if (written.length === 0) await gate; // the first chunk takes a while to process
+      written.push(chunk);
+    },
+  }, {
+    highWaterMark: 4,
+    size: (chunk) => {
+      queued.push(chunk);
+      return 1;
+    },
+  });
+  const abort = new AbortController();
+  const piped = group.records().pipeTo(sink, { signal: abort.signal }).catch((e) => e);
+  await until("the first chunk reached the sink", () => queued.length === 1);
+  await env.produce(1, 1);
+  // The pipe reads the second chunk ahead while the first is still being processed.
+  await until("the second chunk was read ahead", () => queued.length === 2);
+  await group.commit();
+  assert.equal(group.offsets.committed("t", 0), -1, "the first chunk is not processed yet");
+  release();
+  await until("both chunks processed", () => written.length === 2);
+  await until("the first chunk is marked", async () => {
+    await group.commit();
+    return group.offsets.committed("t", 0) >= 1;
+  });
+  abort.abort();
+  await piped;
 });
