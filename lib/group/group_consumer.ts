@@ -415,11 +415,15 @@ export class GroupConsumer implements AsyncDisposable {
         offset: at >= 0 ? at : o.startOffset,
       });
       const k = key(topic, partition);
+      const active = (): boolean => this.#owned.get(k) === claim && !this.#revoking.has(claim);
       const claim: Claim = {
         topic,
         partition,
         generationId: this.#generationId,
         records,
+        get active(): boolean {
+          return active();
+        },
         // A mark after the partition was released would commit for its new owner: ignore it.
         mark: (offset) => {
           if (this.#owned.get(k) === claim) this.offsets.mark(topic, partition, offset);

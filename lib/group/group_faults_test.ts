@@ -469,3 +469,25 @@ test("records() piped into a read-ahead sink marks a chunk only when the sink fi
   abort.abort();
   await piped;
 });
+
+test("a claim is active while the member owns it, and not once it is given up", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 2);
+  const a = member(env.client, { rebalanceTimeoutMs: 1000 });
+  const claims = a.claims.getReader();
+  const first = (await claims.read()).value!;
+  const second = (await claims.read()).value!;
+  assert.ok(first.active && second.active);
+  // A second member takes one partition: the claim given up says so.
+  await using b = member(env.client, { rebalanceTimeoutMs: 1000 });
+  const theirs = b.claims.getReader();
+  await theirs.read();
+  await until("a claim given up", () => !first.active || !second.active);
+  // Eager (range): both were given up, and one partition is claimed again.
+  const again = (await claims.read()).value!;
+  assert.ok(again.active);
+  assert.ok(!first.active && !second.active);
+  await a.close();
+  assert.ok(!again.active, "closing gives every claim up");
+});
