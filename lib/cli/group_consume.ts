@@ -98,7 +98,6 @@ const END_CHECK_MS = 100;
 /** A chunk on its way to standard output, and the claim whose pump waits for it. */
 interface Handed {
   readonly claim: Claim;
-  readonly serial: number;
   readonly chunk: RecordChunk;
   readonly done: () => void;
 }
@@ -185,18 +184,11 @@ export async function groupConsume(
     const c = client;
     const isolation = s.consumer.isolationLevel === "read_committed" ? 1 : 0;
 
-    // Which assignment of each partition is current, counted per partition. Claims come on the
-    // claims stream in the order they are assigned, one per assignment, so the n-th claim read
-    // for a partition is its n-th assignment: printing and marking only what is current keeps a
-    // revoked claim's leftovers out, whatever the protocol calls its generations.
-    const assignedCount = new Map<string, number>();
-    const current = new Map<string, number>();
-    const claimedCount = new Map<string, number>();
-    const claims = new Map<string, { claim: Claim; serial: number }>();
-    const isCurrent = (claim: Claim, serial: number): boolean =>
-      current.get(partitionKey(claim.topic, claim.partition)) === serial;
-    // -e: each assignment's end, and the claims closed there and read to the end.
-    const ends = new Map<string, { serial: number; end: number }>();
+    // The latest claim of each partition. Printing and marking only what a claim that is still
+    // `active` read keeps a revoked claim's leftovers out.
+    const claims = new Map<string, Claim>();
+    // -e: each claim's end as of its assignment, and the claims closed there and read to the end.
+    const ends = new Map<Claim, number>();
     const atEnd = new Set<Claim>();
     const drained = new Set<Claim>();
     let failure: { error: unknown } | undefined;
@@ -205,17 +197,12 @@ export async function groupConsume(
       poke();
     };
 
-    const findEnds = (parts: readonly TopicPartitions[]): void => {
-      for (const { topic, partitions } of parts) {
-        const serials = partitions.map((p) => current.get(partitionKey(topic, p))!);
-        listOffsets(c, topic, partitions, LATEST, isolation).then((found) => {
-          partitions.forEach((p, i) => {
-            const end = found.get(p);
-            if (end !== undefined) ends.set(partitionKey(topic, p), { serial: serials[i]!, end });
-          });
-          poke();
-        }, fail);
-      }
+    const findEnd = (claim: Claim): void => {
+      listOffsets(c, claim.topic, [claim.partition], LATEST, isolation).then((found) => {
+        const end = found.get(claim.partition);
+        if (end !== undefined) ends.set(claim, end);
+        poke();
+      }, fail);
     };
 
     member = new GroupConsumer(c, {
@@ -227,26 +214,14 @@ export async function groupConsume(
       ...(commit ? {} : { autoCommitIntervalMs: 0 }),
       consumer: s.consumer,
       onAssigned: (parts) => {
-        for (const { topic, partitions } of parts) {
-          for (const p of partitions) {
-            const k = partitionKey(topic, p);
-            const n = (assignedCount.get(k) ?? 0) + 1;
-            assignedCount.set(k, n);
-            current.set(k, n);
-          }
-        }
         say(
           `Group ${g.groupId} rebalanced (memberid ${member!.memberId}): assigned: ${
             listed(parts)
           }`,
         );
-        if (s.exitAtEnd) findEnds(parts);
         poke();
       },
       onRevoked: (parts) => {
-        for (const { topic, partitions } of parts) {
-          for (const p of partitions) current.delete(partitionKey(topic, p));
-        }
         say(
           `Group ${g.groupId} rebalanced (memberid ${member!.memberId}): revoked: ${listed(parts)}`,
         );
@@ -262,21 +237,21 @@ export async function groupConsume(
 
     // One pump per claim: it hands one chunk at a time to the printing loop and waits until
     // that chunk is printed (or dropped), so a partition never runs ahead of its output.
-    const pump = async (claim: Claim, serial: number): Promise<void> => {
+    const pump = async (claim: Claim): Promise<void> => {
       const reader = claim.records.getReader();
       try {
         for (;;) {
           const r = await reader.read();
           if (r.done || stopping) break;
           await new Promise<void>((done) => {
-            queue.push({ claim, serial, chunk: r.value, done });
+            queue.push({ claim, chunk: r.value, done });
             poke();
           });
           if (stopping) break;
         }
       } catch (e) {
         // A revoked partition's stream is the group's business, not a failure of ours.
-        if (!stopping && isCurrent(claim, serial)) fail(e);
+        if (!stopping && claim.active) fail(e);
       } finally {
         if (stopping) await reader.cancel().catch(() => {});
         reader.releaseLock();
@@ -290,11 +265,9 @@ export async function groupConsume(
         const r = await reader.read();
         if (r.done) break;
         const claim = r.value;
-        const k = partitionKey(claim.topic, claim.partition);
-        const serial = (claimedCount.get(k) ?? 0) + 1;
-        claimedCount.set(k, serial);
-        claims.set(k, { claim, serial });
-        pump(claim, serial);
+        claims.set(partitionKey(claim.topic, claim.partition), claim);
+        if (s.exitAtEnd) findEnd(claim);
+        pump(claim);
       }
     })().then(() => {
       membershipEnded = true;
@@ -304,18 +277,20 @@ export async function groupConsume(
     // -e: closing a partition at its end keeps what it already fetched readable; its pump ends
     // after that, and once every current assignment's pump has, everything is printed.
     const checkEnds = (): boolean => {
-      let all = current.size > 0;
-      for (const [k, serial] of current) {
-        const held = claims.get(k);
-        const end = ends.get(k);
-        if (held?.serial !== serial || end?.serial !== serial) {
+      const owned = m.assignment().flatMap((t) =>
+        t.partitions.map((p) => partitionKey(t.topic, p))
+      );
+      let all = owned.length > 0;
+      for (const k of owned) {
+        const claim = claims.get(k);
+        const end = claim === undefined ? undefined : ends.get(claim);
+        if (claim === undefined || !claim.active || end === undefined) {
           all = false;
           continue;
         }
-        const { claim } = held;
         if (!atEnd.has(claim)) {
           const position = claim.records.position;
-          if (position < 0 || position < end.end) {
+          if (position < 0 || position < end) {
             all = false;
             continue;
           }
@@ -344,10 +319,10 @@ export async function groupConsume(
           await new Promise<void>((r) => wake = r);
           continue;
         }
-        const { claim, serial, chunk } = item;
+        const { claim, chunk } = item;
         try {
           // Revoked since it was fetched: its next owner reads it from the committed offset.
-          if (!isCurrent(claim, serial)) continue;
+          if (!claim.active) continue;
           const records = chunk.records;
           let end = records.length;
           if (count !== undefined && printed + end > count) end = count - printed;
@@ -357,7 +332,7 @@ export async function groupConsume(
             if (!await write(bytes, end)) break;
             printed += end;
             // Revoked while it was written: too late to commit it, as the next owner has begun.
-            if (commit && isCurrent(claim, serial)) claim.mark(records[end - 1]!.offset);
+            if (commit && claim.active) claim.mark(records[end - 1]!.offset);
           }
           if (count !== undefined && printed >= count) break;
         } finally {
@@ -368,13 +343,13 @@ export async function groupConsume(
       stopping = true;
       clearInterval(timer);
       for (const item of queue.splice(0)) item.done();
-      const held = [...current.keys()].map((k) => claims.get(k)?.claim).filter((c) => c);
+      const held = [...claims.values()].filter((c) => c.active);
       const memberId = m.memberId;
       // Commits what was marked and leaves the group.
       await m.close();
       if (held.length > 0) {
         const parts = new Map<string, number[]>();
-        for (const c of held) parts.set(c!.topic, [...(parts.get(c!.topic) ?? []), c!.partition]);
+        for (const c of held) parts.set(c.topic, [...(parts.get(c.topic) ?? []), c.partition]);
         say(`Group ${g.groupId} rebalanced (memberid ${memberId}): revoked: ${
           listed(
             [...parts].map(([topic, ps]) => ({ topic, partitions: ps.sort((a, b) => a - b) })),

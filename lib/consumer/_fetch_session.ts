@@ -14,6 +14,8 @@ export interface SessionPartition {
   readonly partition: number;
   readonly offset: number;
   readonly leaderEpoch: number;
+  /** The leader epoch of the last batch read (KIP-320), -1 when none. */
+  readonly lastFetchedEpoch: number;
   readonly maxBytes: number;
 }
 
@@ -63,7 +65,7 @@ export class FetchSession {
       const old = this.#known.get(k);
       if (
         old === undefined || old.offset !== p.offset || old.maxBytes !== p.maxBytes ||
-        old.leaderEpoch !== p.leaderEpoch
+        old.leaderEpoch !== p.leaderEpoch || old.lastFetchedEpoch !== p.lastFetchedEpoch
       ) send.push(p);
     }
     const forget: SessionPartition[] = [];

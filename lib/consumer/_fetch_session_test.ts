@@ -10,6 +10,7 @@ const part = (topic: string, offset: number): SessionPartition => ({
   partition: 0,
   offset,
   leaderEpoch: -1,
+  lastFetchedEpoch: -1,
   maxBytes: 1024,
 });
 

@@ -8,6 +8,7 @@ import { Client } from "../client/client.ts";
 import { Producer } from "../producer/producer.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { KafkaError, MalformedDataError } from "../protocol/kafka_error.ts";
+import { LogTruncationError } from "./log_truncation_error.ts";
 import type { RecordChunk } from "./record_chunk.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
 import { Consumer } from "./consumer.ts";
@@ -242,3 +243,56 @@ test(
     );
   },
 );
+
+/** A partition read to offset 10 at epoch 0, then cut back to 5 by an unclean election. */
+async function truncated(
+  logTruncation: "resume" | "error",
+  body: (pc: ReadableStreamDefaultReader<RecordChunk>) => Promise<void>,
+): Promise<void> {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 1 }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  await using producer = new Producer(client);
+  // Two batches, so the cut at 5 keeps the first (a batch straddling the cut would go whole).
+  for (const from of [0, 5]) {
+    await producer.send(
+      Array.from({ length: 5 }, (_, i) => ({ topic: "t", value: `a${from + i}` })),
+    );
+  }
+  // "oldest" on out of range would replay offsets 0 to 4 silently: truncation must not hide there.
+  await using consumer = new Consumer(client, { logTruncation, offsetOutOfRange: "oldest" });
+  const reader = consumer.partition("t", 0, { offset: "oldest" }).getReader();
+  let seen = 0;
+  while (seen < 10) seen += (await reader.read()).value!.records.length;
+  cluster.truncate("t", 0, 5n);
+  await client.refreshMetadata(["t"]);
+  await producer.send(Array.from({ length: 3 }, (_, i) => ({ topic: "t", value: `b${i}` })));
+  await body(reader);
+}
+
+test("after a truncation the partition resumes at the divergence point (KIP-320)", {
+  timeout: 30_000,
+}, async () => {
+  await truncated("resume", async (reader) => {
+    const got: string[] = [];
+    while (got.length < 3) {
+      for (const r of (await reader.read()).value!.records) {
+        got.push(`${r.offset}:${new TextDecoder().decode(r.value!)}`);
+      }
+    }
+    assert.deepEqual(got, ["5:b0", "6:b1", "7:b2"]);
+  });
+});
+
+test("after a truncation the partition raises LogTruncationError by policy", {
+  timeout: 30_000,
+}, async () => {
+  await truncated("error", async (reader) => {
+    const error = await reader.read().then(() => null, (e) => e);
+    assert.ok(error instanceof LogTruncationError, String(error));
+    assert.equal(error.divergedAt, 5);
+    assert.equal(error.position, 10);
+  });
+});

@@ -35,6 +35,14 @@ export interface ConsumerOptions {
    * end): restart from the `oldest` or `newest` record, or fail its stream (`error`). @default {"oldest"}
    */
   offsetOutOfRange?: "oldest" | "newest" | "error";
+  /**
+   * What a partition does when the broker says its log was truncated under it (KIP-320: an
+   * unclean leader election dropped records this consumer already read): go on from the
+   * divergence point (`resume`, the first record the new leader has that this consumer has
+   * not seen), or fail its stream with a `LogTruncationError` (`error`). Neither
+   * skips records nor replays them silently. @default {"resume"}
+   */
+  logTruncation?: "resume" | "error";
   /** Wait after a failed fetch or leader lookup before trying again. @default {250} */
   retryBackoffMs?: number;
   /** Use fetch sessions (KIP-227) where the broker offers them. @default {true} */
@@ -58,6 +66,7 @@ const SCHEMA: OptionSchema = {
   checkCrc: { type: "boolean" },
   maxDecompressedBytes: { type: "number", min: 1, max: 2 ** 31 - 1 },
   offsetOutOfRange: { type: "string", oneOf: ["oldest", "newest", "error"] },
+  logTruncation: { type: "string", oneOf: ["resume", "error"] },
   retryBackoffMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
   fetchSessions: { type: "boolean" },
   signal: { type: "signal" },
@@ -73,6 +82,7 @@ const DEFAULTS: ResolvedConsumerOptions = {
   checkCrc: true,
   maxDecompressedBytes: 64 * 1024 * 1024,
   offsetOutOfRange: "oldest",
+  logTruncation: "resume",
   retryBackoffMs: 250,
   fetchSessions: true,
 };

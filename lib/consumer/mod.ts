@@ -17,3 +17,4 @@ export * from "./consumer.ts";
 export * from "./consumer_options.ts";
 export * from "./record_chunk.ts";
 export * from "./partition_consumer.ts";
+export * from "./log_truncation_error.ts";

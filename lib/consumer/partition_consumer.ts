@@ -14,6 +14,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ConsumerContext } from "./_consumer_context.ts";
 import type { ConsumerRecord, RecordChunk, StartOffset } from "./record_chunk.ts";
 import { sleep } from "../util/sleep.ts";
+import { LogTruncationError } from "./log_truncation_error.ts";
 
 // Errors after which the partition looks for its leader again.
 const REDISPATCH: ReadonlySet<number> = new Set([
@@ -72,6 +73,8 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
   /** Where lag counts to: the high watermark, or the last stable offset (read_committed). */
   #end = -1;
   #leaderEpoch = -1;
+  /** The leader epoch of the last batch read (KIP-320), -1 before any or after a seek. */
+  #lastFetchedEpoch = -1;
   #broker = -1;
   #paused = false;
   #done = false;
@@ -153,6 +156,7 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
   seek(offset: StartOffset): void {
     this.#start = offset;
     this.#offset = -1;
+    this.#lastFetchedEpoch = -1;
     this.generation++;
     this.#unsubscribe();
     this.#dispatch();
@@ -182,9 +186,16 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
       (this.#controller.desiredSize ?? 0) > 0;
   }
 
-  /** Where the next fetch starts, and the leader epoch it expects. */
-  fetchPosition(): { offset: number; leaderEpoch: number } {
-    return { offset: this.#offset, leaderEpoch: this.#leaderEpoch };
+  /**
+   * Where the next fetch starts, the leader epoch it expects, and the epoch of the last batch
+   * read (for the broker to check the log still holds what was read, KIP-320).
+   */
+  fetchPosition(): { offset: number; leaderEpoch: number; lastFetchedEpoch: number } {
+    return {
+      offset: this.#offset,
+      leaderEpoch: this.#leaderEpoch,
+      lastFetchedEpoch: this.#lastFetchedEpoch,
+    };
   }
 
   /**
@@ -199,8 +210,10 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     highWatermark: number,
     bytes: number,
     stableOffset = -1,
+    lastEpoch = -1,
   ): void {
     if (generation !== this.generation || this.#done) return;
+    if (lastEpoch >= 0) this.#lastFetchedEpoch = lastEpoch;
     this.#highWatermark = highWatermark;
     this.#end = stableOffset >= 0 ? stableOffset : highWatermark;
     if (nextOffset > this.#offset) this.#offset = nextOffset;
@@ -243,6 +256,47 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
       return;
     }
     this.#fail(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /**
+   * The broker found the partition's log diverged from what this stream read (KIP-320): the
+   * log holds records of `epoch` only up to `endOffset`. Under `logTruncation: "resume"` it goes
+   * on from there (or, when the broker knows no common point, by `offsetOutOfRange`); under
+   * `"error"` its stream fails with a {@linkcode LogTruncationError}. Either way nothing is
+   * skipped or replayed without the reader being told.
+   */
+  diverged(generation: number, at: { epoch: number; endOffset: number }): void {
+    if (generation !== this.generation || this.#done) return;
+    this.stage.add("truncations", 1);
+    const known = at.epoch >= 0 && at.endOffset >= 0;
+    const position = this.#offset;
+    if (this.#ctx.options.logTruncation === "error") {
+      this.#fail(
+        new LogTruncationError(known ? at.endOffset : -1, position, at.epoch, {
+          api: "Fetch",
+          topic: this.topic,
+          partition: this.partition,
+        }),
+      );
+      return;
+    }
+    if (!known) {
+      const policy = this.#ctx.options.offsetOutOfRange;
+      if (policy === "error") {
+        this.#fail(
+          new LogTruncationError(-1, position, at.epoch, {
+            api: "Fetch",
+            topic: this.topic,
+            partition: this.partition,
+          }),
+        );
+      } else this.seek(policy);
+      return;
+    }
+    // Go on from the first offset the new leader's log does not share with what was read,
+    // keeping the common epoch so a further truncation is caught too.
+    this.seek(Math.min(at.endOffset, position));
+    this.#lastFetchedEpoch = at.epoch;
   }
 
   /** Stops the partition: unsubscribes and ends the stream. */

@@ -34,6 +34,10 @@ export interface PartitionFetch {
   readonly stableOffset?: number;
   /** What its records hold on to: fetched bytes, plus the decompressed size of compressed batches. */
   readonly bytes?: number;
+  /** The leader epoch of the last batch its records came from (KIP-320's lastFetchedEpoch). */
+  readonly lastEpoch?: number;
+  /** The broker found its log diverged from what was read (KIP-320): where, and at what epoch. */
+  readonly diverging?: { readonly epoch: number; readonly endOffset: number };
   readonly error?: unknown;
 }
 
@@ -131,7 +135,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
     const byKey = new Map<string, { pc: PartitionConsumer; generation: number; offset: number }>();
     const parts: SessionPartition[] = [];
     for (const pc of wanted) {
-      const { offset, leaderEpoch } = pc.fetchPosition();
+      const { offset, leaderEpoch, lastFetchedEpoch } = pc.fetchPosition();
       const topicId = meta.topics.get(pc.topic)?.topicId ?? "";
       parts.push({
         topicId,
@@ -139,6 +143,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
         partition: pc.partition,
         offset,
         leaderEpoch,
+        lastFetchedEpoch,
         maxBytes: o.maxPartitionBytes,
       });
       byKey.set(`${pc.topic}\u0000${pc.partition}`, { pc, generation: pc.generation, offset });
@@ -154,7 +159,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
         partition: p.partition,
         currentLeaderEpoch: p.leaderEpoch,
         fetchOffset: BigInt(p.offset),
-        lastFetchedEpoch: -1,
+        lastFetchedEpoch: p.lastFetchedEpoch,
         logStartOffset: -1n,
         partitionMaxBytes: p.maxBytes,
       });
@@ -238,6 +243,16 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
           });
           continue;
         }
+        const div = p.divergingEpoch;
+        if (div !== undefined && ((div.epoch ?? -1) >= 0 || (div.endOffset ?? -1n) >= 0n)) {
+          // KIP-320: the log no longer holds what was read; the partition decides by policy.
+          results.push({
+            consumer: pc,
+            generation,
+            diverging: { epoch: div.epoch ?? -1, endOffset: Number(div.endOffset ?? -1n) },
+          });
+          continue;
+        }
         const hw = Number(p.highWatermark);
         let bytes = p.records ?? new Uint8Array(0);
         // Keep only this partition's bytes alive, not the whole response.
@@ -247,7 +262,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             checkCrc: o.checkCrc,
             maxDecompressedBytes: o.maxDecompressedBytes,
           });
-          const { records, nextOffset, expanded } = select(
+          const { records, nextOffset, expanded, lastEpoch } = select(
             decoded.batches,
             offset,
             o.isolationLevel === "read_committed" ? p.abortedTransactions ?? [] : null,
@@ -257,6 +272,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             generation,
             records,
             nextOffset,
+            lastEpoch,
             highWatermark: hw,
             stableOffset: o.isolationLevel === "read_committed"
               ? Number(p.lastStableOffset ?? -1n)
@@ -308,9 +324,10 @@ function select(
   batches: readonly RecordBatch[],
   offset: number,
   aborted: readonly { producerId: bigint; firstOffset: bigint }[] | null,
-): { records: KafkaRecord[]; nextOffset: number; expanded: number } {
+): { records: KafkaRecord[]; nextOffset: number; expanded: number; lastEpoch: number } {
   const records: KafkaRecord[] = [];
   let next = offset;
+  let lastEpoch = -1;
   let expanded = 0;
   const pending = aborted === null
     ? []
@@ -333,8 +350,9 @@ function select(
       }
     }
     if (last + 1 > next) next = last + 1;
+    lastEpoch = b.partitionLeaderEpoch;
   }
-  return { records, nextOffset: next, expanded };
+  return { records, nextOffset: next, expanded, lastEpoch };
 }
 
 /** The bytes a decoded record's key, value and headers take. */

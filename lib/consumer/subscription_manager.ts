@@ -39,6 +39,7 @@ export class SubscriptionManager extends WritableStream<FetchResult> {
         for (const r of result) {
           if (!this.#subs.has(r.consumer)) continue;
           if (r.error !== undefined) r.consumer.fetchFailed(r.generation, r.error);
+          else if (r.diverging !== undefined) r.consumer.diverged(r.generation, r.diverging);
           else {r.consumer.deliver(
               r.generation,
               r.records!,
@@ -46,6 +47,7 @@ export class SubscriptionManager extends WritableStream<FetchResult> {
               r.highWatermark!,
               r.bytes!,
               r.stableOffset ?? -1,
+              r.lastEpoch ?? -1,
             );}
         }
       },

@@ -18,6 +18,12 @@ export interface Claim {
   readonly generationId: number;
   /** Its records, from the committed offset (or the start policy). Ends when the claim is revoked. */
   readonly records: PartitionConsumer;
+  /**
+   * Whether the member still owns the partition under this claim and is not giving it up:
+   * false from the moment a rebalance starts revoking it (or the member closes), for good. A
+   * chunk read from a claim that is no longer active belongs to the next owner: drop it.
+   */
+  readonly active: boolean;
   /** Marks the record at `offset` (and everything before it) processed: it will be committed. */
   mark(offset: number): void;
 }

@@ -95,7 +95,12 @@ export class GroupConsumer implements AsyncDisposable {
     const o = resolveGroupOptions(options);
     this.#client = client;
     this.#o = o;
-    this.#consumer = new Consumer(client, o.consumer ?? {});
+    // One reset policy for both, as Java's auto.offset.reset: a committed offset out of range
+    // restarts where an uncommitted partition starts, unless asked otherwise.
+    this.#consumer = new Consumer(client, {
+      ...o.consumer,
+      offsetOutOfRange: o.consumer?.offsetOutOfRange ?? o.startOffset,
+    });
     this.#stage = client.registry.register("groupSession", `group ${o.groupId}`);
     this.offsets = new OffsetManager(
       client,
@@ -140,7 +145,9 @@ export class GroupConsumer implements AsyncDisposable {
   /**
    * Every claimed partition's records merged into one stream of chunks. A chunk is marked
    * processed when the next chunk is read (or the stream is cancelled after reading it), so a
-   * record is committed only after the reader has come back for more: at least once.
+   * record is committed only after the reader has come back for more: at least once. Piped
+   * (`pipeTo`, `pipeThrough`), a chunk is marked when the sink's write of it finished, so a
+   * sink with a high-water mark above 1, which makes the pipe read ahead, is safe too.
    * A partition given up in a rebalance waits (up to the rebalance timeout) for the chunk the
    * reader holds. A fatal group error or a partition's error errors the stream (the member
    * then leaves); cancelling it commits what was read and closes the member.
@@ -408,11 +415,15 @@ export class GroupConsumer implements AsyncDisposable {
         offset: at >= 0 ? at : o.startOffset,
       });
       const k = key(topic, partition);
+      const active = (): boolean => this.#owned.get(k) === claim && !this.#revoking.has(claim);
       const claim: Claim = {
         topic,
         partition,
         generationId: this.#generationId,
         records,
+        get active(): boolean {
+          return active();
+        },
         // A mark after the partition was released would commit for its new owner: ignore it.
         mark: (offset) => {
           if (this.#owned.get(k) === claim) this.offsets.mark(topic, partition, offset);

@@ -32,7 +32,11 @@ export interface GroupConsumerOptions {
   assignors?: readonly Assignor[];
   /** Time between automatic commits of marked offsets; 0 commits only on demand. @default {5000} */
   autoCommitIntervalMs?: number;
-  /** Where a partition with no committed offset starts. @default {"newest"} */
+  /**
+   * Where a partition with no committed offset starts; also, unless `consumer.offsetOutOfRange`
+   * says otherwise, where one whose committed offset is out of range restarts (as Java's one
+   * `auto.offset.reset` governs both). @default {"newest"}
+   */
   startOffset?: "oldest" | "newest";
   /** Called with the partitions gained in each rebalance. */
   onAssigned?: (partitions: readonly TopicPartitions[]) => void;
@@ -46,7 +50,10 @@ export interface GroupConsumerOptions {
   protocol?: "classic" | "consumer";
   /** With the `consumer` protocol, the broker-side assignor (`uniform`, `range`). @default {the broker's} */
   serverAssignor?: string;
-  /** Options for fetching, as for {@linkcode Consumer}. */
+  /**
+   * Options for fetching, as for {@linkcode Consumer}; `offsetOutOfRange` defaults to
+   * `startOffset`.
+   */
   consumer?: ConsumerOptions;
   /**
    * Called with errors that do not end the member, such as a failed automatic commit (its marks

@@ -13,6 +13,7 @@ import { FakeCluster } from "../testing/fake_cluster.ts";
 import { createPartitions, createTopics } from "../admin/topics.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group_consumer.ts";
 import type { Assignor, TopicPartitions } from "./assignor.ts";
+import type { RecordChunk } from "../consumer/record_chunk.ts";
 
 async function setup(brokers = 1, partitions = 2, metadataMaxAgeMs = 300_000) {
   const cluster = await FakeCluster.start({ brokers, topics: [{ name: "t", partitions }] });
@@ -389,4 +390,104 @@ test("a JoinGroup parked by the coordinator does not hold up another group's com
   assert.equal(env.cluster.groups.committed("other", "t", 0)?.offset, 2n);
   release();
   await until("g joined", () => g.assignment().length > 0);
+});
+
+test("a committed offset out of range restarts where startOffset says, by default", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 1);
+  await env.produce(5);
+  // The group's committed offset is past the log's end (the log was cut, or a bad commit).
+  type Node = { [k: string]: unknown };
+  const setCommitted = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(setCommitted);
+    else if (n !== null && typeof n === "object") {
+      const o = n as Node;
+      if (typeof o.committedOffset === "bigint") o.committedOffset = 50n;
+      Object.values(o).forEach(setCommitted);
+    }
+  };
+  env.cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      setCommitted(res);
+      return res;
+    },
+  }), { key: 9 });
+  await using group = member(env.client, { startOffset: "newest" });
+  const it = group.records()[Symbol.asyncIterator]();
+  const first = it.next();
+  // Wait until the reset landed at the end, then add one record: it is the first one read.
+  await until("the partition is claimed", () => group.assignment().length > 0);
+  await until(
+    "the reset happened",
+    () =>
+      group.stages().some((s) => s.name === "partitionConsumer" && (s.counters.resets ?? 0) > 0),
+  );
+  await env.produce(1, 5);
+  const { value } = await first;
+  assert.equal(value?.records[0]?.offset, 5, "startOffset newest must not replay from 0");
+  await it.return?.();
+});
+
+test("records() piped into a read-ahead sink marks a chunk only when the sink finished it", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 1);
+  await env.produce(1);
+  await using group = member(env.client, { autoCommitIntervalMs: 0 });
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const queued: RecordChunk[] = [];
+  const written: RecordChunk[] = [];
+  const sink = new WritableStream<RecordChunk>({
+    async write(chunk) {
+      if (written.length === 0) await gate; // the first chunk takes a while to process
+      written.push(chunk);
+    },
+  }, {
+    highWaterMark: 4,
+    size: (chunk) => {
+      queued.push(chunk);
+      return 1;
+    },
+  });
+  const abort = new AbortController();
+  const piped = group.records().pipeTo(sink, { signal: abort.signal }).catch((e) => e);
+  await until("the first chunk reached the sink", () => queued.length === 1);
+  await env.produce(1, 1);
+  // The pipe reads the second chunk ahead while the first is still being processed.
+  await until("the second chunk was read ahead", () => queued.length === 2);
+  await group.commit();
+  assert.equal(group.offsets.committed("t", 0), -1, "the first chunk is not processed yet");
+  release();
+  await until("both chunks processed", () => written.length === 2);
+  await until("the first chunk is marked", async () => {
+    await group.commit();
+    return group.offsets.committed("t", 0) >= 1;
+  });
+  abort.abort();
+  await piped;
+});
+
+test("a claim is active while the member owns it, and not once it is given up", {
+  timeout: 30_000,
+}, async () => {
+  await using env = await setup(1, 2);
+  const a = member(env.client, { rebalanceTimeoutMs: 1000 });
+  const claims = a.claims.getReader();
+  const first = (await claims.read()).value!;
+  const second = (await claims.read()).value!;
+  assert.ok(first.active && second.active);
+  // A second member takes one partition: the claim given up says so.
+  await using b = member(env.client, { rebalanceTimeoutMs: 1000 });
+  const theirs = b.claims.getReader();
+  await theirs.read();
+  await until("a claim given up", () => !first.active || !second.active);
+  // Eager (range): both were given up, and one partition is claimed again.
+  const again = (await claims.read()).value!;
+  assert.ok(again.active);
+  assert.ok(!first.active && !second.active);
+  await a.close();
+  assert.ok(!again.active, "closing gives every claim up");
 });
