@@ -8,6 +8,7 @@
 
 import type { Client } from "../client/client.ts";
 import type { StageSnapshot } from "../net/stage_registry.ts";
+import { unrefTimer } from "../util/unref_timer.ts";
 import { formatStages } from "../net/stage_registry.ts";
 import { ProducerContext } from "./_producer_context.ts";
 import { defaultPartitioner } from "./default_partitioner.ts";
@@ -134,10 +135,15 @@ export class Producer implements AsyncDisposable {
       const now = Date.now();
       for (const ld of ctx.leaderDispatchers.values()) ld.expire(now);
     }, 1000);
+    // Housekeeping only: a producer left open must not keep the process alive.
+    unrefTimer(this.#sweep);
     o.signal?.addEventListener("abort", () => this.#abort(o.signal!.reason), { once: true });
     client.signal.addEventListener("abort", () => this.#abort(client.signal.reason), {
       once: true,
     });
+    // A signal aborted already fires no event: the producer closes at once.
+    if (o.signal?.aborted) this.#abort(o.signal.reason);
+    else if (client.signal.aborted) this.#abort(client.signal.reason);
   }
 
   /**
