@@ -15,6 +15,7 @@ import { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { RecordRun } from "./_record_run.ts";
 import { sleep } from "../util/sleep.ts";
+import { decodeRecordBatches } from "../protocol/record_batch_decoder.ts";
 
 const SEQUENCE_WRAP = 2 ** 31;
 
@@ -77,6 +78,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   #ordinal = 0;
   /** Whether a batch under the current producer id and epoch has been acknowledged. */
   #acked = false;
+  /** Batches refused as too large, being split in two; nothing is sent or renumbered meanwhile. */
+  #splitting: ProducerBatch[] = [];
 
   /** Makes the stage for one partition. */
   constructor(ctx: ProducerContext, topic: string, partition: number, stage: StageHandle) {
@@ -99,7 +102,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /** Whether anything is buffered here. */
   get busy(): boolean {
     return this.#open !== null || this.#queue.length > 0 || this.#failed.length > 0 ||
-      this.#inFlight.length > 0;
+      this.#inFlight.length > 0 || this.#splitting.length > 0;
   }
 
   /** The partition's leader now, or -1. */
@@ -229,7 +232,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
    */
   takeReady(broker: number, now: number, room = Infinity): ProducerBatch | null {
     const ctx = this.#ctx;
-    if (this.#resetting || this.#failed.length > 0 || now < this.#retryAt) return null;
+    if (
+      this.#resetting || this.#splitting.length > 0 || this.#failed.length > 0 ||
+      now < this.#retryAt
+    ) return null;
     // Until the broker has acknowledged a batch of this identity, one at a time: Kafka takes any
     // first sequence from a producer it does not know, so a later batch could land before a
     // refused first one and the order would be lost.
@@ -295,6 +301,16 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     batch.lastError = error;
     const code = error instanceof KafkaError ? error.code : -1;
     let retriable = error instanceof KafkaError && error.retriable;
+    if (code === ErrorCode.MESSAGE_TOO_LARGE && batch.count > 1 && ctx.aborted === null) {
+      // Refused whole, so not appended: as Java and librdkafka do, it goes again in two halves
+      // that keep its sequence numbers in order (a single record too large fails alone below).
+      batch.uncertain = false;
+      this.#splitting.push(batch);
+      // #split handles its own errors, on the batch it splits.
+      void this.#split(batch);
+      this.#afterSettle();
+      return;
+    }
     if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
       // Written before; the broker no longer remembers the offset.
       batch.succeed(-1, -1);
@@ -345,11 +361,70 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   }
 
   /**
+   * Splits a batch the broker refused as too large into two, each with its records' deliveries,
+   * timestamps and sequence numbers (the producer id and epoch it was sent with), and puts them
+   * where it was in the partition's order, to be sent first. If it cannot be split, its records
+   * fail with the error.
+   */
+  async #split(batch: ProducerBatch): Promise<void> {
+    const ctx = this.#ctx;
+    const o = ctx.options;
+    const parts: ProducerBatch[] = [];
+    try {
+      const { batches } = await decodeRecordBatches(await batch.bytes!);
+      const records = batches.flatMap((b) => b.records);
+      const first = batches[0];
+      if (first === undefined || records.length !== batch.count) {
+        throw new Error(`A batch of ${batch.count} records decoded as ${records.length}`);
+      }
+      const half = Math.ceil(batch.count / 2);
+      const charged = Math.round(batch.chargedBytes * half / batch.count);
+      for (const [from, to] of [[0, half], [half, batch.count]] as const) {
+        const enc = ctx.encoder();
+        enc.reset({ compression: o.compression });
+        const part = new ProducerBatch(this.topic, this.partition, enc, batch.createdAt);
+        part.ordinal = batch.ordinal; // the sort is stable: the halves stay in this order
+        part.urgent = batch.urgent;
+        part.lastError = batch.lastError;
+        part.chargedBytes = from === 0 ? charged : batch.chargedBytes - charged;
+        for (let i = from; i < to; i++) {
+          const r = records[i]!;
+          enc.append({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp });
+          part.deliveries.push(batch.deliveries[i]!);
+          part.indices.push(batch.indices[i]!);
+          part.timestamps.push(batch.timestamps[i]!);
+        }
+        if (batch.baseSequence >= 0) {
+          part.baseSequence = (batch.baseSequence + from) % SEQUENCE_WRAP;
+          enc.setProducer(first.producerId, first.producerEpoch, part.baseSequence);
+        }
+        part.bytes = enc.finish();
+        parts.push(part);
+      }
+      if (ctx.aborted !== null) throw ctx.aborted;
+      this.#failed.push(...parts);
+      this.#ctx.recycle(batch.encoder);
+      this.stage.add("splits", 1);
+    } catch (e) {
+      for (const part of parts) this.#ctx.recycle(part.encoder);
+      batch.fail(e instanceof Error ? e : new Error(String(e)));
+      this.#finish(batch);
+      if (o.idempotent && batch.baseSequence >= 0) this.#resetPending = true;
+    } finally {
+      this.#splitting.splice(this.#splitting.indexOf(batch), 1);
+      this.#afterSettle();
+    }
+  }
+
+  /**
    * Resets the partition's sequences once nothing is in flight and no batch is uncertain: a
    * fresh producer epoch, and every batch not yet delivered numbered again from 0, in order.
    */
   async #maybeReset(): Promise<void> {
-    if (!this.#resetPending || this.#resetting || this.#inFlight.length > 0) return;
+    if (
+      !this.#resetPending || this.#resetting || this.#inFlight.length > 0 ||
+      this.#splitting.length > 0
+    ) return;
     for (const b of this.#failed) if (b.uncertain) return;
     for (const b of this.#queue) if (b.uncertain) return;
     this.#resetting = true;
@@ -452,7 +527,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
 
   #oldestUnacked(): ProducerBatch | undefined {
     let oldest: ProducerBatch | undefined;
-    for (const b of [...this.#inFlight, ...this.#failed]) {
+    for (const b of [...this.#inFlight, ...this.#failed, ...this.#splitting]) {
       if (oldest === undefined || b.ordinal < oldest.ordinal) oldest = b;
     }
     return oldest;
@@ -472,8 +547,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const ctx = this.#ctx;
     if (this.#inFlight.length === 0 && this.#failed.length > 0) {
       // Everything in flight has answered: the failed batches go first, in order, after a pause.
-      this.#failed.sort((a, b) => a.ordinal - b.ordinal);
-      this.#queue = [...this.#failed, ...this.#queue];
+      // Sorted together: a split batch's halves may come back after later batches were queued.
+      this.#queue = [...this.#failed, ...this.#queue].sort((a, b) => a.ordinal - b.ordinal);
       this.#failed = [];
       this.#retryAt = Date.now() + ctx.options.retryBackoffMs;
       ctx.client.refreshMetadata([this.topic]).catch(() => {});
@@ -504,7 +579,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const s = this.stage;
     s.counters.inFlight = this.#inFlight.length;
     s.counters.queued = this.#queue.length + (this.#open ? 1 : 0);
-    if (this.#failed.length > 0 || this.#resetting || Date.now() < this.#retryAt) {
+    if (
+      this.#failed.length > 0 || this.#splitting.length > 0 || this.#resetting ||
+      Date.now() < this.#retryAt
+    ) {
       s.set("retrying");
     } else if (this.#inFlight.length > 0) s.set("request in flight");
     else if (this.#queue.length > 0) s.set("backpressured"); // ready, its broker is busy

@@ -8,6 +8,9 @@
 
 import type { Client } from "../client/client.ts";
 import type { StageSnapshot } from "../net/stage_registry.ts";
+import { unrefTimer } from "../util/unref_timer.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
 import { formatStages } from "../net/stage_registry.ts";
 import { ProducerContext } from "./_producer_context.ts";
 import { defaultPartitioner } from "./default_partitioner.ts";
@@ -134,10 +137,15 @@ export class Producer implements AsyncDisposable {
       const now = Date.now();
       for (const ld of ctx.leaderDispatchers.values()) ld.expire(now);
     }, 1000);
+    // Housekeeping only: a producer left open must not keep the process alive.
+    unrefTimer(this.#sweep);
     o.signal?.addEventListener("abort", () => this.#abort(o.signal!.reason), { once: true });
     client.signal.addEventListener("abort", () => this.#abort(client.signal.reason), {
       once: true,
     });
+    // A signal aborted already fires no event: the producer closes at once.
+    if (o.signal?.aborted) this.#abort(o.signal.reason);
+    else if (client.signal.aborted) this.#abort(client.signal.reason);
   }
 
   /**
@@ -230,13 +238,27 @@ export class Producer implements AsyncDisposable {
 
   /**
    * Delivers what is buffered (or fails it, after `deliveryTimeoutMs`), then stops every stage.
-   * Writes after `close()` throw.
+   * Writes after `close()` throw. With `timeoutMs`, what is not delivered by then and not in
+   * flight fails with a retriable REQUEST_TIMED_OUT {@linkcode KafkaError} (a request in flight
+   * still gets its answer, within `requestTimeoutMs`).
    *
    * @throws {ProduceError} when records written through `writable` failed and no `onError`
    * handler took them.
    */
-  close(): Promise<void> {
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    const ms = options.timeoutMs;
+    if (ms !== undefined && !(ms >= 0)) {
+      throw new RangeError(
+        `Cannot close the producer as timeoutMs must be a number from 0: current value is ${ms}`,
+      );
+    }
     this.#closing ??= this.#shutdown();
+    if (ms !== undefined && ms !== Infinity) {
+      const timer = setTimeout(() => this.#giveUp(ms), ms);
+      const clear = () => clearTimeout(timer);
+      // Only clears the timer: the caller gets the close's own outcome from the promise returned.
+      this.#closing.then(clear, clear);
+    }
     return this.#closing;
   }
 
@@ -266,6 +288,19 @@ export class Producer implements AsyncDisposable {
     this.#head.stage.close();
     await this.#head.close().catch(() => {});
     if (!this.#aborted) this.#throwFailures();
+  }
+
+  /** close()'s timeout passed: what is not delivered and not in flight fails, typed. */
+  #giveUp(ms: number): void {
+    const ctx = this.#ctx;
+    if (ctx.aborted !== null) return;
+    const error = new KafkaError(ErrorCode.REQUEST_TIMED_OUT, { api: "Produce" }, {
+      retriable: true,
+      message: `Not delivered within close's timeoutMs (${ms} ms)`,
+    });
+    ctx.aborted = error;
+    ctx.stop.abort(error);
+    for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), error);
   }
 
   /** Fails everything not yet sent and closes. */

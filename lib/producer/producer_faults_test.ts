@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { Client } from "../client/client.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { decodeRecordBatches } from "../protocol/record_batch_decoder.ts";
-import type { ProduceResponse } from "../protocol/messages/produce.ts";
+import type { ProduceRequest, ProduceResponse } from "../protocol/messages/produce.ts";
 import { FakeCluster } from "../testing/fake_cluster.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { until } from "../../tests/_wait.ts";
@@ -455,4 +455,40 @@ test("a record's timestamp is taken when it is accepted, not when it reaches its
   assert.ok(report.timestamp < appeared, `${report.timestamp} is not before ${appeared}`);
   const { batches } = await decodeRecordBatches(cluster.partition("late", 0).log.batches[0]!.bytes);
   assert.equal(batches[0]!.records[0]!.timestamp, report.timestamp);
+});
+
+test("MESSAGE_TOO_LARGE on a batch splits it and retries; a record too large alone fails alone", async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+  // The broker refuses any batch of more than one record, and any batch holding "big".
+  const refusals: number[] = [];
+  const hook = cluster.intercept(async (req) => {
+    const body = req.body as ProduceRequest;
+    for (const t of body.topicData) {
+      for (const p of t.partitionData) {
+        const { batches } = await decodeRecordBatches(p.records!);
+        const values = batches.flatMap((b) =>
+          b.records.map((r) => new TextDecoder().decode(r.value!))
+        );
+        if (values.length > 1 || values.includes("big")) {
+          refusals.push(values.length);
+          return { kind: "error", code: ErrorCode.MESSAGE_TOO_LARGE };
+        }
+      }
+    }
+  }, { key: 0 });
+  await using client = await connect(cluster);
+  await using producer = new Producer(client, { retryBackoffMs: 10, lingerMs: 1000 });
+  const reports = await producer.send([
+    { topic: "t", partition: 0, value: "a" },
+    { topic: "t", partition: 0, value: "b" },
+    { topic: "t", partition: 0, value: "big" },
+    { topic: "t", partition: 0, value: "c" },
+  ]);
+  assert.ok(hook.calls > 1);
+  assert.equal(refusals[0], 4, "the four records went in one batch first");
+  assert.deepEqual(reports.map((r) => r.error === undefined), [true, true, false, true]);
+  assert.equal((reports[2]!.error as KafkaError).code, ErrorCode.MESSAGE_TOO_LARGE);
+  assert.deepEqual(reports.filter((r) => !r.error).map((r) => r.offset), [0, 1, 2]);
+  assert.deepEqual(await logValues(cluster, "t", 0), ["a", "b", "c"]);
+  assert.deepEqual(cluster.faults, []);
 });

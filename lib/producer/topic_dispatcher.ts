@@ -7,6 +7,7 @@
  */
 
 import type { RecordHeaderInput } from "../protocol/record.ts";
+import { utf8Length } from "../protocol/writer.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import { Delivery } from "./_delivery.ts";
 import type { ProducerContext } from "./_producer_context.ts";
@@ -309,10 +310,15 @@ function normalize(r: ProducerRecord<unknown, unknown>, ctx: ProducerContext): N
 
 /** The bytes a record is charged: key, value and headers, without encoding anything. */
 function estimate(r: NormalizedRecord): number {
-  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  let n = RECORD_OVERHEAD + fieldBytes(r.key) + fieldBytes(r.value);
   const h = r.headers;
   if (h !== undefined) {
-    for (let i = 0; i < h.length; i++) n += h[i]!.key.length + (h[i]!.value?.length ?? 0) + 4;
+    for (let i = 0; i < h.length; i++) n += utf8Length(h[i]!.key) + fieldBytes(h[i]!.value) + 4;
   }
   return n;
+}
+
+/** A field's encoded bytes: a string's UTF-8 length (what goes on the wire), not its UTF-16 units. */
+function fieldBytes(v: Uint8Array | string | null | undefined): number {
+  return v == null ? 0 : typeof v === "string" ? utf8Length(v) : v.length;
 }
