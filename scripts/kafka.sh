@@ -241,6 +241,28 @@ format_node() {
     > "$H/$SETUP/node$id/format.log" 2>&1 || { cat "$H/$SETUP/node$id/format.log" >&2; die "format of node $id failed"; }
 }
 
+# add_scram_users PORT: writes every user's SCRAM credentials again, through the broker at PORT.
+# Those written at format time were seen to vanish from a single node killed and restarted after
+# a long run (SCRAM logins then fail as invalid credentials); credentials altered at run time are
+# ordinary metadata records and survive. Upserting them is harmless when they are still there.
+add_scram_users() {
+  local port=$1 u m pids=()
+  # One mechanism a call: the broker refuses two alterations of one user in one request.
+  for u in "${USERS[@]}"; do
+    for m in SCRAM-SHA-256 SCRAM-SHA-512; do
+      "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true \
+        -Djava.io.tmpdir="$H/tmp" -Dlog4j2.configurationFile="$H/log4j2.properties" -cp "$LIB/*" \
+        kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$port" --alter \
+        --add-config "$m=[password=${u#*:}]" --entity-type users --entity-name "${u%%:*}" \
+        > "$H/tmp/scram-${u%%:*}-$m.log" 2>&1 &
+      pids+=($!)
+    done
+  done
+  for u in "${pids[@]}"; do
+    wait "$u" || { cat "$H"/tmp/scram-*.log >&2; die "writing the SCRAM credentials failed"; }
+  done
+}
+
 start_node() {
   local id=$1 d="$H/$SETUP/node$1"
   # shellcheck disable=SC2046
@@ -315,6 +337,7 @@ cmd_up() {
   wait
   for id in $(seq 1 "$n"); do start_node "$id"; done
   for id in $(seq 1 "$n"); do wait_ready "$id" "${ports[$((id - 1))]}"; done
+  add_scram_users "${ports[0]}"
   local list=""
   for p in "${ports[@]}"; do list+="${list:+,}127.0.0.1:$p"; done
   log "up: $n node(s), KAFKA_BROKERS=$list"
@@ -374,6 +397,7 @@ cmd_restart() {
   stop_node "$id"
   start_node "$id"
   wait_ready "$id" "$(client_port "$id")"
+  add_scram_users "$(client_port "$id")"
   log "node $id restarted"
 }
 
