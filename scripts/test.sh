@@ -12,7 +12,9 @@
 # (KAFKA_CLUSTER_BROKERS, 127.0.0.1:19092 and up) that failover tests use.
 #
 # tests/subprocess/ holds suites that run kanal's programs under both runtimes themselves; they
-# run once, under Deno's runner. Every test has a time limit (tests/_test.ts) and so has each
+# run once, under Deno's runner. So does a test file that says `// kanal-test: once — why` in its
+# first lines (it kills or restarts a shared broker, or its oracle is a JVM tool); Bun's runner
+# names every file it leaves out. Every test has a time limit (tests/_test.ts) and so has each
 # runner (KANAL_RUNNER_LIMIT seconds, default 1500). A runner passes only when it exits 0, prints
 # its own summary line, and (on the whole suite) ran at least the floor of tests below: a crash,
 # an in-process exit(0) or a hang is a failure, never a short pass.
@@ -67,10 +69,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Bun gets every test file but those of tests/subprocess/, which run once, under Deno.
+# Bun gets every test file but those of tests/subprocess/ and those marked to run once.
 bun_files=()
+once=()
 # Bun takes a relative path as a name filter unless it starts with ./
 while IFS= read -r f; do
+  if head -n 5 "$f" | grep -q '^// kanal-test: once'; then
+    once+=("$f")
+    continue
+  fi
   case "$f" in /*) bun_files+=("$f") ;; *) bun_files+=("./$f") ;; esac
 done < <(
   find "${paths[@]}" -name '*_test.ts' -not -path 'tests/subprocess/*' -not -path '*/node_modules/*' | sort
@@ -79,6 +86,9 @@ done < <(
 timeout -k 10 "$LIMIT" "$BIN/deno" test -A --doc "${paths[@]}" 2>&1 | tee "$logs/deno.log"
 deno_rc=${PIPESTATUS[0]}
 bun_rc=0
+if [ ${#once[@]} -gt 0 ]; then
+  echo "bun: ${#once[@]} file(s) run once, under Deno (kanal-test: once): ${once[*]}"
+fi
 if [ ${#bun_files[@]} -gt 0 ]; then
   timeout -k 10 "$LIMIT" "$BIN/bun" test --timeout 150000 "${bun_files[@]}" 2>&1 | tee "$logs/bun.log"
   bun_rc=${PIPESTATUS[0]}

@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: once — its oracles are Kafka's JVM tools, the same under either runner; the admin
+// client's runtime paths run under both runners in the other admin suites.
 // Quotas, SCRAM, features, the quorum, log dirs, elections, reassignments, transactions and
 // delegation tokens against the single broker, with Kafka's own tools as the oracle.
 import { test } from "./_test.ts";

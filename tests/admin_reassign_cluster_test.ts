@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: once — it moves replicas on the shared 3-node cluster and checks them with Kafka's JVM
+// tools; the admin client's runtime paths run under both runners in the other admin suites.
 // Reassignments, leader elections and log dirs on the three-node cluster, with TopicCommand,
 // ReassignPartitionsCommand and LogDirsCommand as the oracle.
 import { test } from "./_test.ts";

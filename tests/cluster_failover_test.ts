@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: once — it SIGKILLs a node of the shared 3-node cluster; the transports' failure paths run
+// under both runners in transport_test.ts.
 // The client on the three-node cluster: three brokers in metadata, a leader for every
 // partition, and the new leader found after the old one is SIGKILLed.
 import { test } from "./_test.ts";

@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: once — it SIGKILLs a node of the shared 3-node cluster; the consumer's fault paths run under
+// both runners in lib/consumer/consumer_faults_test.ts.
 // A partition leader SIGKILLed mid-consume on the three-node cluster: the partition's stream
 // goes on from the new leader with no gap and no duplicate.
 import { test } from "./_test.ts";

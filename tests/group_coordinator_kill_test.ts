@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: once — it SIGKILLs the coordinator's broker for 30 s on the shared 3-node cluster; the
+// group's runtime paths run under both runners in group_test.ts and lib/group/group_faults_test.ts.
 // Issue 14, item 8 on the real 3-node cluster: the group coordinator's broker is SIGKILLed and
 // kept down for 30 s while two members consume a topic that a producer keeps writing. The
 // group must go on consuming on the surviving brokers (finding the coordinator Kafka moved),

@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: once — it SIGKILLs a node of the shared 3-node cluster; the producer's fault paths run under
+// both runners in lib/producer/producer_faults_test.ts.
 // Ordering and no loss on the three-node cluster: 100,000 records into 6 partitions of a
 // replicated topic, acks all, idempotence on, 5 in flight, while a partition leader is
 // SIGKILLed and restarted. Every acknowledged record must be there exactly once, in order.

@@ -1,59 +1,23 @@
 // Copyright 2026 the kanal authors. MIT license.
 // Share groups (KIP-932) against the 4.2 broker: members share one partition without a record
 // going to two of them, released records come back, rejected ones never, a killed member's
-// records come back when their locks end, the delivery-count limit archives a record, a broker
-// restart reopens the share session without losing a record, and Kafka's own
-// kafka-share-groups tool sees what kanal did.
+// records come back when their locks end, the delivery-count limit archives a record, and Kafka's
+// own kafka-share-groups tool sees what kanal did. The broker restart is in
+// share_group_restart_test.ts.
 import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { ShareGroupAdmin } from "../lib/admin/share_groups.ts";
 import { Client } from "../lib/client/client.ts";
 import { KafkaError } from "../lib/protocol/kafka_error.ts";
-import { Producer } from "../lib/producer/producer.ts";
 import { ShareConsumer } from "../lib/share/share_consumer.ts";
 import type { ShareChunk } from "../lib/share/share_chunk.ts";
-import { kafkaSh, kafkaTool } from "./_harness.ts";
+import { kafkaTool } from "./_harness.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
-import { ROOT, uniqueTopic } from "./_tools.ts";
+import { ROOT } from "./_tools.ts";
 import { withTopic } from "./_topics.ts";
+import { next, produce, shareGroup } from "./_share.ts";
 import { until } from "./_wait.ts";
-
-/** A fresh share group that reads from the start, with `configs` on top. */
-async function shareGroup(
-  client: Client,
-  configs: Record<string, string> = {},
-): Promise<string> {
-  const group = uniqueTopic("share");
-  await new ShareGroupAdmin(client).alterConfigs(group, {
-    "share.auto.offset.reset": "earliest",
-    ...configs,
-  });
-  return group;
-}
-
-async function produce(client: Client, topic: string, from: number, count: number): Promise<void> {
-  await using producer = new Producer(client);
-  await producer.send(
-    Array.from({ length: count }, (_, i) => ({ topic, partition: 0, value: `r${from + i}` })),
-  );
-}
-
-/** Reads the next chunk, failing (not hanging) when none comes in `timeoutMs`. */
-async function next(
-  reader: ReadableStreamDefaultReader<ShareChunk>,
-  timeoutMs = 20_000,
-): Promise<ShareChunk> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const r = await Promise.race([
-    reader.read(),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no chunk within ${timeoutMs} ms`)), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
-  if (r.done) throw new Error("the records stream ended");
-  return r.value;
-}
 
 test("two members on one partition split its records, none delivered to both", async () => {
   await requireBroker();
@@ -268,35 +232,6 @@ test("the delivery-count limit archives a record released on every delivery", as
     reader.releaseLock();
   });
 });
-
-test(
-  "a broker restart reopens the share session and loses no record",
-  { timeout: 240_000 },
-  async () => {
-    await requireBroker();
-    await withTopic({ partitions: 1, prefix: "share-restart" }, async (topic, client) => {
-      const group = await shareGroup(client);
-      await produce(client, topic, 0, 10);
-      await using c = new ShareConsumer(client, { groupId: group, topics: [topic] });
-      const reader = c.records.getReader();
-      const seen = new Set<number>();
-      while (seen.size < 10) for (const r of (await next(reader)).records) seen.add(r.offset);
-      await c.commit();
-      const kill = await kafkaSh(["kill", "1", "--nodes", "1"]);
-      assert.equal(kill.code, 0, kill.stderr);
-      const restart = await kafkaSh(["restart", "1", "--nodes", "1"]);
-      assert.equal(restart.code, 0, restart.stderr);
-      await produce(client, topic, 10, 10);
-      while (seen.size < 20) {
-        for (const r of (await next(reader, 90_000)).records) seen.add(r.offset);
-      }
-      assert.deepEqual([...seen].sort((a, b) => a - b), [...Array(20).keys()]);
-      const fetcher = c.stages().find((s) => s.name === "shareFetcher");
-      assert.ok((fetcher?.counters.sessionReopens ?? 0) >= 1, c.dumpStages());
-      reader.releaseLock();
-    });
-  },
-);
 
 test("kafka-share-groups describes the members and offsets kanal left", async () => {
   await requireBroker();
