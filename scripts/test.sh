@@ -69,32 +69,86 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Bun gets every test file but those of tests/subprocess/ and those marked to run once.
-bun_files=()
-once=()
+# Test files run in parallel (KANAL_TEST_JOBS workers per runner, default 3: most tests wait on
+# a broker, not on a core), except those that say in their first lines
+#   // kanal-test: serial — why   (they stop, restart or pause a shared broker), or
+#   // kanal-test: once — why     (the same, or their oracle is a JVM tool: Deno's runner only),
+# which run afterwards, one at a time. Bun gets every test file but those of tests/subprocess/
+# and those marked once, and names the files it leaves out.
+JOBS="${KANAL_TEST_JOBS:-3}"
+serial=()      # run alone by both runners
+once=()        # run alone by Deno's runner only
+bun_files=()   # Bun's parallel phase
 # Bun takes a relative path as a name filter unless it starts with ./
+rel() { case "$1" in /*) echo "$1" ;; *) echo "./$1" ;; esac; }
 while IFS= read -r f; do
-  if head -n 5 "$f" | grep -q '^// kanal-test: once'; then
-    once+=("$f")
+  mark=$(head -n 5 "$f" | grep -oE '^// kanal-test: (once|serial)' | head -1 | awk '{print $3}')
+  case "$mark" in
+    once) once+=("$f") ;;
+    serial) serial+=("$f") ;;
+    *) case "$f" in tests/subprocess/*|*/tests/subprocess/*) ;; *) bun_files+=("$(rel "$f")") ;; esac ;;
+  esac
+done < <(find "${paths[@]}" -name '*_test.ts' -not -path '*/node_modules/*' | sort)
+alone=("${serial[@]}" "${once[@]}")
+# Deno's parallel phase takes a path as it is when nothing under it runs alone, else the files
+# under it that do not (Deno 2.9's --ignore is not applied to every one of several paths).
+parallel=()
+for p in "${paths[@]}"; do
+  inside=0
+  for f in "${alone[@]}"; do case "$f" in "$p"|"$p"/*|"${p%/}"/*) inside=1 ;; esac; done
+  if [ $inside = 0 ]; then
+    parallel+=("$p")
     continue
   fi
-  case "$f" in /*) bun_files+=("$f") ;; *) bun_files+=("./$f") ;; esac
-done < <(
-  find "${paths[@]}" -name '*_test.ts' -not -path 'tests/subprocess/*' -not -path '*/node_modules/*' | sort
-)
+  while IFS= read -r f; do
+    keep=1
+    for a in "${alone[@]}"; do [ "$f" = "$a" ] && keep=0; done
+    [ $keep = 1 ] && parallel+=("$f")
+  done < <(find "$p" -name '*_test.ts' -not -path '*/node_modules/*' | sort)
+done
 
-timeout -k 10 "$LIMIT" "$BIN/deno" test -A --doc "${paths[@]}" 2>&1 | tee "$logs/deno.log"
-deno_rc=${PIPESTATUS[0]}
+# run_phase LOG CMD...: runs one runner phase under the time limit, teeing its output to LOG;
+# sets RC.
+run_phase() {
+  local log=$1
+  shift
+  timeout -k 10 "$LIMIT" "$@" 2>&1 | tee "$log"
+  RC=${PIPESTATUS[0]}
+}
+
+# Deno: everything (doc examples too) in parallel but the files that run alone, then those.
+if [ ${#parallel[@]} -gt 0 ]; then
+  run_phase "$logs/deno.log" env DENO_JOBS="$JOBS" "$BIN/deno" test -A --doc --parallel "${parallel[@]}"
+  deno_rc=$RC
+else
+  echo "ok | 0 passed | 0 failed (0ms)" > "$logs/deno.log"
+  deno_rc=0
+fi
+if [ ${#alone[@]} -gt 0 ]; then
+  echo "deno: ${#alone[@]} file(s) that stop, restart or pause a shared broker, one at a time"
+  run_phase "$logs/deno-alone.log" "$BIN/deno" test -A "${alone[@]}"
+  [ "$deno_rc" = 0 ] && deno_rc=$RC
+else
+  echo "ok | 0 passed | 0 failed (0ms)" > "$logs/deno-alone.log"
+fi
+
 bun_rc=0
 if [ ${#once[@]} -gt 0 ]; then
   echo "bun: ${#once[@]} file(s) run once, under Deno (kanal-test: once): ${once[*]}"
 fi
 if [ ${#bun_files[@]} -gt 0 ]; then
-  timeout -k 10 "$LIMIT" "$BIN/bun" test --timeout 150000 "${bun_files[@]}" 2>&1 | tee "$logs/bun.log"
-  bun_rc=${PIPESTATUS[0]}
+  run_phase "$logs/bun.log" "$BIN/bun" test --timeout 150000 --parallel="$JOBS" "${bun_files[@]}"
+  bun_rc=$RC
 else
-  echo "Ran 0 tests across 0 files." > "$logs/bun.log"
-  printf ' 0 pass\n 0 fail\n' >> "$logs/bun.log"
+  printf 'Ran 0 tests across 0 files.\n 0 pass\n 0 fail\n' > "$logs/bun.log"
+fi
+if [ ${#serial[@]} -gt 0 ]; then
+  serial_rel=()
+  for f in "${serial[@]}"; do serial_rel+=("$(rel "$f")"); done
+  run_phase "$logs/bun-alone.log" "$BIN/bun" test --timeout 150000 "${serial_rel[@]}"
+  [ "$bun_rc" = 0 ] && bun_rc=$RC
+else
+  printf 'Ran 0 tests across 0 files.\n 0 pass\n 0 fail\n' > "$logs/bun-alone.log"
 fi
 
 # verdict NAME RC PASSED FAILED HAS_SUMMARY FLOOR: prints "NAME: P passed, F failed" and sets
@@ -119,17 +173,24 @@ verdict() {
   echo "$name: $P passed, $F failed"
 }
 
-# Deno ends with "ok | 12 passed (3 steps) | 0 failed (1s)" (or FAILED | ...).
-dline=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$logs/deno.log" | tail -1)
-dp=$(grep -Eo '[0-9]+ passed' <<<"$dline" | grep -Eo '[0-9]+' || echo 0)
-df=$(grep -Eo '[0-9]+ failed' <<<"$dline" | grep -Eo '[0-9]+' || echo 0)
+# Deno ends with "ok | 12 passed (3 steps) | 0 failed (1s)" (or FAILED | ...); a phase
+# counts only when it printed that line, and both phases must.
+dp=0 df=0 dsum=1
+for log in "$logs/deno.log" "$logs/deno-alone.log"; do
+  line=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -1)
+  [ -n "$line" ] || dsum=0
+  dp=$((dp + $(grep -Eo '[0-9]+ passed' <<<"$line" | grep -Eo '[0-9]+' || echo 0)))
+  df=$((df + $(grep -Eo '[0-9]+ failed' <<<"$line" | grep -Eo '[0-9]+' || echo 0)))
+done
 # Bun ends with " 12 pass", " 0 fail", ..., "Ran 12 tests across 3 files."
-bp=$(grep -Eo '^ *[0-9]+ pass$' "$logs/bun.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-bf=$(grep -Eo '^ *[0-9]+ fail$' "$logs/bun.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-bsum=0
-grep -Eq '^Ran [0-9]+ tests? across [0-9]+ files?\.' "$logs/bun.log" && bsum=1
+bp=0 bf=0 bsum=1
+for log in "$logs/bun.log" "$logs/bun-alone.log"; do
+  bp=$((bp + $(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)))
+  bf=$((bf + $(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)))
+  grep -Eq '^Ran [0-9]+ tests? across [0-9]+ files?\.' "$log" || bsum=0
+done
 echo
-verdict deno "$deno_rc" "$dp" "$df" "$([ -n "$dline" ] && echo 1 || echo 0)" $DENO_FLOOR
+verdict deno "$deno_rc" "$dp" "$df" $dsum $DENO_FLOOR
 dp=$P df=$F
 verdict bun "$bun_rc" "$bp" "$bf" $bsum $BUN_FLOOR
 bp=$P bf=$F

@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: serial — it SIGSTOPs the shared single broker, which would stall every suite
+// running beside it.
 // One pipelined connection against the real broker: negotiation, hundreds of requests in
 // flight, a connection cut mid-request, and a broker that stops answering.
 import { test } from "./_test.ts";

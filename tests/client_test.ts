@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: serial — it SIGSTOPs the shared single broker, which would stall every suite
+// running beside it.
 // The cluster client against the real single-node broker: bootstrap, metadata, coordinators,
 // reconnects, option checks, and the stage dump.
 import { test } from "./_test.ts";
