@@ -428,6 +428,15 @@ export class GroupConsumer implements AsyncDisposable {
         mark: (offset) => {
           if (this.#owned.get(k) === claim) this.offsets.mark(topic, partition, offset);
         },
+        hold: () => {
+          let resolve!: () => void;
+          const done = new Promise<void>((r) => resolve = r);
+          this.#busy.set(claim, { done, resolve });
+          return () => {
+            resolve();
+            if (this.#busy.get(claim)?.done === done) this.#busy.delete(claim);
+          };
+        },
       };
       this.#owned.set(key(topic, partition), claim);
       this.#claimsController.enqueue(claim);
