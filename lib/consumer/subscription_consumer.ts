@@ -186,7 +186,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
         sessionEpoch: plan.epoch,
         topics: [...topics.values()],
         forgottenTopicsData: [...forgotten.values()],
-        rackId: "",
+        rackId: o.rack,
       }, { kind: "fetch", timeoutMs: o.maxWaitMs + ctx.client.options.requestTimeoutMs });
     } catch (e) {
       this.#session.reset();

@@ -26,6 +26,14 @@ export interface Claim {
   readonly active: boolean;
   /** Marks the record at `offset` (and everything before it) processed: it will be committed. */
   mark(offset: number): void;
+  /**
+   * Says a chunk of this claim is being processed, until the returned function is called: a
+   * rebalance giving the partition up waits for it (up to the rebalance timeout) before it
+   * commits the marks and lets the partition go, as Sarama's ConsumeClaim contract, so the
+   * next owner never processes the same records at the same time. `records()` and
+   * {@linkcode GroupRunner} do this for you; a reader of `claim.records` calls it itself.
+   */
+  hold(): () => void;
 }
 
 /**

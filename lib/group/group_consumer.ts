@@ -15,7 +15,12 @@ import { randomUuid } from "../protocol/uuid.ts";
 import type { StageHandle } from "../net/stage_registry.ts";
 import { Consumer } from "../consumer/consumer.ts";
 import type { RecordChunk } from "../consumer/record_chunk.ts";
-import type { Assignor, MemberSubscription, TopicPartitions } from "./assignor.ts";
+import {
+  type Assignor,
+  type MemberSubscription,
+  partitionRacks,
+  type TopicPartitions,
+} from "./assignor.ts";
 import {
   decodeAssignment,
   decodeSubscription,
@@ -295,7 +300,7 @@ export class GroupConsumer implements AsyncDisposable {
         userData: a.subscriptionUserData(owned, this.#generationId),
         ownedPartitions: owned,
         generationId: this.#generationId,
-        rackId: null,
+        rackId: o.consumer?.rack || null, // KIP-881
       }),
     }));
     let join;
@@ -378,7 +383,7 @@ export class GroupConsumer implements AsyncDisposable {
       const info = meta.topics.get(t);
       if (info && info.errorCode === 0) counts.set(t, info.partitions.length);
     }
-    const result = protocol.assign(subs, counts);
+    const result = protocol.assign(subs, counts, partitionRacks(meta, topics)); // KIP-881
     return subs.map((s) => ({
       memberId: s.memberId,
       assignment: encodeAssignment({
@@ -427,6 +432,15 @@ export class GroupConsumer implements AsyncDisposable {
         // A mark after the partition was released would commit for its new owner: ignore it.
         mark: (offset) => {
           if (this.#owned.get(k) === claim) this.offsets.mark(topic, partition, offset);
+        },
+        hold: () => {
+          let resolve!: () => void;
+          const done = new Promise<void>((r) => resolve = r);
+          this.#busy.set(claim, { done, resolve });
+          return () => {
+            resolve();
+            if (this.#busy.get(claim)?.done === done) this.#busy.delete(claim);
+          };
         },
       };
       this.#owned.set(key(topic, partition), claim);
@@ -603,7 +617,7 @@ export class GroupConsumer implements AsyncDisposable {
           memberId: this.#memberId,
           memberEpoch: epoch,
           instanceId: o.groupInstanceId ?? null,
-          rackId: null,
+          rackId: o.consumer?.rack || null,
           rebalanceTimeoutMs: full ? o.rebalanceTimeoutMs : -1,
           subscribedTopicNames: full ? topics : null,
           subscribedTopicRegex: null,
