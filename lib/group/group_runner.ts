@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RecordChunk } from "../consumer/record_chunk.ts";
+import type { RecordChunk, StartOffset } from "../consumer/record_chunk.ts";
 import type { KafkaRecord } from "../protocol/record.ts";
 import type { GroupConsumer } from "./group_consumer.ts";
 import { type Claim, claimKey as key } from "./claim.ts";
@@ -145,6 +145,19 @@ export class GroupRunner implements AsyncDisposable {
       parts.push({ topic, partition });
     }
     if (parts.length > 0) await this.#group.offsets.commit(parts);
+  }
+
+  /**
+   * Moves a partition this member owns to `offset`: its next batch starts there (records
+   * already fetched past it are dropped). KafkaJS's `consumer.seek()`.
+   *
+   * @returns Whether the member owned the partition.
+   */
+  seek(topic: string, partition: number, offset: StartOffset): boolean {
+    const claim = this.#claims.get(key(topic, partition));
+    if (claim === undefined || !claim.active) return false;
+    claim.records.seek(offset);
+    return true;
   }
 
   /**
