@@ -203,14 +203,17 @@ export class Admin {
     );
   }
 
-  /** Adds partitions to topics: true when done. */
+  /**
+   * Adds partitions to topics. Resolves with nothing, as KafkaJS 2.2's does at run time (its
+   * types say `boolean`).
+   */
   async createPartitions(
     { topicPartitions, validateOnly, timeout }: {
       topicPartitions: { topic: string; count: number; assignments?: number[][] }[];
       validateOnly?: boolean;
       timeout?: number;
     },
-  ): Promise<boolean> {
+  ): Promise<void> {
     await this.#call((a) =>
       a.createPartitions(
         topicPartitions.map((t) => ({
@@ -224,7 +227,6 @@ export class Admin {
         },
       )
     );
-    return true;
   }
 
   /** The metadata of `topics` (all topics when absent). */
@@ -342,17 +344,20 @@ export class Admin {
     );
   }
 
-  /** Moves a group's offsets of `topic` to the latest (or, with `earliest`, the earliest). */
+  /**
+   * Resets a group's offsets of `topic` as KafkaJS does: it commits the marker -1 (latest) or,
+   * with `earliest`, -2 (earliest) for every partition, for the consumer to resolve when it
+   * starts.
+   */
   async resetOffsets(
     { groupId, topic, earliest = false }: { groupId: string; topic: string; earliest?: boolean },
   ): Promise<void> {
     await this.#call(async (a) => {
       const partitions = await this.#partitionsOf(a, topic);
-      const spec = earliest ? "earliest" as const : "latest" as const;
-      const at = await a.listOffsets(partitions.map((partition) => ({ topic, partition, spec })));
+      const offset = earliest ? -2 : -1;
       await a.alterGroupOffsets(
         groupId,
-        at.map((o) => ({ topic, partition: o.partition, offset: o.offset })),
+        partitions.map((partition) => ({ topic, partition, offset })),
       );
     });
   }
