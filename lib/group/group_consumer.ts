@@ -409,11 +409,16 @@ export class GroupConsumer implements AsyncDisposable {
     });
     const committed = await this.#fetchCommitted(parts);
     for (const { topic, partition } of parts) {
-      const at = committed.get(key(topic, partition)) ?? -1;
+      const { offset: at, leaderEpoch } = committed.get(key(topic, partition)) ??
+        { offset: -1, leaderEpoch: -1 };
       if (at >= 0) this.offsets.seed(topic, partition, at);
-      const records = this.#consumer.partition(topic, partition, {
-        offset: at >= 0 ? at : o.startOffset,
-      });
+      // With the committed epoch, the position is checked against the leader's log before the
+      // first fetch (KIP-320): a log truncated since the commit is caught, not read past.
+      const records = this.#consumer.partition(
+        topic,
+        partition,
+        at >= 0 ? { offset: at, leaderEpoch } : { offset: o.startOffset },
+      );
       const k = key(topic, partition);
       const active = (): boolean => this.#owned.get(k) === claim && !this.#revoking.has(claim);
       const claim: Claim = {
@@ -426,7 +431,9 @@ export class GroupConsumer implements AsyncDisposable {
         },
         // A mark after the partition was released would commit for its new owner: ignore it.
         mark: (offset) => {
-          if (this.#owned.get(k) === claim) this.offsets.mark(topic, partition, offset);
+          if (this.#owned.get(k) === claim) {
+            this.offsets.mark(topic, partition, offset, records.epochAt(offset));
+          }
         },
       };
       this.#owned.set(key(topic, partition), claim);
@@ -437,7 +444,7 @@ export class GroupConsumer implements AsyncDisposable {
 
   async #fetchCommitted(
     parts: { topic: string; partition: number }[],
-  ): Promise<Map<string, number>> {
+  ): Promise<Map<string, { offset: number; leaderEpoch: number }>> {
     const o = this.#o;
     const byTopic = new Map<string, number[]>();
     for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
@@ -456,12 +463,17 @@ export class GroupConsumer implements AsyncDisposable {
       const rows = v >= 8 ? res.groups?.[0]?.topics ?? [] : res.topics ?? [];
       const top = v >= 8 ? res.groups?.[0]?.errorCode ?? 0 : res.errorCode ?? 0;
       let error = top;
-      const out = new Map<string, number>();
+      const out = new Map<string, { offset: number; leaderEpoch: number }>();
       for (const t of rows) {
         for (const p of t.partitions) {
           if (p.errorCode !== 0) error = p.errorCode;
           // Named up to OffsetFetch v9; CLIENT_MAX_VERSIONS keeps kanal below v10's topic ids.
-          else out.set(key(t.name ?? "", p.partitionIndex), Number(p.committedOffset));
+          else {
+            out.set(key(t.name ?? "", p.partitionIndex), {
+              offset: Number(p.committedOffset),
+              leaderEpoch: p.committedLeaderEpoch ?? -1,
+            });
+          }
         }
       }
       if (error === 0) return out;
