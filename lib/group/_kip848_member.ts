@@ -1,0 +1,192 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * The consumer group protocol's state machine (KIP-848): ConsumerGroupHeartbeat only.
+ *
+ * @module
+ */
+
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { API_TABLE } from "../protocol/messages/api_table.ts";
+import { randomUuid } from "../protocol/uuid.ts";
+import { sleep } from "../util/sleep.ts";
+import { claimKey as key } from "./claim.ts";
+import { coordinatorLost } from "./_group_errors.ts";
+import type { GroupSession } from "./_group_session.ts";
+import type { OwnedClaims } from "./_owned_claims.ts";
+import type { OffsetManager } from "./offset_manager.ts";
+
+/** The topic id KIP-848 heartbeats carry for a topic whose id is not known. */
+const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
+
+/**
+ * A member under the consumer protocol (KIP-848): one heartbeat at a time carries the
+ * subscription and what this member owns; the broker answers with the target assignment,
+ * which the member reconciles (commit and release what goes, claim what comes) and
+ * acknowledges at once in the next heartbeat.
+ *
+ * @example Whether the coordinator offers the protocol
+ * ```ts ignore
+ * if (await Kip848Member.offered(session)) await new Kip848Member(session, claims, offsets).run();
+ * ```
+ */
+export class Kip848Member {
+  readonly #s: GroupSession;
+  readonly #claims: OwnedClaims;
+  readonly #offsets: OffsetManager;
+
+  /** The member of `session`, owning `claims`, committing with `offsets`. */
+  constructor(session: GroupSession, claims: OwnedClaims, offsets: OffsetManager) {
+    this.#s = session;
+    this.#claims = claims;
+    this.#offsets = offsets;
+  }
+
+  /** Whether the group's coordinator speaks ConsumerGroupHeartbeat. */
+  static async offered(session: GroupSession): Promise<boolean> {
+    const coordinator = await session.client.coordinator(session.options.groupId);
+    const conn = await session.client.connection(coordinator);
+    return conn.versions.has(API_TABLE[68].info.key);
+  }
+
+  /** Heartbeats until the session closes, then leaves; throws a fatal group error. */
+  async run(): Promise<void> {
+    const s = this.#s;
+    const o = s.options;
+    let epoch = 0;
+    let full = true;
+    let ack = false;
+    let interval = o.heartbeatIntervalMs;
+    // From v1 (KIP-1082) the member names itself, once for its whole life: it keeps the id
+    // when fenced and joins again under it. Before v1 the coordinator names it.
+    let selfNamed = false;
+    // The subscription last sent: a pattern's matches are re-checked before every heartbeat
+    // (against the metadata cache, refreshed every metadataMaxAgeMs) and sent when they change.
+    let sentTopics = "";
+    while (!s.closed) {
+      try {
+        const topics = s.subscribedTopics();
+        if (topics.join(",") !== sentTopics) full = true;
+        const coordinator = await s.client.coordinator(o.groupId);
+        const conn = await s.client.connection(coordinator);
+        const version = conn.versions.version(API_TABLE[68].info.key);
+        if (version >= 1 && s.memberId === "") {
+          s.memberId = randomUuid();
+          selfNamed = true;
+        }
+        const owned = this.#ownedIds();
+        s.stage.set("request in flight");
+        const res = await conn.request(API_TABLE[68], {
+          groupId: o.groupId,
+          memberId: s.memberId,
+          memberEpoch: epoch,
+          instanceId: o.groupInstanceId ?? null,
+          rackId: null,
+          rebalanceTimeoutMs: full ? o.rebalanceTimeoutMs : -1,
+          subscribedTopicNames: full ? topics : null,
+          subscribedTopicRegex: null,
+          serverAssignor: full ? o.serverAssignor ?? null : null,
+          topicPartitions: epoch === 0 ? [] : full || ack ? owned : null,
+        }, { version });
+        s.stage.add("heartbeats", 1);
+        if (res.errorCode !== 0) {
+          throw new KafkaError(res.errorCode, {
+            api: "ConsumerGroupHeartbeat",
+            detail: res.errorMessage,
+          });
+        }
+        if (full) sentTopics = topics.join(",");
+        if (res.memberId) s.memberId = res.memberId;
+        // A success with a negative epoch would turn the next heartbeat into a leave: ignore it.
+        if (res.memberEpoch >= 0) epoch = res.memberEpoch;
+        s.generationId = epoch;
+        s.inGeneration = epoch > 0;
+        if (res.heartbeatIntervalMs > 0) interval = res.heartbeatIntervalMs;
+        full = false;
+        ack = false;
+        if (res.assignment) {
+          await this.#reconcile(res.assignment.topicPartitions);
+          ack = true; // tell the broker at once what this member now owns
+          continue;
+        }
+        s.stage.counters.generation = epoch;
+        s.stage.counters.partitions = this.#claims.size;
+        s.stage.set("idle");
+        await s.idle(Math.min(interval, o.heartbeatIntervalMs));
+      } catch (e) {
+        if (s.closed) break;
+        const code = e instanceof KafkaError ? e.code : -1;
+        if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
+          // Fenced: the partitions are already someone else's; drop them without committing.
+          await this.#claims.revoke(this.#claims.keys(), false);
+          epoch = 0;
+          if (!selfNamed) s.memberId = "";
+          s.inGeneration = false;
+        } else if (coordinatorLost(e)) {
+          s.client.forgetCoordinator(o.groupId);
+        } else if (e instanceof KafkaError && !e.retriable) {
+          throw e;
+        }
+        full = true;
+        s.stage.set("retrying");
+        // Cut short by close; the loop then sees `closed` and leaves the group.
+        await sleep(200, s.stop.signal).catch(() => {});
+      }
+    }
+    await this.#leave(epoch);
+  }
+
+  /** Leaves with epoch -1, or -2 for a static member that expects to come back. */
+  async #leave(epoch: number): Promise<void> {
+    const s = this.#s;
+    const o = s.options;
+    if (epoch <= 0) return;
+    await this.#offsets.commit().catch(s.report);
+    s.inGeneration = false;
+    const coordinator = await s.client.coordinator(o.groupId).catch(() => -1);
+    if (coordinator >= 0) {
+      // Best effort: the session timeout removes a member whose leave is lost.
+      await s.client.request(coordinator, API_TABLE[68], {
+        groupId: o.groupId,
+        memberId: s.memberId,
+        memberEpoch: o.groupInstanceId ? -2 : -1,
+        instanceId: o.groupInstanceId ?? null,
+        topicPartitions: null,
+      }).catch(() => {});
+    }
+    s.memberId = "";
+  }
+
+  /** Applies a KIP-848 assignment (topic ids): release what is gone, claim what is new. */
+  async #reconcile(target: readonly { topicId: string; partitions: number[] }[]): Promise<void> {
+    const client = this.#s.client;
+    let names = client.metadata.topics;
+    const idToName = () => new Map([...names.values()].map((t) => [t.topicId, t.name]));
+    let byId = idToName();
+    if (target.some((t) => !byId.has(t.topicId))) {
+      names = (await client.refreshMetadata(null)).topics;
+      byId = idToName();
+    }
+    const wanted = new Set<string>();
+    for (const t of target) {
+      const name = byId.get(t.topicId);
+      if (name === undefined) continue; // not resolvable yet: claimed on a later heartbeat
+      for (const p of t.partitions) wanted.add(key(name, p));
+    }
+    const claims = this.#claims;
+    const lost = claims.keys().filter((k) => !wanted.has(k));
+    const gained = [...wanted].filter((k) => !claims.has(k));
+    await claims.revoke(lost, true);
+    await claims.claim(gained);
+  }
+
+  /** What this member owns, as KIP-848 heartbeats name it (topic ids). */
+  #ownedIds(): { topicId: string; partitions: number[] }[] {
+    const topics = this.#s.client.metadata.topics;
+    return this.#claims.assignment().map((t) => ({
+      topicId: topics.get(t.topic)?.topicId ?? ZERO_UUID,
+      partitions: [...t.partitions],
+    }));
+  }
+}
