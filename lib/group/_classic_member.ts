@@ -49,6 +49,7 @@ export class ClassicMember {
   constructor(session: GroupSession, claims: OwnedClaims) {
     this.#s = session;
     this.#claims = claims;
+    session.keepAlive = (signal) => this.#keepAlive(signal);
   }
 
   /** Joins and heartbeats until the session closes; throws a fatal group error. */
@@ -217,6 +218,37 @@ export class ClassicMember {
         userData: null,
       }),
     }));
+  }
+
+  /**
+   * Heartbeats while a revocation waits for the reader, until `signal` aborts. The answers
+   * (REBALANCE_IN_PROGRESS, most likely) change nothing: the join that follows acts on the
+   * group's state. It stops at an error that means the member is out.
+   */
+  async #keepAlive(signal: AbortSignal): Promise<void> {
+    const s = this.#s;
+    const o = s.options;
+    if (s.memberId === "" || s.generationId < 0) return;
+    while (!signal.aborted) {
+      try {
+        await sleep(o.heartbeatIntervalMs, signal);
+        const coordinator = await s.client.coordinator(o.groupId);
+        const res = await s.client.request(coordinator, API_TABLE[12], {
+          groupId: o.groupId,
+          generationId: s.generationId,
+          memberId: s.memberId,
+          groupInstanceId: o.groupInstanceId ?? null,
+        });
+        s.stage.add("heartbeats", 1);
+        if (coordinatorLost(res.errorCode)) s.client.forgetCoordinator(o.groupId);
+        else if (res.errorCode !== 0 && res.errorCode !== ErrorCode.REBALANCE_IN_PROGRESS) return;
+      } catch (e) {
+        // Aborted, or a transient failure: the next round (or the join after) finds out more.
+        if (signal.aborted || !transient(e)) return;
+        s.client.forgetCoordinator(o.groupId);
+        s.stage.add("heartbeatRetries", 1);
+      }
+    }
   }
 
   async #heartbeatUntilRebalance(): Promise<void> {

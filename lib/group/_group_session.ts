@@ -59,6 +59,12 @@ export class GroupSession {
   fatal: unknown = undefined;
   /** Ends the current {@linkcode GroupSession.idle} wait early (close, or a fatal error). */
   wake: (() => void) | undefined;
+  /**
+   * Heartbeats until `signal` aborts, set by the protocol in use: a revocation waiting for the
+   * reader runs it, so the wait (up to the rebalance timeout) does not outlast the session.
+   * It never rejects.
+   */
+  keepAlive: ((signal: AbortSignal) => Promise<void>) | undefined;
 
   /** Makes the session of a member of `options.groupId`. */
   constructor(client: Client, options: ResolvedGroupOptions, stage: StageHandle) {

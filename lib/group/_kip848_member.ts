@@ -35,12 +35,15 @@ export class Kip848Member {
   readonly #s: GroupSession;
   readonly #claims: OwnedClaims;
   readonly #offsets: OffsetManager;
+  /** A target the keep-alive heartbeats got while a revocation waited: reconciled next. */
+  #pending: readonly { topicId: string; partitions: number[] }[] | null = null;
 
   /** The member of `session`, owning `claims`, committing with `offsets`. */
   constructor(session: GroupSession, claims: OwnedClaims, offsets: OffsetManager) {
     this.#s = session;
     this.#claims = claims;
     this.#offsets = offsets;
+    session.keepAlive = (signal) => this.#keepAlive(signal);
   }
 
   /** Whether the group's coordinator speaks ConsumerGroupHeartbeat. */
@@ -107,6 +110,13 @@ export class Kip848Member {
         ack = false;
         if (res.assignment) {
           await this.#reconcile(res.assignment.topicPartitions);
+          // The keep-alive heartbeats during a revocation may have moved the epoch on and
+          // brought a newer target: apply it before acknowledging.
+          if (s.generationId > epoch) epoch = s.generationId;
+          for (let t = this.#pending; t !== null; t = this.#pending) {
+            this.#pending = null;
+            await this.#reconcile(t);
+          }
           ack = true; // tell the broker at once what this member now owns
           continue;
         }
@@ -156,6 +166,43 @@ export class Kip848Member {
       }).catch(() => {});
     }
     s.memberId = "";
+  }
+
+  /**
+   * Heartbeats while a revocation waits for the reader, until `signal` aborts: at the current
+   * epoch, owning what it owned (no acknowledgement yet). A new epoch or target in the answer
+   * is kept for the main loop. It stops at an error, which the main loop's next heartbeat
+   * meets again and handles.
+   */
+  async #keepAlive(signal: AbortSignal): Promise<void> {
+    const s = this.#s;
+    const o = s.options;
+    if (s.memberId === "" || s.generationId <= 0) return;
+    while (!signal.aborted) {
+      try {
+        await sleep(o.heartbeatIntervalMs, signal);
+        const coordinator = await s.client.coordinator(o.groupId);
+        const res = await s.client.request(coordinator, API_TABLE[68], {
+          groupId: o.groupId,
+          memberId: s.memberId,
+          memberEpoch: s.generationId,
+          instanceId: o.groupInstanceId ?? null,
+          rackId: null,
+          rebalanceTimeoutMs: -1,
+          subscribedTopicNames: null,
+          subscribedTopicRegex: null,
+          serverAssignor: null,
+          topicPartitions: null,
+        });
+        s.stage.add("heartbeats", 1);
+        if (res.errorCode !== 0) return;
+        if (res.memberEpoch > s.generationId) s.generationId = res.memberEpoch;
+        if (res.assignment) this.#pending = res.assignment.topicPartitions;
+      } catch {
+        // Aborted, or failed: the main loop's next heartbeat deals with the coordinator.
+        return;
+      }
+    }
   }
 
   /** Applies a KIP-848 assignment (topic ids): release what is gone, claim what is new. */

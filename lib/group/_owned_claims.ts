@@ -169,12 +169,18 @@ export class OwnedClaims {
       const busy = claims.flatMap((c) => this.#busy.get(c)?.done ?? []);
       if (busy.length > 0) {
         s.stage.set("backpressured");
+        // The wait may outlast the session timeout: heartbeats go on meanwhile, or the
+        // coordinator would expel the member for being slow to give the partition up.
+        const beat = new AbortController();
+        const beating = s.keepAlive?.(AbortSignal.any([beat.signal, s.stop.signal]));
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
           Promise.all(busy),
           new Promise<void>((r) => timer = setTimeout(r, s.options.rebalanceTimeoutMs)),
         ]);
         clearTimeout(timer);
+        beat.abort();
+        await beating;
         s.stage.set("request in flight");
       }
       await this.#offsets.commit(claims.map((c) => ({ topic: c.topic, partition: c.partition })))

@@ -95,6 +95,10 @@ export interface FakeClusterOptions {
    * only up to v11 (no `lastFetchedEpoch`, so no `divergingEpoch`).
    */
   maxVersions?: Readonly<Record<number, number>>;
+  /** Kafka's `group.min.session.timeout.ms` for classic groups. @default {6000} */
+  groupMinSessionTimeoutMs?: number;
+  /** Kafka's `group.consumer.session.timeout.ms` for KIP-848 groups. @default {45000} */
+  consumerGroupSessionTimeoutMs?: number;
 }
 
 /**
@@ -130,7 +134,7 @@ export class FakeCluster implements AsyncDisposable {
   /** The installed control hooks. */
   readonly hooks: FakeHooks = new FakeHooks();
   /** The group coordinator's state. */
-  readonly groups: GroupCoordinator = new GroupCoordinator();
+  readonly groups: GroupCoordinator;
   /** KIP-848 consumer groups. */
   readonly consumerGroups: ConsumerGroupCoordinator;
   /** The transaction coordinator's state. */
@@ -161,8 +165,12 @@ export class FakeCluster implements AsyncDisposable {
       [...defaultHandlers({ headerOnly: options.nullBroker ?? false }), ...options.handlers ?? []]
         .map((h) => [h.key, h]),
     );
+    this.groups = new GroupCoordinator(options.groupMinSessionTimeoutMs);
     this.transactions = new TransactionCoordinator(this.state, this.groups);
-    this.consumerGroups = new ConsumerGroupCoordinator(this.state);
+    this.consumerGroups = new ConsumerGroupCoordinator(
+      this.state,
+      options.consumerGroupSessionTimeoutMs,
+    );
     this.#onFault = options.onFault;
     this.#sasl = options.sasl ?? null;
     const caps = options.maxVersions ?? {};
