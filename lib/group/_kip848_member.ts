@@ -37,6 +37,9 @@ export class Kip848Member {
   readonly #offsets: OffsetManager;
   /** A target the keep-alive heartbeats got while a revocation waited: reconciled next. */
   #pending: readonly { topicId: string; partitions: number[] }[] | null = null;
+  /** The last target reconciled, and whether some of its topic ids were not in the metadata. */
+  #target: readonly { topicId: string; partitions: number[] }[] = [];
+  #unresolved = false;
 
   /** The member of `session`, owning `claims`, committing with `offsets`. */
   constructor(session: GroupSession, claims: OwnedClaims, offsets: OffsetManager) {
@@ -120,6 +123,12 @@ export class Kip848Member {
           ack = true; // tell the broker at once what this member now owns
           continue;
         }
+        // The broker sends a target once: partitions of a topic the metadata did not know yet
+        // are claimed when it does (looked up again every heartbeat), never left unowned.
+        if (this.#unresolved && await this.#resolved()) {
+          ack = true;
+          continue;
+        }
         s.stage.counters.generation = epoch;
         s.stage.counters.partitions = this.#claims.size;
         s.stage.set("idle");
@@ -130,6 +139,8 @@ export class Kip848Member {
         if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
           // Fenced: the partitions are already someone else's; drop them without committing.
           await this.#claims.revoke(this.#claims.keys(), false);
+          this.#target = [];
+          this.#unresolved = false;
           epoch = 0;
           if (!selfNamed) s.memberId = "";
           s.inGeneration = false;
@@ -205,8 +216,22 @@ export class Kip848Member {
     }
   }
 
+  /**
+   * Looks the unresolved topic ids of the target up again (a metadata refresh); reconciles and
+   * returns true when some are known now.
+   */
+  async #resolved(): Promise<boolean> {
+    const topics = (await this.#s.client.refreshMetadata(null)).topics;
+    const known = new Set([...topics.values()].map((t) => t.topicId));
+    const claimed = new Set(this.#claims.assignment().map((t) => topics.get(t.topic)?.topicId));
+    if (!this.#target.some((t) => known.has(t.topicId) && !claimed.has(t.topicId))) return false;
+    await this.#reconcile(this.#target);
+    return true;
+  }
+
   /** Applies a KIP-848 assignment (topic ids): release what is gone, claim what is new. */
   async #reconcile(target: readonly { topicId: string; partitions: number[] }[]): Promise<void> {
+    this.#target = target;
     const client = this.#s.client;
     let names = client.metadata.topics;
     const idToName = () => new Map([...names.values()].map((t) => [t.topicId, t.name]));
@@ -216,11 +241,16 @@ export class Kip848Member {
       byId = idToName();
     }
     const wanted = new Set<string>();
+    let unresolved = false;
     for (const t of target) {
       const name = byId.get(t.topicId);
-      if (name === undefined) continue; // not resolvable yet: claimed on a later heartbeat
+      if (name === undefined) {
+        unresolved = true; // claimed once the metadata knows it (#resolved)
+        continue;
+      }
       for (const p of t.partitions) wanted.add(key(name, p));
     }
+    this.#unresolved = unresolved;
     const claims = this.#claims;
     const lost = claims.keys().filter((k) => !wanted.has(k));
     const gained = [...wanted].filter((k) => !claims.has(k));
