@@ -90,6 +90,7 @@ test("a position restored with its committed epoch raises LogTruncationError by 
   await using group = member(env.client, "error");
   const error = await group.records().getReader().read().then(() => null, (e) => e);
   assert.ok(error instanceof LogTruncationError, String(error));
+  assert.equal(error.site.api, "OffsetForLeaderEpoch", "found before the first fetch");
   assert.equal(error.divergedAt, 5);
   assert.equal(error.position, 10);
 });
