@@ -48,6 +48,7 @@ export class SubscriptionManager extends WritableStream<FetchResult> {
               r.bytes!,
               r.stableOffset ?? -1,
               r.lastEpoch ?? -1,
+              r.epochs ?? null,
             );}
         }
       },
