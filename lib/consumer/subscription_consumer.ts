@@ -38,6 +38,8 @@ export interface PartitionFetch {
   readonly lastEpoch?: number;
   /** The broker found its log diverged from what was read (KIP-320): where, and at what epoch. */
   readonly diverging?: { readonly epoch: number; readonly endOffset: number };
+  /** The leader named a replica to fetch it from instead (KIP-392's preferredReadReplica). */
+  readonly readReplica?: number;
   readonly error?: unknown;
 }
 
@@ -251,6 +253,12 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             generation,
             diverging: { epoch: div.epoch ?? -1, endOffset: Number(div.endOffset ?? -1n) },
           });
+          continue;
+        }
+        const replica = p.preferredReadReplica ?? -1;
+        if (replica >= 0 && replica !== this.broker) {
+          // KIP-392: the leader sends no records then; the partition moves to that replica.
+          results.push({ consumer: pc, generation, readReplica: replica });
           continue;
         }
         const hw = Number(p.highWatermark);
