@@ -291,14 +291,18 @@ class StickyState {
     const candidates = (id: number): number => this.#subscribers[this.#topicOf[id]!]!.length;
     free.sort((a, b) => candidates(a) - candidates(b) || a - b);
     for (const id of free) {
+      // The least loaded of the members in a rack of its replicas (KIP-881), else of all.
       let best = -1;
+      let bestSame = false;
       for (const m of this.#subscribers[this.#topicOf[id]!]!) {
-        // The least loaded; among those, one in a rack with a replica (KIP-881).
+        const same = this.#sameRack(m, id);
         if (
-          best < 0 || this.#count[m]! < this.#count[best]! ||
-          (this.#count[m] === this.#count[best] && this.#sameRack(m, id) &&
-            !this.#sameRack(best, id))
-        ) best = m;
+          best < 0 || (same && !bestSame) ||
+          (same === bestSame && this.#count[m]! < this.#count[best]!)
+        ) {
+          best = m;
+          bestSame = same;
+        }
       }
       this.#give(id, best);
     }

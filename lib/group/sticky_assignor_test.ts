@@ -428,3 +428,52 @@ test("sticky without racks in a rack is unchanged: racks everywhere are ignored"
     cooperativeStickyAssignor().assign(members, COUNTS),
   );
 });
+
+test("rack-aware sticky with differing subscriptions: as balanced and as rack-local as Java's", () => {
+  const member = (memberId: string, rackId: string, topics: string[]): MemberSubscription => ({
+    ...racked(memberId, rackId),
+    topics,
+  });
+  const members = [
+    member("m1", "r2", ["t", "u"]),
+    member("m2", "r0", ["t"]),
+    member("m3", "r1", ["u"]),
+  ];
+  const result = flat(stickyAssignor().assign(members, COUNTS, RACKS));
+  // Java: m1 [t-1 t-2 t-5 u-2], m2 [t-0 t-3 t-4 t-6], m3 [u-0 u-1 u-3]: 8 partitions in rack.
+  const rackOf = (tp: string): readonly string[] => {
+    const [t, p] = tp.split("-") as [string, string];
+    return RACKS.get(t)![Number(p)]!;
+  };
+  const local = members.reduce(
+    (n, m) => n + result.get(m.memberId)!.filter((tp) => rackOf(tp).includes(m.rackId!)).length,
+    0,
+  );
+  assert.deepEqual([...result.values()].map((ps) => ps.length), [4, 4, 3]);
+  assert.equal(local, 8);
+  assert.deepEqual(result.get("m3"), ["u-0", "u-1", "u-3"]);
+});
+
+test("rack-aware sticky stays valid and optimally balanced over random groups and racks", () => {
+  const rng = new Rng(881);
+  for (let i = 0; i < 300; i++) {
+    const { members, partitionsPerTopic } = randomGroup(rng, {
+      maxMembers: 4,
+      maxTopics: 3,
+      maxPartitions: 3,
+    });
+    if (allPartitions(members, partitionsPerTopic).size > 8) continue;
+    const withRacks = members.map((m) => ({ ...m, rackId: `r${rng.int(3)}` }));
+    const racks = new Map(
+      [...partitionsPerTopic].map(([t, n]) => [
+        t,
+        Array.from({ length: n }, () => [`r${rng.int(3)}`]),
+      ]),
+    );
+    for (const assignor of [stickyAssignor(), cooperativeStickyAssignor()]) {
+      const result = assignor.assign(withRacks, partitionsPerTopic, racks);
+      checkAssignment(result, withRacks, partitionsPerTopic, true);
+      assert.equal(squares(result), bestSquares(withRacks, partitionsPerTopic));
+    }
+  }
+});
