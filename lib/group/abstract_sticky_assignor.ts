@@ -46,7 +46,8 @@ export interface StickyMemberData {
  * has replicas in every rack), step 2 keeps at first only what a member owned in a rack of the
  * partition's replicas, gives free partitions to members in their racks before dealing the
  * rest, and only then gives members back what they owned elsewhere, as Java's assignors do;
- * step 3 only prefers a same-rack member among the least loaded.
+ * step 3 places a free partition with the least loaded member in its rack first (the chains
+ * that then restore balance do not look at racks).
  *
  * Members are ordered as Java orders them (static members by `group.instance.id`, then by member
  * id); ties go to the earlier member, so the result is deterministic.
