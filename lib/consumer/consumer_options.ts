@@ -47,6 +47,13 @@ export interface ConsumerOptions {
   retryBackoffMs?: number;
   /** Use fetch sessions (KIP-227) where the broker offers them. @default {true} */
   fetchSessions?: boolean;
+  /**
+   * This client's rack (Java's `client.rack`), "" for none. Sent in Fetch requests (v11+,
+   * KIP-392): a leader may then name a replica in this rack, and the partition fetches from it
+   * until that fails. In a group it goes in the member's subscription, where the range and sticky
+   * assignors prefer partitions with a replica in this rack (KIP-881). @default {""}
+   */
+  rack?: string;
   /** Closes the consumer when aborted. */
   signal?: AbortSignal;
 }
@@ -69,6 +76,7 @@ const SCHEMA: OptionSchema = {
   logTruncation: { type: "string", oneOf: ["resume", "error"] },
   retryBackoffMs: { type: "number", min: 0, max: 2 ** 31 - 1 },
   fetchSessions: { type: "boolean" },
+  rack: { type: "string" },
   signal: { type: "signal" },
 };
 
@@ -85,6 +93,7 @@ const DEFAULTS: ResolvedConsumerOptions = {
   logTruncation: "resume",
   retryBackoffMs: 250,
   fetchSessions: true,
+  rack: "",
 };
 
 /**

@@ -86,6 +86,8 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
    */
   #epochs: number[] = [];
   #broker = -1;
+  /** The replica the leader named to fetch from (KIP-392), -1 for the leader. */
+  #readReplica = -1;
   #paused = false;
   #done = false;
   #dispatching = false;
@@ -267,9 +269,33 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     this.#updateStage();
   }
 
+  /**
+   * The leader named `replica` as the one to fetch from (KIP-392, a consumer with a `rack`):
+   * fetches go there until it fails or the metadata no longer lists it.
+   */
+  readFrom(generation: number, replica: number): void {
+    if (generation !== this.generation || this.#done) return;
+    this.#readReplica = replica;
+    this.stage.counters.readReplica = replica;
+    this.#unsubscribe();
+    this.generation++;
+    this.#dispatch();
+  }
+
   /** A fetch for this partition failed with `error` (a partition error code, or the request's). */
   fetchFailed(generation: number, error: unknown): void {
     if (generation !== this.generation || this.#done) return;
+    if (this.#readReplica >= 0) {
+      // Whatever the replica answered (even OFFSET_OUT_OF_RANGE: a follower may lag behind),
+      // the leader is asked again, as KIP-392 says; it may name the replica again.
+      this.#readReplica = -1;
+      delete this.stage.counters.readReplica;
+      this.stage.add("redispatches", 1);
+      this.#unsubscribe();
+      this.generation++;
+      this.#dispatch(this.#ctx.options.retryBackoffMs, true);
+      return;
+    }
     const code = error instanceof KafkaError ? error.code : -1;
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       const policy = this.#ctx.options.offsetOutOfRange;
@@ -424,8 +450,15 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
             }
           }
           this.#validate = false;
-          this.#broker = leader.nodeId;
-          ctx.manager(leader.nodeId).add(this);
+          // KIP-392: the replica the leader named, while the metadata still lists it.
+          const replica = this.#readReplica;
+          const target = replica >= 0 && info?.replicas.includes(replica) &&
+              ctx.client.metadata.brokers.has(replica)
+            ? replica
+            : leader.nodeId;
+          if (target !== replica) this.#readReplica = -1;
+          this.#broker = target;
+          ctx.manager(target).add(this);
           this.stage.set("waiting for input");
           return;
         } catch (e) {

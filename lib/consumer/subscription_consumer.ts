@@ -40,6 +40,8 @@ export interface PartitionFetch {
   readonly epochs?: readonly number[] | null;
   /** The broker found its log diverged from what was read (KIP-320): where, and at what epoch. */
   readonly diverging?: { readonly epoch: number; readonly endOffset: number };
+  /** The leader named a replica to fetch it from instead (KIP-392's preferredReadReplica). */
+  readonly readReplica?: number;
   readonly error?: unknown;
 }
 
@@ -203,7 +205,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
         sessionEpoch: plan.epoch,
         topics: [...topics.values()],
         forgottenTopicsData: [...forgotten.values()],
-        rackId: "",
+        rackId: o.rack,
       }, { version, timeoutMs: o.maxWaitMs + ctx.client.options.requestTimeoutMs });
     } catch (e) {
       this.#session.reset();
@@ -268,6 +270,12 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             generation,
             diverging: { epoch: div.epoch ?? -1, endOffset: Number(div.endOffset ?? -1n) },
           });
+          continue;
+        }
+        const replica = p.preferredReadReplica ?? -1;
+        if (replica >= 0 && replica !== this.broker) {
+          // KIP-392: the leader sends no records then; the partition moves to that replica.
+          results.push({ consumer: pc, generation, readReplica: replica });
           continue;
         }
         const hw = Number(p.highWatermark);

@@ -11,7 +11,7 @@ import { ErrorCode } from "../protocol/error_codes.ts";
 import { API_TABLE } from "../protocol/messages/api_table.ts";
 import { sleep } from "../util/sleep.ts";
 import { emit } from "../observe/kafka_event.ts";
-import type { Assignor, MemberSubscription } from "./assignor.ts";
+import { type Assignor, type MemberSubscription, partitionRacks } from "./assignor.ts";
 import {
   decodeAssignment,
   decodeSubscription,
@@ -127,7 +127,7 @@ export class ClassicMember {
         userData: a.subscriptionUserData(owned, s.generationId),
         ownedPartitions: owned,
         generationId: s.generationId,
-        rackId: null,
+        rackId: o.consumer?.rack || null, // KIP-881
       }),
     }));
     let join;
@@ -210,7 +210,7 @@ export class ClassicMember {
       const info = meta.topics.get(t);
       if (info && info.errorCode === 0) counts.set(t, info.partitions.length);
     }
-    const result = protocol.assign(subs, counts);
+    const result = protocol.assign(subs, counts, partitionRacks(meta, topics)); // KIP-881
     return subs.map((s) => ({
       memberId: s.memberId,
       assignment: encodeAssignment({

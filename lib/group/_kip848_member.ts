@@ -88,7 +88,7 @@ export class Kip848Member {
           memberId: s.memberId,
           memberEpoch: epoch,
           instanceId: o.groupInstanceId ?? null,
-          rackId: null,
+          rackId: o.consumer?.rack || null, // KIP-881
           rebalanceTimeoutMs: full ? o.rebalanceTimeoutMs : -1,
           subscribedTopicNames: full ? topics : null,
           subscribedTopicRegex: null,

@@ -148,6 +148,15 @@ export class OwnedClaims {
             this.#offsets.mark(topic, partition, offset, records.epochAt(offset));
           }
         },
+        hold: () => {
+          let resolve!: () => void;
+          const done = new Promise<void>((r) => resolve = r);
+          this.#busy.set(claim, { done, resolve });
+          return () => {
+            resolve();
+            if (this.#busy.get(claim)?.done === done) this.#busy.delete(claim);
+          };
+        },
       };
       this.#owned.set(key(topic, partition), claim);
       this.#controller.enqueue(claim);

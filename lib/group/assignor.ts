@@ -49,7 +49,55 @@ export interface Assignor {
   assign(
     members: readonly MemberSubscription[],
     partitionsPerTopic: ReadonlyMap<string, number>,
+    partitionRacks?: PartitionRacks,
   ): Map<string, TopicPartitions[]>;
+}
+
+/**
+ * The racks of each partition's replicas, by topic then partition index (KIP-881): what lets an
+ * assignor give members (whose subscriptions name their `rackId`) partitions they can fetch
+ * from a replica in their own rack (KIP-392). Missing topics or partitions have no known racks.
+ */
+export type PartitionRacks = ReadonlyMap<string, readonly (readonly string[])[]>;
+
+/**
+ * The replica racks of `topics`' partitions, from cluster metadata (brokers' `broker.rack`).
+ *
+ * @example Two replicas, one broker with a rack
+ * ```ts
+ * import { partitionRacks } from "./assignor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const meta = {
+ *   brokers: new Map([[1, { rack: "r1" }], [2, { rack: null }]]),
+ *   topics: new Map([["t", { partitions: [{ partition: 0, replicas: [1, 2] }] }]]),
+ * };
+ * assert.deepEqual(partitionRacks(meta, ["t"]).get("t"), [["r1"]]);
+ * ```
+ */
+export function partitionRacks(
+  meta: {
+    readonly brokers: ReadonlyMap<number, { readonly rack: string | null }>;
+    readonly topics: ReadonlyMap<
+      string,
+      { readonly partitions: readonly { partition: number; replicas: readonly number[] }[] }
+    >;
+  },
+  topics: readonly string[],
+): PartitionRacks {
+  const out = new Map<string, string[][]>();
+  for (const t of topics) {
+    const partitions = meta.topics.get(t)?.partitions ?? [];
+    const byIndex: string[][] = partitions.map(() => []);
+    for (const p of partitions) {
+      // Indexed by partition number; one out of range is left out rather than sized for.
+      if (p.partition >= 0 && p.partition < byIndex.length) {
+        byIndex[p.partition] = p.replicas.flatMap((n) => meta.brokers.get(n)?.rack ?? []);
+      }
+    }
+    out.set(t, byIndex);
+  }
+  return out;
 }
 
 /**
