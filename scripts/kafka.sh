@@ -13,7 +13,8 @@
 #                                      into scripts/kafka/message-specs/ (then: deno task gen)
 #
 # The nodes run Kafka's StandardAuthorizer (ACLs served and enforced); KAFKA_AUTHORIZER=0 with `up`
-# starts them without one.
+# starts them without one. KAFKA_RACKS=1 with `up` puts node N in rack rN with Kafka's
+# RackAwareReplicaSelector (KIP-392: followers serve consumers in their rack).
 #
 # Security listeners beside PLAINTEXT, at fixed offsets from each node's client port P (P+1 is
 # the controller), so every checkout's ports move together:
@@ -157,6 +158,14 @@ replica.lag.time.max.ms=5000
 leader.imbalance.check.interval.seconds=10
 CONF
   security_conf >> "$d/server.properties"
+  # KAFKA_RACKS=1 with `up`: node N in rack rN, and followers serve the fetches of consumers in
+  # their rack (KIP-392). Off by default: rack-aware placement and assignment change with it.
+  if [ "${KAFKA_RACKS:-0}" = 1 ]; then
+    cat >> "$d/server.properties" <<CONF
+broker.rack=r$id
+replica.selector.class=org.apache.kafka.common.replica.RackAwareReplicaSelector
+CONF
+  fi
   # ACLs enforced (StandardAuthorizer) unless KAFKA_AUTHORIZER=0; PLAINTEXT clients are
   # User:ANONYMOUS, a super user, so everything else works as without one while ACL requests are
   # served and the authorization tests have a user to deny. admin and alice (by SASL, or CN=alice

@@ -55,8 +55,9 @@ cport="${KAFKA_CLUSTER_PORT:-19092}"
 if [ -z "${KAFKA_CLUSTER_BROKERS:-}" ]; then
   export KAFKA_CLUSTER_BROKERS="127.0.0.1:$cport,127.0.0.1:$((cport + 100)),127.0.0.1:$((cport + 200))"
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$cport") 2>/dev/null; then
-    echo "test.sh: no cluster on 127.0.0.1:$cport; starting one with scripts/kafka.sh up --nodes 3" >&2
-    scripts/kafka.sh up --nodes 3 >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+    echo "test.sh: no cluster on 127.0.0.1:$cport; starting one with KAFKA_RACKS=1 scripts/kafka.sh up --nodes 3" >&2
+    # Racks for tests/read_replica_test.ts (KIP-392); clients without a rack are unaffected.
+    KAFKA_RACKS=1 scripts/kafka.sh up --nodes 3 >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
     cstarted=1
   fi
 fi

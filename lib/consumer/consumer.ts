@@ -29,6 +29,13 @@ let consumers = 0;
 export interface StreamOptions {
   /** Where to start. @default {"oldest"} */
   offset?: StartOffset;
+  /**
+   * With a numeric `offset` restored from a commit: the leader epoch of the record before it
+   * (OffsetFetch's `committedLeaderEpoch`). The position is then checked with
+   * OffsetForLeaderEpoch before the first fetch, and a truncated log is handled by
+   * `logTruncation` (KIP-320). @default {-1} (not checked)
+   */
+  leaderEpoch?: number;
 }
 
 /**
@@ -113,6 +120,7 @@ export class Consumer implements AsyncDisposable {
         "partitionConsumer",
         `${this.#ctx.role}, ${topic}/${partition}`,
       ),
+      options.leaderEpoch ?? -1,
     );
     this.#partitions.add(pc);
     return pc;

@@ -248,8 +248,12 @@ test(
 async function truncated(
   logTruncation: "resume" | "error",
   body: (pc: ReadableStreamDefaultReader<RecordChunk>) => Promise<void>,
+  maxVersions?: Record<number, number>,
 ): Promise<void> {
-  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 1 }] });
+  await using cluster = await FakeCluster.start({
+    topics: [{ name: "t", partitions: 1 }],
+    maxVersions,
+  });
   await using client = await Client.connect({
     brokers: cluster.bootstrap,
     transport: cluster.transport,
@@ -272,6 +276,10 @@ async function truncated(
   await body(reader);
 }
 
+// OffsetForLeaderEpoch v2 has no currentLeaderEpoch, so the partition does not validate with it:
+// only the fetch's divergingEpoch finds the truncation.
+const DIVERGING_EPOCH_ONLY = { 23: 2 };
+
 test("after a truncation the partition resumes at the divergence point (KIP-320)", {
   timeout: 30_000,
 }, async () => {
@@ -283,7 +291,7 @@ test("after a truncation the partition resumes at the divergence point (KIP-320)
       }
     }
     assert.deepEqual(got, ["5:b0", "6:b1", "7:b2"]);
-  });
+  }, DIVERGING_EPOCH_ONLY);
 });
 
 test("after a truncation the partition raises LogTruncationError by policy", {
@@ -292,7 +300,38 @@ test("after a truncation the partition raises LogTruncationError by policy", {
   await truncated("error", async (reader) => {
     const error = await reader.read().then(() => null, (e) => e);
     assert.ok(error instanceof LogTruncationError, String(error));
+    assert.equal(error.site.api, "Fetch");
     assert.equal(error.divergedAt, 5);
     assert.equal(error.position, 10);
-  });
+  }, DIVERGING_EPOCH_ONLY);
+});
+
+// Fetch v11 has no lastFetchedEpoch, so the broker never answers divergingEpoch: only the
+// OffsetForLeaderEpoch check after the leader change finds the truncation (as Java's does).
+const NO_DIVERGING_EPOCH = { 1: 11 };
+
+test("after a leader change the position is validated with OffsetForLeaderEpoch (KIP-320)", {
+  timeout: 30_000,
+}, async () => {
+  await truncated("resume", async (reader) => {
+    const got: string[] = [];
+    while (got.length < 3) {
+      for (const r of (await reader.read()).value!.records) {
+        got.push(`${r.offset}:${new TextDecoder().decode(r.value!)}`);
+      }
+    }
+    assert.deepEqual(got, ["5:b0", "6:b1", "7:b2"]);
+  }, NO_DIVERGING_EPOCH);
+});
+
+test("a truncation found by OffsetForLeaderEpoch raises LogTruncationError by policy", {
+  timeout: 30_000,
+}, async () => {
+  await truncated("error", async (reader) => {
+    const error = await reader.read().then(() => null, (e) => e);
+    assert.ok(error instanceof LogTruncationError, String(error));
+    assert.equal(error.site.api, "OffsetForLeaderEpoch");
+    assert.equal(error.divergedAt, 5);
+    assert.equal(error.position, 10);
+  }, NO_DIVERGING_EPOCH);
 });

@@ -49,8 +49,9 @@ export interface ConsumerOptions {
   fetchSessions?: boolean;
   /**
    * This client's rack (Java's `client.rack`), "" for none. Sent in Fetch requests (v11+,
-   * KIP-392) and, in a group, in the member's subscription, where the rack-aware assignors
-   * prefer partitions with a replica in this rack (KIP-881). @default {""}
+   * KIP-392): a leader may then name a replica in this rack, and the partition fetches from it
+   * until that fails. In a group it goes in the member's subscription, where the range and sticky
+   * assignors prefer partitions with a replica in this rack (KIP-881). @default {""}
    */
   rack?: string;
   /** Closes the consumer when aborted. */

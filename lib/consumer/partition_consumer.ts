@@ -75,7 +75,19 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
   #leaderEpoch = -1;
   /** The leader epoch of the last batch read (KIP-320), -1 before any or after a seek. */
   #lastFetchedEpoch = -1;
+  /**
+   * The position must be checked with OffsetForLeaderEpoch before the next fetch (KIP-320): the
+   * leader changed, or the position was restored with the epoch it was committed with.
+   */
+  #validate = false;
+  /**
+   * Where each leader epoch began among the records handed out, as pairs `[offset, epoch]`,
+   * oldest first (a few entries: epochs change only with leaders), for {@linkcode epochAt}.
+   */
+  #epochs: number[] = [];
   #broker = -1;
+  /** The replica the leader named to fetch from (KIP-392), -1 for the leader. */
+  #readReplica = -1;
   #paused = false;
   #done = false;
   #dispatching = false;
@@ -89,6 +101,7 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     partition: number,
     start: StartOffset,
     stage: StageHandle,
+    leaderEpoch = -1,
   ) {
     const ref: { self?: PartitionConsumer } = {};
     let controller!: ReadableStreamDefaultController<RecordChunk>;
@@ -113,6 +126,13 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     this.partition = partition;
     this.#start = start;
     this.stage = stage;
+    // A position restored with the epoch of the record before it (a committed offset) is
+    // checked against the leader's log before the first fetch, as Java's consumer does.
+    if (leaderEpoch >= 0 && typeof start === "number") {
+      this.#lastFetchedEpoch = leaderEpoch;
+      this.#validate = true;
+      this.#epochs.push(start, leaderEpoch);
+    }
     stage.counters.records = 0;
     stage.counters.chunks = 0;
     this.#dispatch();
@@ -157,6 +177,8 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     this.#start = offset;
     this.#offset = -1;
     this.#lastFetchedEpoch = -1;
+    this.#validate = false;
+    this.#epochs = [];
     this.generation++;
     this.#unsubscribe();
     this.#dispatch();
@@ -178,6 +200,17 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
         };
       }
     }
+  }
+
+  /**
+   * The leader epoch of the batch that held the record at `offset`, among the records this
+   * stream handed out; -1 when not known. It is committed with an offset (KIP-320), so that a
+   * restart can check the log still holds what was read.
+   */
+  epochAt(offset: number): number {
+    const e = this.#epochs;
+    for (let i = e.length - 2; i >= 0; i -= 2) if (e[i]! <= offset) return e[i + 1]!;
+    return -1;
   }
 
   /** Whether the next fetch from its broker should include this partition. */
@@ -211,9 +244,11 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     bytes: number,
     stableOffset = -1,
     lastEpoch = -1,
+    epochs: readonly number[] | null = null,
   ): void {
     if (generation !== this.generation || this.#done) return;
     if (lastEpoch >= 0) this.#lastFetchedEpoch = lastEpoch;
+    if (epochs !== null) this.#noteEpochs(epochs);
     this.#highWatermark = highWatermark;
     this.#end = stableOffset >= 0 ? stableOffset : highWatermark;
     if (nextOffset > this.#offset) this.#offset = nextOffset;
@@ -234,9 +269,33 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     this.#updateStage();
   }
 
+  /**
+   * The leader named `replica` as the one to fetch from (KIP-392, a consumer with a `rack`):
+   * fetches go there until it fails or the metadata no longer lists it.
+   */
+  readFrom(generation: number, replica: number): void {
+    if (generation !== this.generation || this.#done) return;
+    this.#readReplica = replica;
+    this.stage.counters.readReplica = replica;
+    this.#unsubscribe();
+    this.generation++;
+    this.#dispatch();
+  }
+
   /** A fetch for this partition failed with `error` (a partition error code, or the request's). */
   fetchFailed(generation: number, error: unknown): void {
     if (generation !== this.generation || this.#done) return;
+    if (this.#readReplica >= 0) {
+      // Whatever the replica answered (even OFFSET_OUT_OF_RANGE: a follower may lag behind),
+      // the leader is asked again, as KIP-392 says; it may name the replica again.
+      this.#readReplica = -1;
+      delete this.stage.counters.readReplica;
+      this.stage.add("redispatches", 1);
+      this.#unsubscribe();
+      this.generation++;
+      this.#dispatch(this.#ctx.options.retryBackoffMs, true);
+      return;
+    }
     const code = error instanceof KafkaError ? error.code : -1;
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       const policy = this.#ctx.options.offsetOutOfRange;
@@ -267,13 +326,18 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
    */
   diverged(generation: number, at: { epoch: number; endOffset: number }): void {
     if (generation !== this.generation || this.#done) return;
+    this.#truncated(at, "Fetch");
+  }
+
+  /** The log no longer holds what was read, found by `api`: go on or fail by policy. */
+  #truncated(at: { epoch: number; endOffset: number }, api: string): void {
     this.stage.add("truncations", 1);
     const known = at.epoch >= 0 && at.endOffset >= 0;
     const position = this.#offset;
     if (this.#ctx.options.logTruncation === "error") {
       this.#fail(
         new LogTruncationError(known ? at.endOffset : -1, position, at.epoch, {
-          api: "Fetch",
+          api,
           topic: this.topic,
           partition: this.partition,
         }),
@@ -285,7 +349,7 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
       if (policy === "error") {
         this.#fail(
           new LogTruncationError(-1, position, at.epoch, {
-            api: "Fetch",
+            api,
             topic: this.topic,
             partition: this.partition,
           }),
@@ -297,6 +361,17 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
     // keeping the common epoch so a further truncation is caught too.
     this.seek(Math.min(at.endOffset, position));
     this.#lastFetchedEpoch = at.epoch;
+  }
+
+  /** Appends a fetch's epoch boundaries (`[offset, epoch]` pairs) to {@linkcode epochAt}'s. */
+  #noteEpochs(epochs: readonly number[]): void {
+    const e = this.#epochs;
+    for (let i = 0; i < epochs.length; i += 2) {
+      if (e.length > 0 && e[e.length - 1] === epochs[i + 1]) continue;
+      e.push(epochs[i]!, epochs[i + 1]!);
+    }
+    // Only recent offsets are marked: a long history of leader changes is not kept.
+    if (e.length > 64) e.splice(0, e.length - 64);
   }
 
   /** Stops the partition: unsubscribes and ends the stream. */
@@ -353,15 +428,37 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
           if (attempt > 0 || refresh) await ctx.client.refreshMetadata([this.topic]);
           const leader = await ctx.client.leaderFor(this.topic, this.partition);
           const info = ctx.client.metadata.topics.get(this.topic)?.partitions[this.partition];
-          this.#leaderEpoch = info?.leaderEpoch ?? -1;
+          const epoch = info?.leaderEpoch ?? -1;
+          // A new leader (or epoch) may hold a log that lost the tail this stream read (an
+          // unclean election): check the position before fetching from it again (KIP-320).
+          if (this.#leaderEpoch >= 0 && epoch !== this.#leaderEpoch) this.#validate = true;
+          this.#leaderEpoch = epoch;
           // A seek during the lookup made this answer stale: it must not overwrite the seek's.
           const offset = this.#offset < 0
             ? await this.#resolve(leader.nodeId, this.#start)
             : this.#offset;
           if (this.#done || generation !== this.generation) return;
           this.#offset = offset;
-          this.#broker = leader.nodeId;
-          ctx.manager(leader.nodeId).add(this);
+          if (this.#validate && this.#lastFetchedEpoch >= 0 && epoch >= 0) {
+            const at = await this.#validatePosition(leader.nodeId, offset);
+            if (this.#done || generation !== this.generation) return;
+            this.#validate = false;
+            if (at !== null) {
+              // Seeks (a new generation, dispatched again when this lookup ends) or fails.
+              this.#truncated(at, "OffsetForLeaderEpoch");
+              return;
+            }
+          }
+          this.#validate = false;
+          // KIP-392: the replica the leader named, while the metadata still lists it.
+          const replica = this.#readReplica;
+          const target = replica >= 0 && info?.replicas.includes(replica) &&
+              ctx.client.metadata.brokers.has(replica)
+            ? replica
+            : leader.nodeId;
+          if (target !== replica) this.#readReplica = -1;
+          this.#broker = target;
+          ctx.manager(target).add(this);
           this.stage.set("waiting for input");
           return;
         } catch (e) {
@@ -377,6 +474,52 @@ export class PartitionConsumer extends ReadableStream<RecordChunk> {
       // A seek during the lookup left this generation behind: look again for the new one.
       if (!this.#done && this.#broker < 0 && generation !== this.generation) this.#dispatch();
     });
+  }
+
+  /**
+   * Asks the leader where the epoch of the last record read ends in its log (KIP-320): an end
+   * before `position`, or no such epoch, is a truncation (returned); null when the log still
+   * holds everything read, or the broker cannot tell (OffsetForLeaderEpoch before v3).
+   */
+  async #validatePosition(
+    leader: number,
+    position: number,
+  ): Promise<{ epoch: number; endOffset: number } | null> {
+    const conn = await this.#ctx.client.connection(leader, "fetch");
+    const key = API_TABLE[23].info.key;
+    if (!conn.versions.has(key) || conn.versions.version(key) < 3) return null;
+    this.stage.add("validations", 1);
+    const res = await conn.request(API_TABLE[23], {
+      replicaId: -1,
+      topics: [{
+        topic: this.topic,
+        partitions: [{
+          partition: this.partition,
+          currentLeaderEpoch: this.#leaderEpoch,
+          leaderEpoch: this.#lastFetchedEpoch,
+        }],
+      }],
+    });
+    const p = res.topics.find((t) => t.topic === this.topic)?.partitions
+      .find((x) => x.partition === this.partition);
+    if (p === undefined) {
+      throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, {
+        api: "OffsetForLeaderEpoch",
+        topic: this.topic,
+        partition: this.partition,
+      }, { retriable: true, message: "The answer left the partition out" });
+    }
+    if (p.errorCode !== 0) {
+      throw new KafkaError(p.errorCode, {
+        api: "OffsetForLeaderEpoch",
+        topic: this.topic,
+        partition: this.partition,
+      });
+    }
+    const endOffset = Number(p.endOffset);
+    const epoch = p.leaderEpoch ?? -1;
+    if (epoch < 0 || endOffset < 0) return { epoch: -1, endOffset: -1 };
+    return endOffset < position ? { epoch, endOffset } : null;
   }
 
   /** Turns a start offset into an absolute one with ListOffsets on the leader. */

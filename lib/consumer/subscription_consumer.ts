@@ -36,8 +36,12 @@ export interface PartitionFetch {
   readonly bytes?: number;
   /** The leader epoch of the last batch its records came from (KIP-320's lastFetchedEpoch). */
   readonly lastEpoch?: number;
+  /** Where a leader epoch other than the one before began, as `[offset, epoch]` pairs; or null. */
+  readonly epochs?: readonly number[] | null;
   /** The broker found its log diverged from what was read (KIP-320): where, and at what epoch. */
   readonly diverging?: { readonly epoch: number; readonly endOffset: number };
+  /** The leader named a replica to fetch it from instead (KIP-392's preferredReadReplica). */
+  readonly readReplica?: number;
   readonly error?: unknown;
 }
 
@@ -132,7 +136,10 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
     const ctx = this.#ctx;
     const o = ctx.options;
     const meta = ctx.client.metadata;
-    const byKey = new Map<string, { pc: PartitionConsumer; generation: number; offset: number }>();
+    const byKey = new Map<
+      string,
+      { pc: PartitionConsumer; generation: number; offset: number; epoch: number }
+    >();
     const parts: SessionPartition[] = [];
     for (const pc of wanted) {
       const { offset, leaderEpoch, lastFetchedEpoch } = pc.fetchPosition();
@@ -146,7 +153,12 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
         lastFetchedEpoch,
         maxBytes: o.maxPartitionBytes,
       });
-      byKey.set(`${pc.topic}\u0000${pc.partition}`, { pc, generation: pc.generation, offset });
+      byKey.set(`${pc.topic}\u0000${pc.partition}`, {
+        pc,
+        generation: pc.generation,
+        offset,
+        epoch: lastFetchedEpoch,
+      });
     }
     const plan = this.#session.plan(parts);
     const topics = new Map<string, FetchRequestTopic>();
@@ -176,7 +188,14 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
     this.stage.add("fetches", 1);
     let res: FetchResponse;
     try {
-      res = await ctx.client.request(this.broker, API_TABLE[1], {
+      const conn = await ctx.client.connection(this.broker, "fetch");
+      const version = conn.versions.version(API_TABLE[1].info.key);
+      if (version < 12) {
+        // lastFetchedEpoch is v12+ (KIP-320): an older broker checks positions only through
+        // OffsetForLeaderEpoch, which the partition does after a leader change.
+        for (const t of topics.values()) for (const p of t.partitions) p.lastFetchedEpoch = -1;
+      }
+      res = await conn.request(API_TABLE[1], {
         replicaId: -1,
         maxWaitMs: o.maxWaitMs,
         minBytes: o.minBytes,
@@ -187,7 +206,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
         topics: [...topics.values()],
         forgottenTopicsData: [...forgotten.values()],
         rackId: o.rack,
-      }, { kind: "fetch", timeoutMs: o.maxWaitMs + ctx.client.options.requestTimeoutMs });
+      }, { version, timeoutMs: o.maxWaitMs + ctx.client.options.requestTimeoutMs });
     } catch (e) {
       this.#session.reset();
       this.stage.set("retrying");
@@ -220,7 +239,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
       for (const p of t.partitions) {
         const entry = byKey.get(`${topic}\u0000${p.partitionIndex}`);
         if (entry === undefined) continue; // answered for a partition no longer wanted
-        const { pc, generation, offset } = entry;
+        const { pc, generation, offset, epoch } = entry;
         if (p.errorCode !== 0) {
           if (p.currentLeader && (p.currentLeader.leaderId ?? -1) >= 0) {
             ctx.client.hintLeader(
@@ -253,6 +272,12 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
           });
           continue;
         }
+        const replica = p.preferredReadReplica ?? -1;
+        if (replica >= 0 && replica !== this.broker) {
+          // KIP-392: the leader sends no records then; the partition moves to that replica.
+          results.push({ consumer: pc, generation, readReplica: replica });
+          continue;
+        }
         const hw = Number(p.highWatermark);
         let bytes = p.records ?? new Uint8Array(0);
         // Keep only this partition's bytes alive, not the whole response.
@@ -262,10 +287,11 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             checkCrc: o.checkCrc,
             maxDecompressedBytes: o.maxDecompressedBytes,
           });
-          const { records, nextOffset, expanded, lastEpoch } = select(
+          const { records, nextOffset, expanded, lastEpoch, epochs } = select(
             decoded.batches,
             offset,
             o.isolationLevel === "read_committed" ? p.abortedTransactions ?? [] : null,
+            epoch,
           );
           results.push({
             consumer: pc,
@@ -273,6 +299,7 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
             records,
             nextOffset,
             lastEpoch,
+            epochs,
             highWatermark: hw,
             stableOffset: o.isolationLevel === "read_committed"
               ? Number(p.lastStableOffset ?? -1n)
@@ -318,16 +345,26 @@ export class SubscriptionConsumer extends ReadableStream<FetchResult> {
  * The records a reader at `offset` should see from `batches`, and where the next fetch starts.
  * Control batches (transaction markers) are skipped. With `aborted` (read_committed), batches of
  * transactions that were aborted are skipped: a producer's transactional batches from an aborted
- * transaction's first offset are dropped until its abort marker.
+ * transaction's first offset are dropped until its abort marker. `epochs` lists where a leader
+ * epoch other than `epoch` (the one read before) began, for the epochs committed with offsets.
  */
 function select(
   batches: readonly RecordBatch[],
   offset: number,
   aborted: readonly { producerId: bigint; firstOffset: bigint }[] | null,
-): { records: KafkaRecord[]; nextOffset: number; expanded: number; lastEpoch: number } {
+  epoch: number,
+): {
+  records: KafkaRecord[];
+  nextOffset: number;
+  expanded: number;
+  lastEpoch: number;
+  epochs: number[] | null;
+} {
   const records: KafkaRecord[] = [];
   let next = offset;
   let lastEpoch = -1;
+  let epochs: number[] | null = null;
+  let prev = epoch;
   let expanded = 0;
   const pending = aborted === null
     ? []
@@ -351,8 +388,12 @@ function select(
     }
     if (last + 1 > next) next = last + 1;
     lastEpoch = b.partitionLeaderEpoch;
+    if (lastEpoch !== prev) {
+      (epochs ??= []).push(Math.max(Number(b.baseOffset), offset), lastEpoch);
+      prev = lastEpoch;
+    }
   }
-  return { records, nextOffset: next, expanded, lastEpoch };
+  return { records, nextOffset: next, expanded, lastEpoch, epochs };
 }
 
 /** The bytes a decoded record's key, value and headers take. */

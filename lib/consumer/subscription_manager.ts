@@ -40,6 +40,7 @@ export class SubscriptionManager extends WritableStream<FetchResult> {
           if (!this.#subs.has(r.consumer)) continue;
           if (r.error !== undefined) r.consumer.fetchFailed(r.generation, r.error);
           else if (r.diverging !== undefined) r.consumer.diverged(r.generation, r.diverging);
+          else if (r.readReplica !== undefined) r.consumer.readFrom(r.generation, r.readReplica);
           else {r.consumer.deliver(
               r.generation,
               r.records!,
@@ -48,6 +49,7 @@ export class SubscriptionManager extends WritableStream<FetchResult> {
               r.bytes!,
               r.stableOffset ?? -1,
               r.lastEpoch ?? -1,
+              r.epochs ?? null,
             );}
         }
       },

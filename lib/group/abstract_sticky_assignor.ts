@@ -9,6 +9,7 @@
 import {
   compareStrings,
   type MemberSubscription,
+  type PartitionRacks,
   sortedMembers,
   type TopicPartitions,
 } from "./assignor.ts";
@@ -41,6 +42,13 @@ export interface StickyMemberData {
  *    home wherever that just swaps two members' counts. This keeps movement low, though unlike
  *    step 2 it is not proven least.
  *
+ * With `partitionRacks` (KIP-881, when members' racks hold some replicas and not every partition
+ * has replicas in every rack), step 2 keeps at first only what a member owned in a rack of the
+ * partition's replicas, gives free partitions to members in their racks before dealing the
+ * rest, and only then gives members back what they owned elsewhere, as Java's assignors do;
+ * step 3 places a free partition with the least loaded member in its rack first (the chains
+ * that then restore balance do not look at racks).
+ *
  * Members are ordered as Java orders them (static members by `group.instance.id`, then by member
  * id); ties go to the earlier member, so the result is deterministic.
  *
@@ -67,9 +75,10 @@ export function assignSticky(
   members: readonly MemberSubscription[],
   partitionsPerTopic: ReadonlyMap<string, number>,
   previous: (member: MemberSubscription) => StickyMemberData,
+  partitionRacks?: PartitionRacks,
 ): Map<string, TopicPartitions[]> {
   const sorted = sortedMembers(members, partitionsPerTopic);
-  const state = new StickyState(sorted, partitionsPerTopic);
+  const state = new StickyState(sorted, partitionsPerTopic, partitionRacks);
   state.claim(sorted.map(previous));
   if (state.sameSubscriptions()) state.assignByQuota();
   else state.assignByChains();
@@ -97,10 +106,13 @@ class StickyState {
   /** Validated previous owner of each partition, or -1. */
   readonly #previousOwner: Int32Array;
   readonly #count: Int32Array;
+  /** Racks of each partition's replicas, when rack-aware assignment applies (KIP-881). */
+  readonly #racks: (readonly string[])[] | null;
 
   constructor(
     members: readonly MemberSubscription[],
     partitionsPerTopic: ReadonlyMap<string, number>,
+    partitionRacks?: PartitionRacks,
   ) {
     this.#members = members;
     const topicSet = new Set<string>();
@@ -130,6 +142,13 @@ class StickyState {
     this.#owner = new Int32Array(P).fill(-1);
     this.#previousOwner = new Int32Array(P).fill(-1);
     this.#count = new Int32Array(members.length);
+    this.#racks = rackAware(members, this.#topics, partitionsPerTopic, partitionRacks);
+  }
+
+  /** Whether `member` is in a rack that holds a replica of `partition` (KIP-881). */
+  #sameRack(member: number, partition: number): boolean {
+    const rack = this.#members[member]!.rackId;
+    return rack !== null && (this.#racks?.[partition]?.includes(rack) ?? false);
   }
 
   get #partitionCount(): number {
@@ -192,10 +211,15 @@ class StickyState {
     const N = this.#members.length;
     const P = this.#partitionCount;
     if (N === 0) return;
+    // With racks (KIP-881), as Java: a member keeps at first only what it owned in a rack of
+    // the partition's replicas; the rest of what it owned it takes back later if still free.
     const owned: number[][] = Array.from({ length: N }, () => []);
+    const elsewhere: number[][] = Array.from({ length: N }, () => []);
     for (let id = 0; id < P; id++) {
       const m = this.#previousOwner[id]!;
-      if (m >= 0) owned[m]!.push(id);
+      if (m < 0) continue;
+      if (this.#racks === null || this.#sameRack(m, id)) owned[m]!.push(id);
+      else elsewhere[m]!.push(id);
     }
     const minQuota = Math.floor(P / N);
     let bigger = P % N;
@@ -206,18 +230,47 @@ class StickyState {
         bigger--;
       }
     }
+    for (let i = 0; i < N; i++) {
+      const keep = owned[i]!;
+      for (let k = 0; k < keep.length && k < quota[i]!; k++) this.#give(keep[k]!, i);
+    }
+    let turn = 0;
+    if (this.#racks !== null) {
+      // Each free partition to a member in a rack of its replicas, taking turns: one below its
+      // quota, else one that may take one more while larger quotas are left.
+      for (let id = 0; id < P; id++) {
+        if (this.#owner[id]! >= 0) continue;
+        let to = -1;
+        for (let k = 0; k < N && to < 0; k++) {
+          const m = (turn + k) % N;
+          if (this.#count[m]! < quota[m]! && this.#sameRack(m, id)) to = m;
+        }
+        for (let k = 0; k < N && to < 0 && bigger > 0; k++) {
+          const m = (turn + k) % N;
+          if (quota[m] === minQuota && this.#count[m] === minQuota && this.#sameRack(m, id)) {
+            quota[m] = minQuota + 1;
+            bigger--;
+            to = m;
+          }
+        }
+        if (to < 0) continue;
+        this.#give(id, to);
+        turn = (to + 1) % N;
+      }
+      for (let i = 0; i < N; i++) {
+        for (const id of elsewhere[i]!) {
+          if (this.#count[i]! >= quota[i]!) break;
+          if (this.#owner[id]! < 0) this.#give(id, i);
+        }
+      }
+    }
     for (let i = 0; i < N && bigger > 0; i++) {
       if (quota[i] === minQuota) {
         quota[i] = minQuota + 1;
         bigger--;
       }
     }
-    for (let i = 0; i < N; i++) {
-      const keep = owned[i]!;
-      for (let k = 0; k < keep.length && k < quota[i]!; k++) this.#give(keep[k]!, i);
-    }
     // Deal the rest round-robin, so each member's new partitions spread over the topics.
-    let turn = 0;
     for (let id = 0; id < P; id++) {
       if (this.#owner[id]! >= 0) continue;
       while (this.#count[turn]! >= quota[turn]!) turn = (turn + 1) % N;
@@ -239,9 +292,18 @@ class StickyState {
     const candidates = (id: number): number => this.#subscribers[this.#topicOf[id]!]!.length;
     free.sort((a, b) => candidates(a) - candidates(b) || a - b);
     for (const id of free) {
+      // The least loaded of the members in a rack of its replicas (KIP-881), else of all.
       let best = -1;
+      let bestSame = false;
       for (const m of this.#subscribers[this.#topicOf[id]!]!) {
-        if (best < 0 || this.#count[m]! < this.#count[best]!) best = m;
+        const same = this.#sameRack(m, id);
+        if (
+          best < 0 || (same && !bestSame) ||
+          (same === bestSame && this.#count[m]! < this.#count[best]!)
+        ) {
+          best = m;
+          bestSame = same;
+        }
       }
       this.#give(id, best);
     }
@@ -445,4 +507,28 @@ class ChainSearch {
     this.previous = new Int32Array(members);
     this.done = new Uint8Array(members);
   }
+}
+
+/**
+ * Each partition's replica racks, numbered as {@linkcode StickyState} numbers partitions, when
+ * rack-aware assignment applies as Java decides it: some member's rack holds replicas, and not
+ * every partition has replicas in every rack. Otherwise null.
+ */
+function rackAware(
+  members: readonly MemberSubscription[],
+  topics: readonly string[],
+  partitionsPerTopic: ReadonlyMap<string, number>,
+  partitionRacks: PartitionRacks | undefined,
+): (readonly string[])[] | null {
+  if (partitionRacks === undefined) return null;
+  const memberRacks = new Set(members.flatMap((m) => m.rackId === null ? [] : [m.rackId]));
+  const racks: (readonly string[])[] = [];
+  for (const t of topics) {
+    const byPartition = partitionRacks.get(t);
+    for (let p = 0; p < partitionsPerTopic.get(t)!; p++) racks.push(byPartition?.[p] ?? []);
+  }
+  const all = new Set(racks.flat());
+  if (![...memberRacks].some((r) => all.has(r))) return null;
+  if (racks.every((r) => new Set(r).size === all.size)) return null;
+  return racks;
 }

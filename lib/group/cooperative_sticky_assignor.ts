@@ -9,6 +9,7 @@
 import type {
   Assignor,
   MemberSubscription,
+  PartitionRacks,
   RebalanceProtocol,
   TopicPartitions,
 } from "./assignor.ts";
@@ -74,8 +75,9 @@ function generationUserData(_owned: readonly TopicPartitions[], generationId: nu
 function cooperativeAssign(
   members: readonly MemberSubscription[],
   partitionsPerTopic: ReadonlyMap<string, number>,
+  partitionRacks?: PartitionRacks,
 ): Map<string, TopicPartitions[]> {
-  const sticky = assignSticky(members, partitionsPerTopic, cooperativeMemberData);
+  const sticky = assignSticky(members, partitionsPerTopic, cooperativeMemberData, partitionRacks);
   // topic → partition → the members that claim it now.
   const claims = new Map<string, Map<number, string[]>>();
   for (const m of members) {

@@ -491,3 +491,48 @@ test("a claim is active while the member owns it, and not once it is given up", 
   await a.close();
   assert.ok(!again.active, "closing gives every claim up");
 });
+
+test("a KIP-848 assignment naming a topic id not yet in the metadata is claimed once it is", {
+  timeout: 30_000,
+}, async () => {
+  await using cluster = await FakeCluster.start({ topics: [{ name: "t", partitions: 1 }] });
+  await using client = await Client.connect({
+    brokers: cluster.bootstrap,
+    transport: cluster.transport,
+  });
+  // The metadata lags behind the coordinator, as a broker's cache can: "later" stays out of
+  // Metadata answers until `hidden` is cleared.
+  let hidden = true;
+  type Meta = { topics: { name: string | null }[] };
+  cluster.intercept(() => ({
+    kind: "rewrite",
+    fn: (res) => {
+      if (hidden) (res as Meta).topics = (res as Meta).topics.filter((t) => t.name !== "later");
+      return res;
+    },
+  }), { key: 3 });
+  await using group = new GroupConsumer(client, {
+    groupId: "g",
+    topics: ["t", "later"],
+    protocol: "consumer",
+    heartbeatIntervalMs: 50,
+  });
+  await until("joined", () => group.assignment().length === 1, 5000);
+  const made = cluster.state.createTopic("later", 2, 1);
+  assert.ok(typeof made !== "number");
+  // The coordinator has sent the assignment with the new topic's id, and the member has
+  // heartbeated since (so it has seen it and could not resolve it).
+  const sent = () =>
+    cluster.consumerGroups.groups.get("g")?.members.get(group.memberId)?.sent ?? new Set();
+  await until("the coordinator assigned the new topic", () => sent().has(`${made.id}:1`), 5000);
+  const heartbeats = () =>
+    group.stages().find((s) => s.name === "groupSession")?.counters.heartbeats ?? 0;
+  const seen = heartbeats();
+  await until("two more heartbeats", () => heartbeats() >= seen + 2, 5000);
+  hidden = false;
+  await until(
+    "the new topic's partitions are claimed",
+    () => group.assignment().some((t) => t.topic === "later" && t.partitions.length === 2),
+    10_000,
+  );
+});

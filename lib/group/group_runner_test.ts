@@ -261,3 +261,34 @@ test(
     assert.equal(offsets.length, 6, `records handled twice: ${log.join(" ")}`);
   },
 );
+
+test(
+  "a paused partition is not handled until resumed; the others go on",
+  { timeout: 30_000 },
+  async () => {
+    await using env = await setup(2, 2);
+    const seen: string[] = [];
+    // Declared before the member whose onAssigned uses it, assigned once the member exists.
+    // deno-lint-ignore prefer-const
+    let runner!: GroupRunner;
+    const group = env.member({
+      // Paused as soon as assigned, before any of its records can be handled.
+      onAssigned: () => runner.pause("t", [0]),
+    });
+    runner = new GroupRunner(group, {
+      eachMessage: ({ partition, message }) => {
+        seen.push(`${partition}:${message.offset}`);
+        return Promise.resolve();
+      },
+    });
+    await until("partition 1 handled", () => seen.length === 2);
+    // Partition 1 is done and partition 0 is paused: nothing more comes while it stays paused.
+    await group.commit();
+    assert.deepEqual(await env.committed(), [-1, 2]);
+    assert.deepEqual(seen, ["1:0", "1:1"]);
+    runner.resume("t");
+    await until("partition 0 handled after resume", () => seen.length === 4);
+    assert.deepEqual(seen.slice(2), ["0:0", "0:1"]);
+    await runner.stop();
+  },
+);

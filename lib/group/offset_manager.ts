@@ -25,6 +25,14 @@ export interface CommitIdentity {
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+/** One partition of an OffsetCommit. */
+interface CommitPartition {
+  partitionIndex: number;
+  committedOffset: bigint;
+  committedLeaderEpoch: number;
+  committedMetadata: null;
+}
+
 /**
  * Keeps, for each claimed partition, the offset after the last record marked processed, and
  * commits the ones that moved: every `intervalMs`, on `commit()`, and before a partition is
@@ -41,15 +49,19 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
  * await offsets.commit();
  * ```
  */
-export class OffsetManager
-  extends WritableStream<{ topic: string; partition: number; offset: number }> {
+export class OffsetManager extends WritableStream<
+  { topic: string; partition: number; offset: number; leaderEpoch?: number }
+> {
   /** Its entry in the stage dump. */
   readonly stage: StageHandle;
   readonly #client: Client;
   readonly #groupId: string;
   readonly #identity: () => CommitIdentity | null;
   /** Next offset to commit per partition (the marked record's offset + 1). */
-  readonly #marked: Map<string, { topic: string; partition: number; offset: number }> = new Map();
+  readonly #marked: Map<
+    string,
+    { topic: string; partition: number; offset: number; leaderEpoch: number }
+  > = new Map();
   readonly #committed: Map<string, number> = new Map();
   #timer: ReturnType<typeof setInterval> | undefined;
   #inFlight: Promise<void> | undefined;
@@ -69,7 +81,8 @@ export class OffsetManager
   ) {
     const ref: { self?: OffsetManager } = {};
     super({
-      write: ({ topic, partition, offset }) => ref.self!.mark(topic, partition, offset),
+      write: ({ topic, partition, offset, leaderEpoch }) =>
+        ref.self!.mark(topic, partition, offset, leaderEpoch),
     });
     ref.self = this;
     this.#client = client;
@@ -89,13 +102,17 @@ export class OffsetManager
     }
   }
 
-  /** Marks the record at `offset` processed: `offset + 1` is committed next. */
-  mark(topic: string, partition: number, offset: number): void {
+  /**
+   * Marks the record at `offset` processed: `offset + 1` is committed next, with `leaderEpoch`,
+   * the leader epoch of the batch that held the record (KIP-320; -1 when not known), so that
+   * whoever resumes from the commit can check the log still holds what was read.
+   */
+  mark(topic: string, partition: number, offset: number, leaderEpoch = -1): void {
     const k = key(topic, partition);
     const next = offset + 1;
     const cur = this.#marked.get(k)?.offset ?? this.#committed.get(k) ?? -1;
     if (next <= cur) return;
-    this.#marked.set(k, { topic, partition, offset: next });
+    this.#marked.set(k, { topic, partition, offset: next, leaderEpoch });
     this.stage.add("marked", 1);
   }
 
@@ -131,10 +148,7 @@ export class OffsetManager
     const wanted = partitions === undefined
       ? null
       : new Set(partitions.map((p) => key(p.topic, p.partition)));
-    const byTopic = new Map<
-      string,
-      { partitionIndex: number; committedOffset: bigint; committedMetadata: null }[]
-    >();
+    const byTopic = new Map<string, CommitPartition[]>();
     const sent: [string, number][] = [];
     for (const [k, m] of this.#marked) {
       if (wanted !== null && !wanted.has(k)) continue;
@@ -144,6 +158,7 @@ export class OffsetManager
       list.push({
         partitionIndex: m.partition,
         committedOffset: BigInt(m.offset),
+        committedLeaderEpoch: m.leaderEpoch,
         committedMetadata: null,
       });
       sent.push([k, m.offset]);
@@ -165,10 +180,7 @@ export class OffsetManager
 
   async #send(
     id: CommitIdentity,
-    byTopic: Map<
-      string,
-      { partitionIndex: number; committedOffset: bigint; committedMetadata: null }[]
-    >,
+    byTopic: Map<string, CommitPartition[]>,
     sent: [string, number][],
   ): Promise<void> {
     this.stage.set("request in flight");

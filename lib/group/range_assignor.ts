@@ -204,13 +204,13 @@ function rangeAssign(
     }
   }
   for (const t of states) assignRanges(t, () => true, result);
-  for (const list of result.values()) {
-    for (let i = 0; i < list.length; i++) {
-      list[i] = {
-        topic: list[i]!.topic,
-        partitions: [...list[i]!.partitions].sort((a, b) => a - b),
-      };
-    }
+  // In topic then partition order, whichever pass gave them.
+  for (const [member, list] of result) {
+    result.set(
+      member,
+      list.map((t) => ({ topic: t.topic, partitions: [...t.partitions].sort((a, b) => a - b) }))
+        .sort((a, b) => compareStrings(a.topic, b.topic)),
+    );
   }
   return result;
 }

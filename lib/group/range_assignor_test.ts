@@ -160,3 +160,31 @@ test("rack-aware range never unbalances: a rack without replicas still gets its 
   );
   assert.deepEqual(flat(result), new Map([["a", ["t-0", "t-1"]], ["b", ["t-2", "t-3"]]]));
 });
+
+test("rack-aware range stays complete and keeps each topic's ranges balanced over random groups", () => {
+  const rng = new Rng(881);
+  for (let i = 0; i < 200; i++) {
+    const { members, partitionsPerTopic } = randomGroup(rng);
+    const withRacks = members.map((m) => ({ ...m, rackId: `r${rng.int(3)}` }));
+    const racks = new Map(
+      [...partitionsPerTopic].map(([t, n]) => [
+        t,
+        Array.from({ length: n }, () => [`r${rng.int(3)}`]),
+      ]),
+    );
+    const result = rangeAssignor().assign(withRacks, partitionsPerTopic, racks);
+    checkAssignment(result, withRacks, partitionsPerTopic, true);
+    for (const [topic, count] of partitionsPerTopic) {
+      const subscribers = withRacks.filter((m) => m.topics.includes(topic));
+      if (subscribers.length === 0) continue;
+      for (const m of subscribers) {
+        const n = result.get(m.memberId)!.find((t) => t.topic === topic)?.partitions.length ?? 0;
+        assert.ok(
+          n === Math.floor(count / subscribers.length) ||
+            n === Math.ceil(count / subscribers.length),
+          `${topic}: ${m.memberId} got ${n} of ${count}`,
+        );
+      }
+    }
+  }
+});

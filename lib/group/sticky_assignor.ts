@@ -54,8 +54,8 @@ export function stickyAssignor(): Assignor {
     // Eager only, as in Java: a member revokes everything before it rejoins.
     protocols: EAGER,
     subscriptionUserData: stickySubscriptionUserData,
-    assign: (members, partitionsPerTopic) =>
-      assignSticky(members, partitionsPerTopic, stickyMemberData),
+    assign: (members, partitionsPerTopic, racks) =>
+      assignSticky(members, partitionsPerTopic, stickyMemberData, racks),
   };
 }
 

@@ -2,6 +2,7 @@
 import { test } from "../../tests/_test.ts";
 import assert from "node:assert/strict";
 import type { MemberSubscription, TopicPartitions } from "./assignor.ts";
+import { cooperativeStickyAssignor } from "./cooperative_sticky_assignor.ts";
 import {
   assignSticky,
   decodeStickyUserData,
@@ -356,4 +357,123 @@ test("stickyAssignor balances a hundred members on a thousand partitions", () =>
   const second = stickyAssignor().assign(next, partitionsPerTopic);
   checkAssignment(second, next, partitionsPerTopic, true);
   checkBalanced(second, next);
+});
+
+// KIP-881. Racks r0, r1, r2 on nodes 0, 1, 2; the expected answers are what Java's assignors
+// (kafka-clients 4.2.2, assignPartitions) gave for the same input.
+const RACK = ["r0", "r1", "r2"];
+const RACKS = new Map([
+  ["t", [[0], [1], [2], [0], [1], [2], [0]].map((r) => r.map((n) => RACK[n]!))],
+  ["u", [[1], [1], [2], [0]].map((r) => r.map((n) => RACK[n]!))],
+]);
+const COUNTS = new Map([["t", 7], ["u", 4]]);
+const racked = (
+  memberId: string,
+  rackId: string,
+  owned: number[] = [],
+): MemberSubscription => ({
+  memberId,
+  groupInstanceId: null,
+  topics: ["t", "u"],
+  userData: null,
+  ownedPartitions: owned.length ? [{ topic: "t", partitions: owned }] : [],
+  generationId: owned.length ? 1 : -1,
+  rackId,
+});
+const flat = (result: Map<string, TopicPartitions[]>) =>
+  new Map(
+    [...result].map((
+      [m, list],
+    ) => [m, list.flatMap((t) => t.partitions.map((p) => `${t.topic}-${p}`)).sort()]),
+  );
+
+test("rack-aware sticky gives what Java's StickyAssignor gives for a fresh group", () => {
+  const result = stickyAssignor().assign(
+    [racked("m1", "r2"), racked("m2", "r0"), racked("m3", "r1")],
+    COUNTS,
+    RACKS,
+  );
+  assert.deepEqual(
+    flat(result),
+    new Map([
+      ["m1", ["t-2", "t-5", "u-2"]],
+      ["m2", ["t-0", "t-3", "t-6", "u-3"]],
+      ["m3", ["t-1", "t-4", "u-0", "u-1"]],
+    ]),
+  );
+});
+
+test("rack-aware cooperative-sticky moves owned partitions to their racks, as Java's", () => {
+  const result = cooperativeStickyAssignor().assign(
+    [racked("m1", "r2", [0, 1, 2, 3]), racked("m2", "r0"), racked("m3", "r1")],
+    COUNTS,
+    RACKS,
+  );
+  // Java's full answer is the fresh one; t-0, t-1 and t-3 are withheld until m1 revokes them.
+  assert.deepEqual(
+    flat(result),
+    new Map([
+      ["m1", ["t-2", "t-5", "u-2"]],
+      ["m2", ["t-6", "u-3"]],
+      ["m3", ["t-4", "u-0", "u-1"]],
+    ]),
+  );
+});
+
+test("sticky without racks in a rack is unchanged: racks everywhere are ignored", () => {
+  const everywhere = new Map([...RACKS].map(([t, ps]) => [t, ps.map(() => RACK)]));
+  const members = [racked("m1", "r2", [0, 1, 2, 3]), racked("m2", "r0"), racked("m3", "r1")];
+  assert.deepEqual(
+    cooperativeStickyAssignor().assign(members, COUNTS, everywhere),
+    cooperativeStickyAssignor().assign(members, COUNTS),
+  );
+});
+
+test("rack-aware sticky with differing subscriptions: as balanced and as rack-local as Java's", () => {
+  const member = (memberId: string, rackId: string, topics: string[]): MemberSubscription => ({
+    ...racked(memberId, rackId),
+    topics,
+  });
+  const members = [
+    member("m1", "r2", ["t", "u"]),
+    member("m2", "r0", ["t"]),
+    member("m3", "r1", ["u"]),
+  ];
+  const result = flat(stickyAssignor().assign(members, COUNTS, RACKS));
+  // Java: m1 [t-1 t-2 t-5 u-2], m2 [t-0 t-3 t-4 t-6], m3 [u-0 u-1 u-3]: 8 partitions in rack.
+  const rackOf = (tp: string): readonly string[] => {
+    const [t, p] = tp.split("-") as [string, string];
+    return RACKS.get(t)![Number(p)]!;
+  };
+  const local = members.reduce(
+    (n, m) => n + result.get(m.memberId)!.filter((tp) => rackOf(tp).includes(m.rackId!)).length,
+    0,
+  );
+  assert.deepEqual([...result.values()].map((ps) => ps.length), [4, 4, 3]);
+  assert.equal(local, 8);
+  assert.deepEqual(result.get("m3"), ["u-0", "u-1", "u-3"]);
+});
+
+test("rack-aware sticky stays valid and optimally balanced over random groups and racks", () => {
+  const rng = new Rng(881);
+  for (let i = 0; i < 300; i++) {
+    const { members, partitionsPerTopic } = randomGroup(rng, {
+      maxMembers: 4,
+      maxTopics: 3,
+      maxPartitions: 3,
+    });
+    if (allPartitions(members, partitionsPerTopic).size > 8) continue;
+    const withRacks = members.map((m) => ({ ...m, rackId: `r${rng.int(3)}` }));
+    const racks = new Map(
+      [...partitionsPerTopic].map(([t, n]) => [
+        t,
+        Array.from({ length: n }, () => [`r${rng.int(3)}`]),
+      ]),
+    );
+    for (const assignor of [stickyAssignor(), cooperativeStickyAssignor()]) {
+      const result = assignor.assign(withRacks, partitionsPerTopic, racks);
+      checkAssignment(result, withRacks, partitionsPerTopic, true);
+      assert.equal(squares(result), bestSquares(withRacks, partitionsPerTopic));
+    }
+  }
 });

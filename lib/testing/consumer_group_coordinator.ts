@@ -123,11 +123,17 @@ export class ConsumerGroupCoordinator {
   /** Groups by id. */
   readonly groups: Map<string, ConsumerGroup> = new Map();
   readonly #state: ClusterState;
+  /** Kafka's `group.consumer.session.timeout.ms`: a member silent this long is removed. */
+  readonly sessionTimeoutMs: number;
   #closed = false;
 
-  /** Makes the coordinator over a cluster's state (for topics and partition counts). */
-  constructor(state: ClusterState) {
+  /**
+   * Makes the coordinator over a cluster's state (for topics and partition counts);
+   * `sessionTimeoutMs` defaults to Kafka's 45000.
+   */
+  constructor(state: ClusterState, sessionTimeoutMs: number = SESSION_TIMEOUT_MS) {
     this.#state = state;
+    this.sessionTimeoutMs = sessionTimeoutMs;
   }
 
   /** Answers one ConsumerGroupHeartbeat. */
@@ -347,7 +353,7 @@ export class ConsumerGroupCoordinator {
     if (this.#closed) return;
     m.timer = setTimeout(() => {
       if (g.members.get(m.memberId) === m) this.#remove(g, m);
-    }, SESSION_TIMEOUT_MS);
+    }, this.sessionTimeoutMs);
   }
 
   #remove(g: ConsumerGroup, m: ConsumerGroupMember, bump = true): void {

@@ -19,7 +19,7 @@ import type { ApiCodec } from "../protocol/messages/api_table.ts";
 import { fakeCall } from "./fake_call.ts";
 import { defaultServerTransport } from "./default_server_transport.ts";
 import { type FakeHook, type FakeHookFn, type FakeHookOptions, FakeHooks } from "./fake_hooks.ts";
-import { advertisedVersions, type FakeApiRange } from "./fake_versions.ts";
+import { advertisedVersions, FAKE_IMPLEMENTED, type FakeApiRange } from "./fake_versions.ts";
 import { FetchSessions } from "./fetch_sessions.ts";
 import { GroupCoordinator } from "./group_coordinator.ts";
 import type { FakeHandler, HandlerContext } from "./handler.ts";
@@ -90,6 +90,15 @@ export interface FakeClusterOptions {
   onFault?: (error: unknown) => void;
   /** Replace or add API handlers (advanced). */
   handlers?: FakeHandler[];
+  /**
+   * Caps the versions offered per API key, as an older broker would: `{ 1: 11 }` serves Fetch
+   * only up to v11 (no `lastFetchedEpoch`, so no `divergingEpoch`).
+   */
+  maxVersions?: Readonly<Record<number, number>>;
+  /** Kafka's `group.min.session.timeout.ms` for classic groups. @default {6000} */
+  groupMinSessionTimeoutMs?: number;
+  /** Kafka's `group.consumer.session.timeout.ms` for KIP-848 groups. @default {45000} */
+  consumerGroupSessionTimeoutMs?: number;
 }
 
 /**
@@ -125,7 +134,7 @@ export class FakeCluster implements AsyncDisposable {
   /** The installed control hooks. */
   readonly hooks: FakeHooks = new FakeHooks();
   /** The group coordinator's state. */
-  readonly groups: GroupCoordinator = new GroupCoordinator();
+  readonly groups: GroupCoordinator;
   /** KIP-848 consumer groups. */
   readonly consumerGroups: ConsumerGroupCoordinator;
   /** The transaction coordinator's state. */
@@ -156,11 +165,21 @@ export class FakeCluster implements AsyncDisposable {
       [...defaultHandlers({ headerOnly: options.nullBroker ?? false }), ...options.handlers ?? []]
         .map((h) => [h.key, h]),
     );
+    this.groups = new GroupCoordinator(options.groupMinSessionTimeoutMs);
     this.transactions = new TransactionCoordinator(this.state, this.groups);
-    this.consumerGroups = new ConsumerGroupCoordinator(this.state);
+    this.consumerGroups = new ConsumerGroupCoordinator(
+      this.state,
+      options.consumerGroupSessionTimeoutMs,
+    );
     this.#onFault = options.onFault;
     this.#sasl = options.sasl ?? null;
-    this.advertised = advertisedVersions(new Set(this.#handlers.keys()));
+    const caps = options.maxVersions ?? {};
+    this.advertised = advertisedVersions(
+      new Set(this.#handlers.keys()),
+      FAKE_IMPLEMENTED.map((r) =>
+        caps[r.key] === undefined ? r : { ...r, maxVersion: Math.min(r.maxVersion, caps[r.key]!) }
+      ),
+    );
     for (const b of this.state.brokers.values()) {
       b.host = `fake-${b.id}.invalid`;
       b.port = 9092;

@@ -146,7 +146,14 @@ function failJoin(errorCode: number, memberId = ""): JoinResult {
 export class GroupCoordinator {
   /** Groups by id. */
   readonly groups: Map<string, ClassicGroup> = new Map();
+  /** Kafka's `group.min.session.timeout.ms`: a JoinGroup asking for less is refused. */
+  readonly minSessionTimeoutMs: number;
   #closed = false;
+
+  /** Makes the coordinator; `minSessionTimeoutMs` defaults to Kafka's 6000. */
+  constructor(minSessionTimeoutMs: number = MIN_SESSION_MS) {
+    this.minSessionTimeoutMs = minSessionTimeoutMs;
+  }
 
   /** The group, made (Empty) when `create` is set. */
   group(groupId: string, create = false): ClassicGroup | undefined {
@@ -183,7 +190,7 @@ export class GroupCoordinator {
   join(req: JoinRequest): Promise<JoinResult> {
     if (this.#closed) return Promise.resolve(failJoin(ErrorCode.COORDINATOR_NOT_AVAILABLE));
     if (req.groupId === "") return Promise.resolve(failJoin(ErrorCode.INVALID_GROUP_ID));
-    if (req.sessionTimeoutMs < MIN_SESSION_MS || req.sessionTimeoutMs > MAX_SESSION_MS) {
+    if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > MAX_SESSION_MS) {
       return Promise.resolve(failJoin(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
     }
     const g = this.group(req.groupId, true)!;
