@@ -14,6 +14,7 @@ import type { KafkaRecord } from "../protocol/record.ts";
 
 /** KafkaJS's headers: a value, or several for a repeated name. */
 export interface IHeaders {
+  /** A header's value, or its values when the name repeats. */
   [key: string]: Uint8Array | string | (Uint8Array | string)[] | undefined;
 }
 

@@ -37,7 +37,7 @@ export interface ITopicConfig {
 }
 
 /** A partition in `fetchTopicMetadata`'s answer. */
-export interface PartitionMetadata {
+export interface AdminPartitionMetadata {
   /** The partition's error code. */
   partitionErrorCode: number;
   /** The partition. */
@@ -232,7 +232,7 @@ export class Admin {
   /** The metadata of `topics` (all topics when absent). */
   fetchTopicMetadata(
     { topics }: { topics?: string[] } = {},
-  ): Promise<{ topics: { name: string; partitions: PartitionMetadata[] }[] }> {
+  ): Promise<{ topics: { name: string; partitions: AdminPartitionMetadata[] }[] }> {
     return this.#call(async (a) => {
       const described = await a.describeTopics(topics ?? null);
       return {
@@ -345,19 +345,21 @@ export class Admin {
   }
 
   /**
-   * Resets a group's offsets of `topic` as KafkaJS does: it commits the marker -1 (latest) or,
-   * with `earliest`, -2 (earliest) for every partition, for the consumer to resolve when it
-   * starts.
+   * Moves a group's offsets of `topic` to each partition's latest offset (or, with `earliest`,
+   * its earliest). One difference from KafkaJS: KafkaJS commits the markers -1 and -2, which only
+   * its own consumer resolves; kanal commits the offsets themselves, as Kafka's
+   * `kafka-consumer-groups --reset-offsets` does, so every client starts there.
    */
   async resetOffsets(
     { groupId, topic, earliest = false }: { groupId: string; topic: string; earliest?: boolean },
   ): Promise<void> {
     await this.#call(async (a) => {
       const partitions = await this.#partitionsOf(a, topic);
-      const offset = earliest ? -2 : -1;
+      const spec = earliest ? "earliest" as const : "latest" as const;
+      const at = await a.listOffsets(partitions.map((partition) => ({ topic, partition, spec })));
       await a.alterGroupOffsets(
         groupId,
-        partitions.map((partition) => ({ topic, partition, offset })),
+        at.map((o) => ({ topic, partition: o.partition, offset: o.offset })),
       );
     });
   }

@@ -30,12 +30,13 @@ import {
 } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
-/** KafkaJS's partition assigners: kanal's round robin, under KafkaJS's protocol name. */
-export const PartitionAssigners: { roundRobin: PartitionAssigner } = {
-  roundRobin: () => ({ ...roundRobinAssignor(), name: "RoundRobinAssigner" }),
-};
+/** KafkaJS's round robin: kanal's, under KafkaJS's protocol name, so both share a group. */
+const roundRobin = (): Assignor => ({ ...roundRobinAssignor(), name: "RoundRobinAssigner" });
+
+/** KafkaJS's partition assigners (kanal's round robin, under KafkaJS's protocol name). */
+export const PartitionAssigners: { roundRobin: PartitionAssigner } = { roundRobin };
 /** A KafkaJS partition assigner (only {@linkcode PartitionAssigners}' are supported). */
-export type PartitionAssigner = () => Assignor;
+export type PartitionAssigner = () => { readonly name: string };
 
 /** KafkaJS's `kafka.consumer(config)`. */
 export interface ConsumerConfig {
@@ -258,13 +259,13 @@ export class Consumer {
     this.#log = log.namespace("Consumer");
     this.#assignors = (consumerConfig.partitionAssigners ?? [PartitionAssigners.roundRobin]).map(
       (a) => {
-        if (a !== PartitionAssigners.roundRobin) {
+        if (a !== roundRobin) {
           throw new KafkaJSNotImplemented(
             "Cannot use a custom partition assigner: kanal's KafkaJS layer has " +
               "PartitionAssigners.roundRobin (kanal's own API takes any Assignor)",
           );
         }
-        return a();
+        return roundRobin();
       },
     );
     if (consumerConfig.retry?.restartOnFailure !== undefined) {
@@ -617,12 +618,30 @@ export class Consumer {
     this.#events.emit(CONSUMER_EVENTS.DISCONNECT, null);
   }
 
-  /** The group as the coordinator describes it. */
-  async describeGroup(): Promise<unknown> {
+  /** The group as the coordinator describes it, in KafkaJS's shape. */
+  async describeGroup(): Promise<{
+    errorCode: number;
+    groupId: string;
+    state: string;
+    protocolType: string;
+    protocol: string;
+    members: { memberId: string; clientId: string; clientHost: string }[];
+  }> {
     const client = this.#connected();
     try {
       const [g] = await new KanalAdmin(client).describeGroups([this.#consumerConfig.groupId]);
-      return g;
+      return {
+        errorCode: 0,
+        groupId: g!.groupId,
+        state: g!.state,
+        protocolType: g!.protocolType,
+        protocol: g!.assignor,
+        members: g!.members.map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+        })),
+      };
     } catch (e) {
       throw toKafkaJSError(e);
     }

@@ -61,6 +61,8 @@ export class KafkaJSError extends Error {
  */
 export class KafkaJSNonRetriableError extends KafkaJSError {
   /**
+   * Makes the error.
+   *
    * @param e The message, or the error to wrap.
    * @param metadata The cause.
    */
@@ -91,6 +93,8 @@ export class KafkaJSProtocolError extends KafkaJSError {
   readonly type: string;
 
   /**
+   * Makes the error.
+   *
    * @param e kanal's `KafkaError` (its code, name and `retriable` flag are kept), or a message.
    * @param metadata Overrides its `retriable` flag.
    */
@@ -122,6 +126,8 @@ export class KafkaJSOffsetOutOfRange extends KafkaJSProtocolError {
   readonly partition: number;
 
   /**
+   * Makes the error.
+   *
    * @param e The broker's error.
    * @param metadata Which partition.
    */
@@ -152,6 +158,8 @@ export class KafkaJSNumberOfRetriesExceeded extends KafkaJSNonRetriableError {
   readonly retryTime: number;
 
   /**
+   * Makes the error.
+   *
    * @param e The last failure.
    * @param metadata How many retries, and the last wait.
    */
@@ -178,6 +186,8 @@ export class KafkaJSConnectionError extends KafkaJSError {
   readonly broker: string;
 
   /**
+   * Makes the error.
+   *
    * @param e The message, or the error to wrap.
    * @param metadata The broker.
    */
@@ -216,6 +226,8 @@ export class KafkaJSTopicMetadataNotLoaded extends KafkaJSError {
   readonly topic: string;
 
   /**
+   * Makes the error.
+   *
    * @param e The message.
    * @param metadata The topic.
    */
@@ -267,6 +279,8 @@ export class KafkaJSAggregateError extends Error {
   readonly errors: (Error | string)[];
 
   /**
+   * Makes the error.
+   *
    * @param message What failed.
    * @param errors Each failure.
    */

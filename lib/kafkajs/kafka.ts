@@ -35,6 +35,8 @@ export class Kafka {
   readonly #log: Logger;
 
   /**
+   * Reads the configuration; connects nothing yet.
+   *
    * @param config KafkaJS's client configuration.
    * @throws {KafkaJSNotImplemented} for an option kanal cannot honour without changing behaviour.
    */

@@ -45,7 +45,14 @@ export {
   type PartitionAssigner,
   PartitionAssigners,
 } from "./consumer.ts";
-export { Admin, ADMIN_EVENTS, type AdminConfig, type ITopicConfig } from "./admin.ts";
+export {
+  Admin,
+  ADMIN_EVENTS,
+  type AdminConfig,
+  type AdminPartitionMetadata,
+  type ITopicConfig,
+} from "./admin.ts";
+export type { BrokerSocket, DialOptions, TlsOptions, Transport } from "../net/transport.ts";
 export type { IHeaders, KafkaMessage, Message } from "./_messages.ts";
 export type { InstrumentationEvent } from "./_events.ts";
 export {

@@ -3,7 +3,8 @@
 // and the node: modules the Node transports import (typed loosely: kanal declares the few
 // members it uses itself, in lib/net/transport_node.ts and lib/testing/server_transport_node.ts),
 // and the two the command line reads security files and runs token commands with
-// (lib/cli/_files.ts), typed as it uses them.
+// (lib/cli/_files.ts), typed as it uses them; and node:buffer, whose Buffers the KafkaJS layer
+// (lib/kafkajs/_messages.ts) hands out, as KafkaJS does.
 interface ImportMeta {
   main: boolean;
 }
@@ -22,4 +23,13 @@ declare module "node:child_process" {
       stdout: string,
     ) => void,
   ): unknown;
+}
+declare module "node:buffer" {
+  export interface Buffer extends Uint8Array {
+    toString(encoding?: string): string;
+  }
+  export const Buffer: {
+    from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): Buffer;
+    alloc(size: number): Buffer;
+  };
 }

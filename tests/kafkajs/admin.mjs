@@ -16,11 +16,18 @@ const meta = await admin.fetchTopicMetadata({ topics: [topic] });
 
 const producer = kafka.producer();
 await producer.connect();
-await producer.send({ topic, messages: [0, 1, 2, 3, 4].map((i) => ({ value: `v${i}`, partition: i % 2 })) });
+await producer.send({
+  topic,
+  messages: [0, 1, 2, 3, 4].map((i) => ({ value: `v${i}`, partition: i % 2 })),
+});
 await producer.disconnect();
 
 const offsets = await admin.fetchTopicOffsets(topic);
-await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "1" }, { partition: 1, offset: "2" }] });
+await admin.setOffsets({
+  groupId: group,
+  topic,
+  partitions: [{ partition: 0, offset: "1" }, { partition: 1, offset: "2" }],
+});
 const set = await admin.fetchOffsets({ groupId: group, topics: [topic] });
 await admin.resetOffsets({ groupId: group, topic, earliest: true });
 const reset = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -28,6 +35,7 @@ const grown = await admin.createPartitions({ topicPartitions: [{ topic, count: 3
 const meta2 = await admin.fetchTopicMetadata({ topics: [topic] });
 const cluster = await admin.describeCluster();
 await admin.deleteTopics({ topics: [topic] });
+await admin.disconnect();
 
 console.log(JSON.stringify({
   result: "admin",
@@ -35,7 +43,9 @@ console.log(JSON.stringify({
   again,
   listed,
   partitions: meta.topics[0].partitions.map((p) => p.partitionId).sort(),
-  offsets: offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low })).sort((a, b) => a.partition - b.partition),
+  offsets: offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low })).sort((a, b) =>
+    a.partition - b.partition
+  ),
   set: set[0].partitions.map((p) => `${p.partition}:${p.offset}`),
   reset: reset[0].partitions.map((p) => `${p.partition}:${p.offset}`),
   grown,

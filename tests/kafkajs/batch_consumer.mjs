@@ -37,7 +37,9 @@ const admin = kafka.admin();
 await admin.connect();
 const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] });
 await admin.disconnect();
-const inOrder = Object.values(perPartition).every((offs) => offs.every((o, i) => i === 0 || o > offs[i - 1]));
+const inOrder = Object.values(perPartition).every((offs) =>
+  offs.every((o, i) => i === 0 || o > offs[i - 1])
+);
 console.log(JSON.stringify({
   result: "batch",
   count,

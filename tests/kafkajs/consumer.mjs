@@ -34,5 +34,7 @@ await consumer.run({
 });
 await all;
 await consumer.disconnect();
-seen.sort((a, b) => a.topic - b.topic || a.partition - b.partition || Number(a.offset) - Number(b.offset));
+seen.sort((a, b) =>
+  a.topic - b.topic || a.partition - b.partition || Number(a.offset) - Number(b.offset)
+);
 console.log(JSON.stringify({ result: "messages", count: seen.length, messages: seen }));

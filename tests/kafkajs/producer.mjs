@@ -1,10 +1,10 @@
 // A KafkaJS producer, as in KafkaJS's README and typical scripts: create the topics, send
-// keyed messages with headers to one topic, then a batch to two topics, and print what the
-// broker acknowledged.
+// KafkaJS's hello message, keyed messages with headers to one topic, then a batch to two
+// topics, and print what the broker acknowledged.
 import { CompressionTypes, Kafka, logLevel } from "kafkajs";
 
 const brokers = process.env.BROKERS.split(",");
-const [topicA, topicB] = process.env.TOPICS.split(",");
+const [topicA, topicB, topicC] = process.env.TOPICS.split(",");
 const kafka = new Kafka({ clientId: "my-app", brokers, logLevel: logLevel.ERROR });
 
 const admin = kafka.admin();
@@ -13,6 +13,9 @@ await admin.createTopics({
   topics: [
     { topic: topicA, numPartitions: 3, replicationFactor: 1 },
     { topic: topicB, numPartitions: 2, replicationFactor: 1 },
+    // One partition: where a keyless message goes is random (KafkaJS's round robin starts at a
+    // random partition), so it gets a topic where that cannot show.
+    { topic: topicC, numPartitions: 1, replicationFactor: 1 },
   ],
 });
 await admin.disconnect();
@@ -20,7 +23,7 @@ await admin.disconnect();
 const producer = kafka.producer();
 await producer.connect();
 const first = await producer.send({
-  topic: topicA,
+  topic: topicC,
   messages: [{ value: "Hello KafkaJS user!" }],
 });
 console.log(JSON.stringify({ result: "first", partitions: first.length }));
@@ -37,14 +40,24 @@ const keyed = await producer.send({
 });
 console.log(JSON.stringify({
   result: "keyed",
-  acks: keyed.map((r) => ({ topicName: r.topicName === topicA ? "A" : r.topicName, partition: r.partition, errorCode: r.errorCode }))
+  acks: keyed.map((r) => ({
+    topicName: r.topicName === topicA ? "A" : r.topicName,
+    partition: r.partition,
+    errorCode: r.errorCode,
+  }))
     .sort((a, b) => a.partition - b.partition),
 }));
 
 const batch = await producer.sendBatch({
   topicMessages: [
     { topic: topicA, messages: [{ key: "user-1", value: "a-batch" }] },
-    { topic: topicB, messages: [{ key: "k1", value: "b1" }, { key: "k2", value: "b2" }, { key: Buffer.from([0, 1, 2]), value: Buffer.from("bytes") }] },
+    {
+      topic: topicB,
+      messages: [{ key: "k1", value: "b1" }, { key: "k2", value: "b2" }, {
+        key: Buffer.from([0, 1, 2]),
+        value: Buffer.from("bytes"),
+      }],
+    },
   ],
 });
 console.log(JSON.stringify({

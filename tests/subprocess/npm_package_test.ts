@@ -37,6 +37,24 @@ await client.close();
 console.log(JSON.stringify({ errors: reports.filter((r) => r.error).length, values }));
 `;
 
+/** KafkaJS's shape from the package's `kanal/kafkajs` entry: a produce read back by an admin. */
+const KAFKAJS_PROGRAM = `
+import { Kafka, logLevel } from "kanal/kafkajs";
+const [brokers, topic] = process.argv.slice(2);
+const kafka = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.ERROR });
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+const producer = kafka.producer();
+await producer.connect();
+const [sent] = await producer.send({ topic, messages: [{ key: "k", value: "v" }] });
+await producer.disconnect();
+const [offsets] = await admin.fetchTopicOffsets(topic);
+await admin.deleteTopics({ topics: [topic] });
+await admin.disconnect();
+console.log(JSON.stringify({ baseOffset: sent.baseOffset, high: offsets.high }));
+`;
+
 test("the packed npm package installs into an empty folder and runs under Node and Bun", {
   timeout: 240_000,
 }, async () => {
@@ -56,6 +74,7 @@ test("the packed npm package installs into an empty folder and runs under Node a
     await run("mkdir", [app]);
     await writeFile(join(app, "package.json"), '{"name":"app","private":true,"type":"module"}');
     await writeFile(join(app, "roundtrip.mjs"), PROGRAM);
+    await writeFile(join(app, "kafkajs.mjs"), KAFKAJS_PROGRAM);
     const install = await run(
       "npm",
       ["install", "--offline", "--no-audit", "--no-fund", join(dir, tarball)],
@@ -82,6 +101,15 @@ test("the packed npm package installs into an empty folder and runs under Node a
         Array.from({ length: 100 }, (_, i) => `v${i}`).sort(),
         runtime,
       );
+
+      const kjs = await run(runtime, ["kafkajs.mjs", brokerList(), uniqueTopic("npm-kafkajs")], {
+        cwd: app,
+      });
+      assert.equal(kjs.code, 0, `${runtime}: ${kjs.stderr}`);
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(kjs.stdout)), {
+        baseOffset: "0",
+        high: "1",
+      });
 
       // The bin, as `npx kanal` / `bunx kanal` run it.
       const version = await run(runtime, ["node_modules/.bin/kanal", "--version"], { cwd: app });
