@@ -7,6 +7,7 @@
  * @module
  */
 
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type BenchOptions,
@@ -135,8 +136,61 @@ export function peerClients(): Peer[] {
     goPeer("franz-go"),
     goPeer("sarama"),
     nodePeer("kafkajs", "kafkajs"),
+    ...kafkajsOnKanal(),
     nodePeer("platformatic", "platformatic"),
     nodePeer("confluent", "confluent", installConfluent),
     nodePeer("confluent-rdkafka", "confluent-rdkafka", installConfluent),
+  ];
+}
+
+/**
+ * KafkaJS's own benchmark programs (`peers/kafkajs_<op>.mjs`) with their one `from "kafkajs"`
+ * import pointed at kanal's KafkaJS layer (issue 20's "same program" speed-up): under Deno, Bun
+ * and, bundled by Bun, Node. The changed copies sit beside the originals (`*.gen.mjs`, ignored
+ * by git) so their relative imports still resolve.
+ */
+function kafkajsOnKanal(): Peer[] {
+  const gen = (op: string) => join(PEERS, `kafkajs-on-kanal_${op}.gen.mjs`);
+  const bundled = (op: string) => join(ROOT, `benchmarks/.build/kafkajs-on-kanal_${op}.node.mjs`);
+  let prepared: Promise<void> | undefined;
+  const prepare = () =>
+    prepared ??= (async () => {
+      for (const op of ["produce", "consume"]) {
+        const source = await readFile(join(PEERS, `kafkajs_${op}.mjs`), "utf8");
+        const changed = source.replace(
+          `from "kafkajs"`,
+          `from ${JSON.stringify(join(ROOT, "lib/kafkajs/mod.ts"))}`,
+        );
+        if (changed === source) throw new Error(`kafkajs_${op}.mjs does not import "kafkajs"`);
+        await writeFile(gen(op), changed);
+        const build = new Deno.Command(join(ROOT, "node_modules/.bin/bun"), {
+          args: ["build", "--target=node", "--format=esm", `--outfile=${bundled(op)}`, gen(op)],
+        });
+        const r = await build.output();
+        if (!r.success) throw new Error(new TextDecoder().decode(r.stderr));
+      }
+    })();
+  const make = (name: string, runtime: string, cmd: (op: string) => [string, string[]]): Peer => ({
+    name,
+    runtime,
+    prepare,
+    spec: (op, topic, o) => {
+      const [bin, args] = cmd(op);
+      return {
+        name,
+        cmd: bin,
+        args: [...args, ...common(o, topic)],
+        timeoutSeconds: o.timeoutSeconds,
+      };
+    },
+  });
+  return [
+    make(
+      "kjs-kanal-deno",
+      "deno",
+      (op) => [join(ROOT, "node_modules/.bin/deno"), ["run", "-A", gen(op)]],
+    ),
+    make("kjs-kanal-bun", "bun", (op) => [join(ROOT, "node_modules/.bin/bun"), [gen(op)]]),
+    make("kjs-kanal-node", "node", (op) => ["node", [bundled(op)]]),
   ];
 }

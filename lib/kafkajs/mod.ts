@@ -70,3 +70,49 @@ export {
 } from "./constants.ts";
 export { createLogger, type logCreator, type LogEntry, type Logger } from "./logger.ts";
 export * from "./errors.ts";
+
+import { Kafka } from "./kafka.ts";
+import { PRODUCER_EVENTS } from "./producer.ts";
+import { CONSUMER_EVENTS, PartitionAssigners } from "./consumer.ts";
+import { ADMIN_EVENTS } from "./admin.ts";
+import { Partitioners } from "./partitioners.ts";
+import {
+  AclResourceTypes,
+  CompressionCodecs,
+  CompressionTypes,
+  ConfigResourceTypes,
+  logLevel,
+} from "./constants.ts";
+import * as errors from "./errors.ts";
+
+/**
+ * Everything above as one object: KafkaJS is a CommonJS module, so `import kafkajs from
+ * "kafkajs"` is a common way to take it, and keeps working here.
+ */
+const kafkajs: {
+  Kafka: typeof Kafka;
+  PartitionAssigners: typeof PartitionAssigners;
+  Partitioners: typeof Partitioners;
+  CompressionTypes: typeof CompressionTypes;
+  CompressionCodecs: typeof CompressionCodecs;
+  logLevel: typeof logLevel;
+  ConfigResourceTypes: typeof ConfigResourceTypes;
+  AclResourceTypes: typeof AclResourceTypes;
+  PRODUCER_EVENTS: typeof PRODUCER_EVENTS;
+  CONSUMER_EVENTS: typeof CONSUMER_EVENTS;
+  ADMIN_EVENTS: typeof ADMIN_EVENTS;
+} & typeof errors = {
+  Kafka,
+  PartitionAssigners,
+  Partitioners,
+  CompressionTypes,
+  CompressionCodecs,
+  logLevel,
+  ConfigResourceTypes,
+  AclResourceTypes,
+  PRODUCER_EVENTS,
+  CONSUMER_EVENTS,
+  ADMIN_EVENTS,
+  ...errors,
+};
+export default kafkajs;
