@@ -21,3 +21,4 @@ export * from "./range_assignor.ts";
 export * from "./round_robin_assignor.ts";
 export * from "./sticky_assignor.ts";
 export * from "./cooperative_sticky_assignor.ts";
+export * from "./exactly_once.ts";

@@ -223,6 +223,16 @@ export class Producer implements AsyncDisposable {
   }
 
   /**
+   * Finds the transaction coordinator and gets the producer id (a producer with
+   * `transactionalId` only): this fences any older producer with the same id and aborts its
+   * open transaction, so offsets it left pending become readable. `beginTransaction()` does it
+   * too when needed; call it first when reading those offsets comes before (see `exactlyOnce`).
+   */
+  initTransactions(): Promise<void> {
+    return this.#txn("initialize transactions").ready();
+  }
+
+  /**
    * Starts a transaction (a producer with `transactionalId` only). The first call finds the
    * transaction coordinator and gets the producer id, which fences any older producer with the
    * same id and aborts its open transaction.

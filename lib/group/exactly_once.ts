@@ -1,0 +1,136 @@
+// Copyright 2026 the kanal authors. MIT license.
+// Web APIs only.
+/**
+ * Consume, transform, produce, exactly once: each chunk of a claimed partition becomes one
+ * transaction holding its output and its input offset (KIP-98, KIP-447).
+ *
+ * @module
+ */
+
+import type { RecordChunk } from "../consumer/record_chunk.ts";
+import type { GroupConsumer } from "./group_consumer.ts";
+import type { Claim } from "./claim.ts";
+// Types only: the loop drives a producer the caller made.
+import type { Producer } from "../producer/producer.ts";
+import type { ProducerRecord } from "../producer/producer_record.ts";
+
+/** Options for {@linkcode exactlyOnce}. */
+export interface ExactlyOnceOptions {
+  /** The input: a group member (give its consumer `isolationLevel: "read_committed"`). */
+  readonly group: GroupConsumer;
+  /** The output: a producer with a `transactionalId`. */
+  readonly producer: Producer;
+  /** The records one input chunk becomes (none is fine: its offset is still committed). */
+  readonly transform: (
+    chunk: RecordChunk,
+  ) => readonly ProducerRecord[] | Promise<readonly ProducerRecord[]>;
+  /** Stops taking chunks: the transaction under way commits, then the promise resolves. */
+  readonly signal?: AbortSignal;
+  /** Called after each committed transaction, with the chunk it came from. */
+  readonly onCommit?: (chunk: RecordChunk) => void;
+}
+
+/**
+ * Runs a consume-transform-produce loop exactly once: for each chunk a claimed partition yields,
+ * one transaction sends `transform(chunk)` and commits the offset after the chunk for the group
+ * (TxnOffsetCommit with the member's generation and id, so a member that lost the partition in
+ * a rebalance cannot commit it). Chunks are never marked on the group, so the group's own
+ * commits never move past a transaction. Transactions run one at a time on the producer.
+ *
+ * After a crash, the next member (with the same transactional id, whose first InitProducerId
+ * aborts the crashed transaction) starts each partition at the last committed offset: the
+ * chunks whose transaction did not commit are read and transformed again, and their earlier
+ * output, aborted, is never seen by a read_committed reader. docs/transactions.md has the
+ * failure model.
+ *
+ * Resolves when `signal` aborts or the group closes; rejects with the first error that is not
+ * a lost partition (a fenced producer, say).
+ *
+ * @example Uppercase every value of "in" into "out"
+ * ```ts ignore
+ * await exactlyOnce({
+ *   group: new GroupConsumer(client, { groupId: "up", topics: ["in"], consumer: { isolationLevel: "read_committed" } }),
+ *   producer: new Producer(client, { transactionalId: "up-1" }),
+ *   transform: (chunk) => chunk.records.map((r) => ({ topic: "out", partition: chunk.partition, value: upper(r.value) })),
+ * });
+ * ```
+ */
+export async function exactlyOnce(options: ExactlyOnceOptions): Promise<void> {
+  const { group, producer, transform, signal, onCommit } = options;
+  let turn: Promise<unknown> = Promise.resolve();
+  /** One transaction at a time on the producer, in the order chunks come. */
+  const serially = <T>(f: () => Promise<T>): Promise<T> => {
+    const next = turn.then(f, f);
+    turn = next.catch(() => {}); // the caller of `next` gets its error; the queue goes on
+    return next;
+  };
+  let failure: unknown;
+  // Settles when the caller stops or a partition's loop fails: every read races it.
+  let halt!: () => void;
+  const stopped = new Promise<void>((resolve) => halt = resolve);
+  if (signal?.aborted) halt();
+  signal?.addEventListener("abort", () => halt(), { once: true });
+
+  const work = async (claim: Claim): Promise<void> => {
+    const reader = claim.records.getReader();
+    try {
+      for (;;) {
+        const next = await Promise.race([reader.read(), stopped.then(() => null)]);
+        if (next === null || next.done || failure !== undefined || !claim.active) return;
+        const chunk = next.value;
+        if (chunk.records.length === 0) continue;
+        const last = chunk.records[chunk.records.length - 1]!.offset;
+        try {
+          await serially(() =>
+            producer.transaction(async (tx) => {
+              const out = await transform(chunk);
+              if (out.length > 0) {
+                const reports = await tx.send(out);
+                const bad = reports.find((r) => r.error !== undefined);
+                if (bad) throw bad.error;
+              }
+              await tx.sendOffsetsToTransaction(
+                [{ topic: chunk.topic, partition: chunk.partition, offset: last + 1 }],
+                {
+                  groupId: group.groupId,
+                  generationId: group.generationId,
+                  memberId: group.memberId,
+                },
+              );
+            })
+          );
+        } catch (e) {
+          // A partition given up in a rebalance: its transaction was aborted and the next owner
+          // reads the chunk again. Anything else ends the loop.
+          if (!claim.active) return;
+          throw e;
+        }
+        onCommit?.(chunk);
+      }
+    } finally {
+      reader.cancel().catch(() => {}); // stopping: the claim's records are not wanted any more
+    }
+  };
+
+  // First fence the previous owner of the transactional id: its open transaction is aborted, so
+  // the offsets it left pending stop blocking the group's stable offset fetch.
+  await producer.initTransactions();
+  const workers: Promise<void>[] = [];
+  const claims = group.claims.getReader();
+  try {
+    for (;;) {
+      const next = await Promise.race([claims.read(), stopped.then(() => null)]);
+      if (next === null || next.done || failure !== undefined) break;
+      workers.push(
+        work(next.value).catch((e) => {
+          failure ??= e;
+          halt();
+        }),
+      );
+    }
+  } finally {
+    claims.releaseLock();
+  }
+  await Promise.all(workers);
+  if (failure !== undefined) throw failure;
+}
