@@ -198,6 +198,22 @@ test("transactions v2: each transaction ends with a new epoch, seen in the log",
   });
 });
 
+test("100 tiny transactions back to back: each commits, none surfaces CONCURRENT_TRANSACTIONS", async () => {
+  await requireBroker();
+  await withTopic({ partitions: 1 }, async (topic, client) => {
+    await using producer = new Producer(client, { transactionalId: `tx-tiny-${topic}` });
+    const expected: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      expected.push(`t${i}`);
+      // The next transaction starts while the last one's markers may still be being written.
+      await producer.transaction(async (tx) => {
+        await tx.send(one(topic, `t${i}`));
+      });
+    }
+    await eventually("every tiny transaction", () => kcatValues(topic, "read_committed"), expected);
+  });
+});
+
 /** The broker's finalized transaction.version, as a fresh ApiVersions answer says. */
 async function finalizedTransactionVersion(): Promise<number> {
   const res = await call(brokers()[0]!, API_TABLE[18], 3, {

@@ -64,6 +64,11 @@ let producers = 0;
  * `signal` option and `await using` deliver what is buffered (writes queued in `writable`
  * included) and stop every stage.
  *
+ * With `transactionalId`, records are sent only inside transactions (`transaction()`, or
+ * `beginTransaction()` … `commitTransaction()` / `abortTransaction()`), which read_committed
+ * readers see whole or not at all; `sendOffsetsToTransaction()` commits a group's offsets in the
+ * same transaction (docs/transactions.md).
+ *
  * @example Send a record and read its offset
  * ```ts ignore
  * import { Client } from "../client/client.ts";

@@ -129,6 +129,13 @@ test("a failed send makes the commit throw; the abort then lets the next transac
     return true;
   });
   assert.equal(s.producer.transactionState, "abortable");
+  // Only an abort helps now: more records are refused with the same cause.
+  await assert.rejects(s.producer.send(rec("b2")), (e) => {
+    assert.ok(e instanceof KafkaError);
+    assert.equal(e.code, ErrorCode.TRANSACTION_ABORTABLE);
+    assert.equal((e.cause as KafkaError).code, ErrorCode.INVALID_RECORD);
+    return true;
+  });
   await s.producer.abortTransaction();
   await s.producer.transaction(async (tx) => {
     await tx.send(rec("c"));

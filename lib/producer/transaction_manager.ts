@@ -169,10 +169,14 @@ export class TransactionManager {
     ctx.producerEpoch = res.producerEpoch;
   }
 
-  /** Throws unless records may be sent now: only inside a transaction. */
+  /**
+   * Throws unless records may be sent now: only inside a transaction that has not failed (after
+   * a failure only an abort helps, as in Kafka's own producer).
+   */
   checkSend(): void {
     if (this.#fatal) throw this.#fatal;
-    if (this.#state !== "in transaction" && this.#state !== "abortable") {
+    if (this.#state === "abortable") throw this.#mustAbort("send");
+    if (this.#state !== "in transaction") {
       throw new TypeError(
         `Cannot send as a transactional producer sends only inside a transaction: the producer is ${this.#state}`,
       );
@@ -355,11 +359,7 @@ export class TransactionManager {
     if (this.#fatal) throw this.#fatal;
     if (this.#abortable) {
       this.#state = "abortable";
-      throw new KafkaError(ErrorCode.TRANSACTION_ABORTABLE, { api: "EndTxn" }, {
-        message:
-          `The transaction cannot commit as a send in it failed (abort it): ${this.#abortable.message}`,
-        cause: this.#abortable,
-      });
+      throw this.#mustAbort("commit");
     }
     try {
       await this.#endTxn(true);
@@ -481,7 +481,16 @@ export class TransactionManager {
     }
   }
 
-  #fail(error: KafkaError): never | void {
+  /** The error for `what` in a transaction that failed: its cause is the first failure. */
+  #mustAbort(what: string): KafkaError {
+    const cause = this.#abortable;
+    return new KafkaError(ErrorCode.TRANSACTION_ABORTABLE, { api: "EndTxn" }, {
+      message: `Cannot ${what} as the transaction failed (abort it): ${cause?.message}`,
+      cause,
+    });
+  }
+
+  #fail(error: KafkaError): void {
     this.#fatal ??= error;
     this.#state = "fatal";
   }
