@@ -1,7 +1,8 @@
 // Copyright 2026 the kanal authors. MIT license.
 // The transactional producer against the real broker (issue 17): what a read_committed reader
-// sees (kcat, librdkafka, is the oracle; kanal's own consumer must agree), offsets committed in
-// a transaction, zombie fencing, and the epochs transactions v2 (KIP-890) leaves in the log.
+// sees (kcat, librdkafka, is the oracle; kanal's own consumer and Java's must agree), offsets
+// committed in a transaction, zombie fencing, and the epochs transactions v2 (KIP-890) and v1
+// leave in the log.
 import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { Consumer } from "../lib/consumer/consumer.ts";
@@ -12,7 +13,7 @@ import { brokerList, brokers, requireBroker } from "./_kafka.ts";
 import { kcat } from "./_tools.ts";
 import { committed, withTopic, withTopics } from "./_topics.ts";
 import { call, fetchBatches } from "./_wire.ts";
-import { brokerTool } from "./_harness.ts";
+import { brokerTool, kafkaTool } from "./_harness.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { until } from "./_wait.ts";
 import type { Client } from "../lib/client/client.ts";
@@ -115,6 +116,21 @@ test("committed transactions are seen by read_committed readers, aborted ones ar
     );
     assert.deepEqual(await kcatValues(topic, "read_uncommitted"), ["a1", "a2", "b1", "b2", "c1"]);
     assert.deepEqual(await kanalCommitted(client, topic, 3), ["a1", "a2", "c1"]);
+    // And Kafka's own Java consumer.
+    const java = await kafkaTool("ConsoleConsumer", [
+      "--bootstrap-server",
+      brokerList(),
+      "--topic",
+      topic,
+      "--from-beginning",
+      "--isolation-level",
+      "read_committed",
+      "--max-messages",
+      "3",
+      "--timeout-ms",
+      "20000",
+    ]);
+    assert.deepEqual(java.split("\n").filter((l) => /^[a-c][12]$/.test(l)), ["a1", "a2", "c1"]);
   });
 });
 
