@@ -16,7 +16,7 @@ import { call, fetchBatches } from "./_wire.ts";
 import { brokerTool, kafkaTool } from "./_harness.ts";
 import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { until } from "./_wait.ts";
-import type { Client } from "../lib/client/client.ts";
+import { Client } from "../lib/client/client.ts";
 
 /** kcat's values of partition 0 at one isolation level. */
 async function kcatValues(
@@ -197,15 +197,42 @@ test("a second producer with the same transactional id fences the first", async 
   });
 });
 
-test("transactions v2: each transaction ends with a new epoch, seen in the log", async () => {
+/** A client that records each request's API and version, for the wire trace tests. */
+async function tracedClient(): Promise<{ client: Client; sent: string[] }> {
+  const sent: string[] = [];
+  const client = await Client.connect({
+    brokers: brokerList(),
+    observe: (e) => {
+      if (e.type === "request") sent.push(`${e.api} v${e.version}`);
+    },
+  });
+  return { client, sent };
+}
+
+/** The highest version of `api` in a trace, or -1. */
+const highest = (sent: string[], api: string) =>
+  Math.max(-1, ...sent.filter((s) => s.startsWith(`${api} v`)).map((s) => Number(s.split("v")[1])));
+
+test("transactions v2: no AddPartitionsToTxn or AddOffsetsToTxn, and a new epoch per transaction, seen in the log", async () => {
   await requireBroker();
-  await withTopics({ partitions: 1 }, async ([t], client) => {
+  await withTopics({ partitions: 1 }, async ([t]) => {
+    const { client, sent } = await tracedClient();
+    await using _ = client;
     await using producer = new Producer(client, { transactionalId: `tx-epochs-${t!.name}` });
     for (const v of ["e1", "e2", "e3"]) {
       await producer.transaction(async (tx) => {
         await tx.send(one(t!.name, v));
+        await tx.sendOffsetsToTransaction([{ topic: t!.name, partition: 0, offset: 1 }], {
+          groupId: `tx-epochs-${t!.name}`,
+          generationId: -1,
+          memberId: "",
+        });
       });
     }
+    assert.deepEqual(sent.filter((s) => /^Add(Partitions|Offsets)ToTxn /.test(s)), []);
+    assert.equal(highest(sent, "Produce"), 12);
+    assert.equal(highest(sent, "EndTxn"), 5);
+    assert.equal(highest(sent, "TxnOffsetCommit"), 5);
     const data = (await fetchBatches(brokers()[0]!, 13, t!.topicId)).filter((b) => !b.isControl);
     assert.equal(data.length, 3);
     assert.ok(data.every((b) => b.isTransactional && b.baseSequence === 0), "sequences from 0");
@@ -262,8 +289,10 @@ test("transactions v1: partitions added with AddPartitionsToTxn, one epoch acros
   assert.equal(await finalizedTransactionVersion(), 2, "the harness broker's default");
   await setTransactionVersion(1);
   try {
-    await withTopics({ partitions: 1 }, async ([t], client) => {
+    await withTopics({ partitions: 1 }, async ([t]) => {
       const topic = t!.name;
+      const { client, sent } = await tracedClient();
+      await using _ = client;
       await using producer = new Producer(client, { transactionalId: `tx-v1-${topic}` });
       await producer.transaction(async (tx) => {
         await tx.send(one(topic, "a1"));
@@ -282,6 +311,11 @@ test("transactions v1: partitions added with AddPartitionsToTxn, one epoch acros
         "a2",
         "c1",
       ]);
+      // The v1 wire: partitions added by the client (a version clients may send), Produce
+      // before v12, EndTxn before v5.
+      assert.ok(sent.some((s) => /^AddPartitionsToTxn v[0-3]$/.test(s)), sent.join(", "));
+      assert.ok(highest(sent, "Produce") <= 11, sent.join(", "));
+      assert.ok(highest(sent, "EndTxn") <= 4, sent.join(", "));
       const data = (await fetchBatches(brokers()[0]!, 13, t!.topicId)).filter((b) => !b.isControl);
       const e = data[0]!.producerEpoch;
       // Commits keep the epoch and go on with the sequence; the abort moved to a new epoch.
