@@ -46,13 +46,44 @@ export interface ExactlyOnceOptions {
  * Resolves when `signal` aborts or the group closes; rejects with the first error that is not
  * a lost partition (a fenced producer, say).
  *
- * @example Uppercase every value of "in" into "out"
- * ```ts ignore
- * await exactlyOnce({
- *   group: new GroupConsumer(client, { groupId: "up", topics: ["in"], consumer: { isolationLevel: "read_committed" } }),
- *   producer: new Producer(client, { transactionalId: "up-1" }),
- *   transform: (chunk) => chunk.records.map((r) => ({ topic: "out", partition: chunk.partition, value: upper(r.value) })),
+ * @example Uppercase every value of "in" into "out", one chunk's worth
+ * ```ts
+ * import { Client } from "../client/client.ts";
+ * import { FakeCluster } from "../testing/fake_cluster.ts";
+ * import { GroupConsumer } from "./group_consumer.ts";
+ * import { Producer } from "../producer/producer.ts";
+ * import { exactlyOnce } from "./exactly_once.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using cluster = await FakeCluster.start({
+ *   topics: [{ name: "in", partitions: 1 }, { name: "out", partitions: 1 }],
  * });
+ * await using client = await Client.connect({
+ *   brokers: cluster.bootstrap,
+ *   transport: cluster.transport,
+ * });
+ * {
+ *   await using plain = new Producer(client);
+ *   await plain.send([{ topic: "in", value: "a" }, { topic: "in", value: "b" }]);
+ * }
+ * await using producer = new Producer(client, { transactionalId: "upper-1" });
+ * await using group = new GroupConsumer(client, {
+ *   groupId: "upper",
+ *   topics: ["in"],
+ *   startOffset: "oldest",
+ *   consumer: { isolationLevel: "read_committed" },
+ * });
+ * const stop = new AbortController();
+ * const upper = (v: Uint8Array | null) => new TextDecoder().decode(v!).toUpperCase();
+ * await exactlyOnce({
+ *   group,
+ *   producer,
+ *   transform: (chunk) => chunk.records.map((r) => ({ topic: "out", value: upper(r.value) })),
+ *   onCommit: () => stop.abort(), // one transaction is enough here
+ *   signal: stop.signal,
+ * });
+ * // The output batch and its commit marker.
+ * assert.deepEqual(cluster.partition("out", 0).log.batches.map((b) => b.control), [false, true]);
  * ```
  */
 export async function exactlyOnce(options: ExactlyOnceOptions): Promise<void> {

@@ -92,11 +92,24 @@ const STALE: ReadonlySet<number> = new Set([
  * the epoch with InitProducerId so the next transaction starts from clean sequences.
  *
  * @example A producer with a transactional id makes one
- * ```ts ignore
+ * ```ts
+ * import { Client } from "../client/client.ts";
+ * import { FakeCluster } from "../testing/fake_cluster.ts";
+ * import { Producer } from "./producer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using cluster = await FakeCluster.start({ topics: [{ name: "out", partitions: 1 }] });
+ * await using client = await Client.connect({
+ *   brokers: cluster.bootstrap,
+ *   transport: cluster.transport,
+ * });
  * await using producer = new Producer(client, { transactionalId: "orders-1" });
  * await producer.transaction(async (tx) => {
- *   await tx.send({ topic: "out", value: "x" });
+ *   await tx.send({ topic: "out", partition: 0, value: "x" });
  * });
+ * assert.equal(producer.transactionState, "ready");
+ * // The record's batch, then the commit marker.
+ * assert.deepEqual(cluster.partition("out", 0).log.batches.map((b) => b.control), [false, true]);
  * ```
  */
 export class TransactionManager {
