@@ -181,3 +181,11 @@ test("ILLEGAL_GENERATION on TxnOffsetCommit makes the transaction abortable", as
   await s.producer.abortTransaction();
   assert.deepEqual(await log(s.cluster), ["a", "ABORT"]);
 });
+
+test("close() aborts an open transaction", async () => {
+  await using s = await setUp();
+  await s.producer.beginTransaction();
+  await s.producer.send(rec("a"));
+  await s.producer.close();
+  assert.deepEqual(await log(s.cluster), ["a", "ABORT"]);
+});
