@@ -8,11 +8,23 @@
  */
 
 import type { RecordChunk } from "../consumer/record_chunk.ts";
+import { ErrorCode } from "../protocol/error_codes.ts";
+import { KafkaError } from "../protocol/kafka_error.ts";
+import { sleep } from "../util/sleep.ts";
 import type { GroupConsumer } from "./group_consumer.ts";
 import type { Claim } from "./claim.ts";
 // Types only: the loop drives a producer the caller made.
 import type { Producer } from "../producer/producer.ts";
 import type { ProducerRecord } from "../producer/producer_record.ts";
+
+/** TxnOffsetCommit answers that mean the member's generation (or member epoch) moved on. */
+const FENCED: ReadonlySet<number> = new Set([
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.STALE_MEMBER_EPOCH,
+  ErrorCode.REBALANCE_IN_PROGRESS,
+]);
 
 /** Options for {@linkcode exactlyOnce}. */
 export interface ExactlyOnceOptions {
@@ -98,7 +110,13 @@ export async function exactlyOnce(options: ExactlyOnceOptions): Promise<void> {
   let failure: unknown;
   // Settles when the caller stops or a partition's loop fails: every read races it.
   let halt!: () => void;
-  const stopped = new Promise<void>((resolve) => halt = resolve);
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) =>
+    halt = () => {
+      stopping = true;
+      resolve();
+    }
+  );
   if (signal?.aborted) halt();
   signal?.addEventListener("abort", () => halt(), { once: true });
 
@@ -111,30 +129,38 @@ export async function exactlyOnce(options: ExactlyOnceOptions): Promise<void> {
         const chunk = next.value;
         if (chunk.records.length === 0) continue;
         const last = chunk.records[chunk.records.length - 1]!.offset;
-        try {
-          await serially(() =>
-            producer.transaction(async (tx) => {
-              const out = await transform(chunk);
-              if (out.length > 0) {
-                const reports = await tx.send(out);
-                const bad = reports.find((r) => r.error !== undefined);
-                if (bad) throw bad.error;
-              }
-              await tx.sendOffsetsToTransaction(
-                [{ topic: chunk.topic, partition: chunk.partition, offset: last + 1 }],
-                {
-                  groupId: group.groupId,
-                  generationId: group.generationId,
-                  memberId: group.memberId,
-                },
-              );
-            })
-          );
-        } catch (e) {
-          // A partition given up in a rebalance: its transaction was aborted and the next owner
-          // reads the chunk again. Anything else ends the loop.
-          if (!claim.active) return;
-          throw e;
+        // The generation the chunk was read under fences its offsets: if a rebalance completes
+        // before they are committed, the coordinator refuses them, the transaction aborts, and
+        // a partition that moved is read again by its next owner from the committed offset.
+        let generationId = group.generationId;
+        for (;;) {
+          try {
+            await serially(() =>
+              producer.transaction(async (tx) => {
+                const out = await transform(chunk);
+                if (out.length > 0) {
+                  const reports = await tx.send(out);
+                  const bad = reports.find((r) => r.error !== undefined);
+                  if (bad) throw bad.error;
+                }
+                await tx.sendOffsetsToTransaction(
+                  [{ topic: chunk.topic, partition: chunk.partition, offset: last + 1 }],
+                  { groupId: group.groupId, generationId, memberId: group.memberId },
+                );
+              })
+            );
+            break;
+          } catch (e) {
+            // A partition given up in a rebalance: its transaction was aborted and the next
+            // owner reads the chunk again.
+            if (!claim.active) return;
+            if (!(e instanceof KafkaError && FENCED.has(e.code))) throw e;
+            // Still ours under a newer generation (a cooperative rebalance kept it, or a new
+            // member epoch): once the member has it, the same chunk goes again, the output of
+            // the aborted attempt never seen by read_committed readers.
+            generationId = await nextGeneration(generationId, claim, e);
+            if (generationId < 0) return;
+          }
         }
         onCommit?.(chunk);
       }
@@ -146,6 +172,16 @@ export async function exactlyOnce(options: ExactlyOnceOptions): Promise<void> {
   // First fence the previous owner of the transactional id: its open transaction is aborted, so
   // the offsets it left pending stop blocking the group's stable offset fetch.
   await producer.initTransactions();
+  /** The member's generation once it differs from `stale`; -1 if the claim ends first. */
+  const nextGeneration = async (stale: number, claim: Claim, cause: unknown): Promise<number> => {
+    const deadline = Date.now() + 5 * 60_000;
+    while (group.generationId === stale) {
+      if (!claim.active || stopping) return -1;
+      if (Date.now() > deadline) throw cause;
+      await sleep(50);
+    }
+    return claim.active ? group.generationId : -1;
+  };
   const workers: Promise<void>[] = [];
   const claims = group.claims.getReader();
   try {
