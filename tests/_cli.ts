@@ -77,11 +77,11 @@ type DenoCommand = new (
 ) => { spawn(): DenoChild };
 
 /**
- * Starts kanal's command line in the background. Under Deno through Deno.Command: Deno's
+ * Starts kanal's command line (or another program of the repository) in the background. Under Deno through Deno.Command: Deno's
  * node:child_process reports a child that handled SIGINT and exited 0 as ended by the signal.
  */
-export function start(runtime: Runtime, args: string[]): Background {
-  const [cmd, prefix] = command(runtime, "cli.ts");
+export function start(runtime: Runtime, args: string[], script = "cli.ts"): Background {
+  const [cmd, prefix] = command(runtime, script);
   const state = { out: "", err: "" };
   const Command = (globalThis as { Deno?: { Command: DenoCommand } }).Deno?.Command;
   if (Command !== undefined) {

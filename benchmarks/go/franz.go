@@ -88,3 +88,72 @@ func franzConsume(o options) (int, float64, error) {
 	secs := time.Since(start).Seconds()
 	return o.records, secs, nil
 }
+
+// franzProduceTxn is franzProduce in transactions (transactional id bench-franz-go-<topic>):
+// one is committed (Flush, then EndTransaction) once it has been open o.txnMs ms, and at the
+// end, as Java's ProducerPerformance does with --transaction-duration-ms.
+func franzProduceTxn(o options) (int, float64, error) {
+	cl, err := kgo.NewClient(
+		kgo.SeedBrokers(o.brokers...),
+		kgo.ClientID("bench-franz-go"),
+		kgo.DefaultProduceTopic(o.topic),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerLinger(linger),
+		kgo.ProducerBatchMaxBytes(batchBytes),
+		kgo.ProducerBatchCompression(kgo.NoCompression()),
+		kgo.TransactionalID("bench-franz-go-"+o.topic),
+	)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer cl.Close()
+	ctx := context.Background()
+	value := fixedValue(o.size)
+	var failed atomic.Int64
+	var firstErr atomic.Value
+	promise := func(_ *kgo.Record, err error) {
+		if err != nil && failed.Add(1) == 1 {
+			firstErr.Store(err)
+		}
+	}
+	commit := func() error {
+		if err := cl.Flush(ctx); err != nil {
+			return err
+		}
+		return cl.EndTransaction(ctx, kgo.TryCommit)
+	}
+	// Warm-up: metadata, the producer ID and a first transaction before the clock starts.
+	if err := cl.BeginTransaction(); err != nil {
+		return 0, 0, err
+	}
+	cl.Produce(ctx, &kgo.Record{Value: value}, promise)
+	if err := commit(); err != nil {
+		return 0, 0, err
+	}
+	start := time.Now()
+	if err := cl.BeginTransaction(); err != nil {
+		return 0, 0, err
+	}
+	txnStart := start
+	period := time.Duration(o.txnMs) * time.Millisecond
+	for i := 0; i < o.records; i++ {
+		cl.Produce(ctx, &kgo.Record{Value: value}, promise)
+		if i%1000 == 999 && time.Since(txnStart) >= period {
+			if err := commit(); err != nil {
+				return 0, 0, err
+			}
+			if err := cl.BeginTransaction(); err != nil {
+				return 0, 0, err
+			}
+			txnStart = time.Now()
+		}
+	}
+	if err := commit(); err != nil {
+		return 0, 0, err
+	}
+	secs := time.Since(start).Seconds()
+	if n := failed.Load(); n > 0 {
+		return 0, 0, fmt.Errorf("franz-go: %d records failed, first: %v", n, firstErr.Load())
+	}
+	return o.records, secs, nil
+}

@@ -25,6 +25,7 @@ type options struct {
 	topic   string
 	records int
 	size    int
+	txnMs   int
 }
 
 type result struct {
@@ -50,6 +51,7 @@ func main() {
 	flag.StringVar(&o.topic, "topic", "", "topic (must exist; 6 partitions in the shared workload)")
 	flag.IntVar(&o.records, "records", 1_000_000, "records to produce or consume")
 	flag.IntVar(&o.size, "size", 100, "value size in bytes")
+	flag.IntVar(&o.txnMs, "txn-ms", 0, "produce: commit a transaction every this many ms (franz-go; 0: none)")
 	flag.Parse()
 	o.brokers = strings.Split(brokers, ",")
 	if o.topic == "" || o.records <= 0 || o.size < 0 {
@@ -65,7 +67,11 @@ func main() {
 	case "sarama/consume":
 		n, secs, err = saramaConsume(o)
 	case "franz-go/produce":
-		n, secs, err = franzProduce(o)
+		if o.txnMs > 0 {
+			n, secs, err = franzProduceTxn(o)
+		} else {
+			n, secs, err = franzProduce(o)
+		}
 	case "franz-go/consume":
 		n, secs, err = franzConsume(o)
 	default:

@@ -8,6 +8,9 @@
  *
  * Producer settings: acks `all`, `lingerMs` 5, `batchBytes` 1,000,000, no compression, the
  * default partitioner (sticky for keyless records), idempotent unless `--idempotent false`.
+ * With `--transaction-ms D`, transactional (id `bench-kanal-<topic>`): a transaction is committed
+ * once it has been open D ms (at the next write) and at the end, as Java's ProducerPerformance
+ * does with `--transaction-duration-ms`.
  *
  *   deno run -A benchmarks/kanal/produce.ts --brokers 127.0.0.1:9092 --topic t --records 1000000
  *   bun benchmarks/kanal/produce.ts --brokers 127.0.0.1:9092 --topic t --records 1000000
@@ -33,6 +36,8 @@ interface Options {
   size: number;
   batch: number;
   idempotent: boolean;
+  /** Commit every this many ms (0: not transactional). */
+  transactionMs: number;
 }
 
 function options(argv: string[]): Options {
@@ -45,6 +50,7 @@ function options(argv: string[]): Options {
       size: { type: "string", default: "100" },
       batch: { type: "string", default: "1000" },
       idempotent: { type: "string", default: "true" },
+      "transaction-ms": { type: "string", default: "0" },
     },
   });
   const count = (name: string, v: string, min: number): number => {
@@ -69,6 +75,7 @@ function options(argv: string[]): Options {
     size: count("size", values.size, 0),
     batch: count("batch", values.batch, 1),
     idempotent: values.idempotent === "true",
+    transactionMs: count("transaction-ms", values["transaction-ms"], 0),
   };
 }
 
@@ -113,11 +120,20 @@ const producer = new Producer(client, {
   batchBytes: BATCH_BYTES,
   compression: "none",
   idempotent: o.idempotent,
+  ...(o.transactionMs > 0 ? { transactionalId: `bench-kanal-${o.topic}` } : {}),
 });
+const txn = o.transactionMs > 0;
 
 // Warm-up, not counted, as for the Node peers: gets the producer id, loads the topic's
-// metadata and opens the leader's produce connection.
+// metadata and opens the leader's produce connection (and, transactional, its first commit).
+if (txn) await producer.beginTransaction();
 await producer.send({ topic: o.topic, value });
+if (txn) {
+  await producer.commitTransaction();
+  await producer.beginTransaction();
+}
+let txnStart = performance.now();
+let transactions = 0;
 
 const t0 = performance.now();
 const writer = producer.writable.getWriter();
@@ -130,12 +146,22 @@ for (let sent = 0; sent < o.records;) {
   await writer.ready;
   last = writer.write(chunk);
   last.catch(() => {}); // a failed write also errors the stream, so `ready` rejects
+  if (txn && performance.now() - txnStart >= o.transactionMs) {
+    await last; // the commit flushes what was accepted: the write must be accepted first
+    await producer.commitTransaction();
+    transactions++;
+    await producer.beginTransaction();
+    txnStart = performance.now();
+  }
 }
 // flush() waits for what the producer has accepted: a write still queued in the stream is
 // not accepted yet, and writes are accepted in order.
 await last;
 writer.releaseLock();
-await producer.flush();
+if (txn) {
+  await producer.commitTransaction();
+  transactions++;
+} else await producer.flush();
 const seconds = (performance.now() - t0) / 1000;
 
 await producer.close();
@@ -148,5 +174,6 @@ process.stdout.write(
     records: o.records,
     bytes: o.records * o.size,
     seconds,
+    ...(txn ? { transactions } : {}),
   }) + "\n",
 );

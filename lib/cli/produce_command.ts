@@ -25,6 +25,8 @@ import { roundRobinPartitioner } from "../producer/round_robin_partitioner.ts";
 import { type FlagSpec, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { CLIENT_FLAGS, clientOptionsFromArgs } from "./client_options.ts";
 import type { CliIo, Command } from "./command.ts";
+import type { ConsumeIo } from "./consume_command.ts";
+import { transactionalSink } from "./_transactional_sink.ts";
 
 /** A {@linkcode CliIo} that can also read standard input, as the runtime's own can. */
 export interface StdinIo extends CliIo {
@@ -240,7 +242,7 @@ export function parseHeader(text: string): RecordHeaderInput {
   return { key, value: eq < 0 ? null : new TextEncoder().encode(text.slice(eq + 1)) };
 }
 
-type Kind = "number" | "boolean" | "acks" | "compression" | "partitioner" | "kbytes";
+type Kind = "number" | "boolean" | "acks" | "compression" | "partitioner" | "kbytes" | "string";
 
 // The producer options -X sets, by kanal's name, and how to read their values.
 const PRODUCER_KINDS: Readonly<Record<string, Kind>> = {
@@ -261,6 +263,8 @@ const PRODUCER_KINDS: Readonly<Record<string, Kind>> = {
   maxRequestBytes: "number",
   maxBlockMs: "number",
   partitioner: "partitioner",
+  transactionalId: "string",
+  transactionTimeoutMs: "number",
 };
 
 // librdkafka's (kcat's) and Java's names for them. A name that maps to a pair converts its
@@ -289,6 +293,8 @@ const PRODUCER_NAMES: Readonly<Record<string, string | readonly [string, Kind]>>
   "message.max.bytes": "maxRecordBytes",
   "max.request.size": "maxRequestBytes",
   "max.block.ms": "maxBlockMs",
+  "transactional.id": "transactionalId",
+  "transaction.timeout.ms": "transactionTimeoutMs",
 };
 
 // Options both the client and the producer have: -X sets both, as Java's single setting does.
@@ -304,6 +310,8 @@ export interface ProduceSettings {
   readonly producer: ProducerOptions;
   /** The topic, the key delimiter, the headers and the partition. */
   readonly lines: LineRecordOptions;
+  /** `-X transaction.records=N`: records per transaction (with `transactional.id`). */
+  readonly transactionRecords?: number;
 }
 
 /**
@@ -347,9 +355,22 @@ export function produceOptionsFromArgs(args: ParsedArgs): ProduceSettings {
     const v = args.get(flag);
     if (v !== undefined) clientArgv.push(`--${flag}`, v);
   }
+  let transactionRecords: number | undefined;
   for (const pair of args.all("config")) {
     const eq = pair.indexOf("=");
     const key = eq <= 0 ? "" : pair.slice(0, eq).trim();
+    if (key === "transaction.records") {
+      const n = Number(pair.slice(eq + 1));
+      if (!Number.isInteger(n) || n < 1) {
+        throw new UsageError(
+          `Cannot use -X transaction.records as it must be a whole number from 1: current value is "${
+            pair.slice(eq + 1)
+          }"`,
+        );
+      }
+      transactionRecords = n;
+      continue;
+    }
     const mapped = PRODUCER_NAMES[key] ?? (PRODUCER_KINDS[key] !== undefined ? key : undefined);
     if (mapped === undefined) {
       // The client's options, or a name nobody knows, which Client.connect refuses by name.
@@ -370,9 +391,13 @@ export function produceOptionsFromArgs(args: ParsedArgs): ProduceSettings {
       (typeof producer.maxInFlight === "number" && producer.maxInFlight > 5)
     ) producer.idempotent = false;
   }
+  if (transactionRecords !== undefined && producer.transactionalId === undefined) {
+    throw new UsageError("Cannot use -X transaction.records without -X transactional.id");
+  }
   const client = clientOptionsFromArgs(parseArgs(clientArgv, CLIENT_FLAGS));
   return {
     client,
+    ...(transactionRecords !== undefined ? { transactionRecords } : {}),
     producer: producer as ProducerOptions,
     lines: {
       topic,
@@ -430,6 +455,8 @@ function producerValue(key: string, kind: Kind, raw: string): unknown {
       throw new UsageError(
         `Cannot use ${shown} as it must be true or false: current value is "${raw}"`,
       );
+    case "string":
+      return raw;
     case "number":
     case "kbytes": {
       const n = Number(raw);
@@ -581,6 +608,7 @@ export const produceCommand: Command = {
       throw unknownOption(e);
     });
     let read = 0;
+    let interrupted = false;
     const progress = progressLine(io, "produce");
     try {
       // Checked before reading anything, so bad options fail without eating the input.
@@ -597,11 +625,26 @@ export const produceCommand: Command = {
           },
         });
         // Each write resolves once its array is buffered, so a full buffer slows the reading.
-        await stdin.call(io)
+        const records = stdin.call(io)
           .pipeThrough(countBytes(progress))
           .pipeThrough(lineRecords(settings.lines))
-          .pipeThrough(counted)
-          .pipeTo(producer.writable, { preventClose: true });
+          .pipeThrough(counted);
+        if (settings.producer.transactionalId === undefined) {
+          await records.pipeTo(producer.writable, { preventClose: true });
+        } else {
+          // SIGINT cuts the pipe, which aborts the open transaction.
+          const signal = (io as Partial<ConsumeIo>).interrupted?.();
+          try {
+            await records.pipeTo(
+              transactionalSink(producer, settings.transactionRecords),
+              signal ? { signal } : {},
+            );
+          } catch (e) {
+            if (!signal?.aborted) throw e;
+            await io.stderr("kanal: interrupted: the open transaction was aborted\n");
+            interrupted = true;
+          }
+        }
       } finally {
         await producer.close();
       }
@@ -609,6 +652,7 @@ export const produceCommand: Command = {
       await progress?.stop();
       await client.close();
     }
+    if (interrupted) return 130;
     if (tally.count === 0) return 0;
     const first = tally.first!;
     const tallyText = [...tally.byError].map(([name, n]) => `${n} ${name}`).join(", ");

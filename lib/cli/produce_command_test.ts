@@ -283,3 +283,25 @@ test("the command needs a standard input", async () => {
   assert.equal(await runCli(["produce", "-b", "h:1", "-t", "t"], [produceCommand], io), 2);
   assert.match(err(), /no standard input/);
 });
+
+test("-X transactional.id, transaction.timeout.ms and transaction.records", () => {
+  const s = parse([
+    ...BASE,
+    ...["-X", "transactional.id=loader-1", "-X", "transaction.timeout.ms=9000"],
+    ...["-X", "transaction.records=500"],
+  ]);
+  assert.equal(s.producer.transactionalId, "loader-1");
+  assert.equal(s.producer.transactionTimeoutMs, 9000);
+  assert.equal(s.transactionRecords, 500);
+  assert.equal(parse(BASE).transactionRecords, undefined);
+  assert.throws(() => parse([...BASE, "-X", "transaction.records=10"]), {
+    name: "UsageError",
+    message: /without -X transactional.id/,
+  });
+  for (const bad of ["0", "1.5", "many"]) {
+    assert.throws(
+      () => parse([...BASE, "-X", "transactional.id=a", "-X", `transaction.records=${bad}`]),
+      { name: "UsageError", message: /transaction.records/ },
+    );
+  }
+});

@@ -94,6 +94,11 @@ export class GroupConsumer implements AsyncDisposable {
     o.signal?.addEventListener("abort", () => this.close().catch(() => {}), { once: true });
   }
 
+  /** The group's id. */
+  get groupId(): string {
+    return this.#o.groupId;
+  }
+
   /**
    * The member id: the one the coordinator gave this member, or, in the consumer protocol from
    * ConsumerGroupHeartbeat v1, the one it chose itself ("" before the first join).

@@ -20,6 +20,7 @@ import type { MessageAggregator } from "./message_aggregator.ts";
 import type { Flusher } from "./flusher.ts";
 import type { RetryHandler } from "./retry_handler.ts";
 import type { Partitioner } from "./partitioner.ts";
+import type { TransactionManager } from "./transaction_manager.ts";
 import { sleep } from "../util/sleep.ts";
 
 const MAX_EPOCH = 32767;
@@ -50,6 +51,8 @@ export class ProducerContext {
   readonly brokers: Map<number, BrokerStages> = new Map();
   retryHandler!: RetryHandler;
   factory!: StageFactory;
+  /** The transactions of a producer with a `transactionalId` (set by the producer). */
+  txn: TransactionManager | undefined;
 
   /** The idempotent producer id and epoch; -1 when not idempotent. */
   producerId = -1n;
@@ -89,6 +92,8 @@ export class ProducerContext {
   /** Gets a producer id once (idempotent producers); resolves at once otherwise. */
   ready(): Promise<void> {
     if (!this.options.idempotent) return Promise.resolve();
+    // A transactional id gets its producer id from its coordinator.
+    if (this.txn !== undefined) return this.txn.ready();
     this.#identity ??= this.#initProducerId().catch((e) => {
       this.#identity = undefined; // let the next write try again
       throw e;
@@ -260,6 +265,13 @@ export class ProducerContext {
    * identity and sequences: as Java's producer does, only the partitions that need it reset.
    */
   async freshIdentity(producerId: bigint, epoch: number): Promise<{ id: bigint; epoch: number }> {
+    if (this.txn !== undefined) {
+      // The coordinator owns a transactional producer's epoch: lost sequences end the
+      // transaction instead, and its abort starts every partition again from 0.
+      throw new KafkaError(ErrorCode.TRANSACTION_ABORTABLE, { api: "Produce" }, {
+        message: "A partition's sequence numbers were lost in the transaction: abort it",
+      });
+    }
     while (this.#bumping !== undefined) await this.#bumping;
     if (this.producerId !== producerId || this.producerEpoch !== epoch) {
       return { id: this.producerId, epoch: this.producerEpoch };

@@ -74,6 +74,8 @@ export class Flusher extends WritableStream<ProducePlan> {
         if (t === undefined) topics.set(b.topic, t = { name: b.topic, partitionData: [] });
         t.partitionData.push({ index: b.partition, records });
       }
+      // A transaction's partitions join it before their first batch (transactions v1).
+      if (ctx.txn !== undefined) await ctx.txn.addPartitions(plan.batches);
     } catch (e) {
       this.#failAll(plan, e instanceof Error ? e : new Error(String(e)));
       return;
@@ -88,11 +90,18 @@ export class Flusher extends WritableStream<ProducePlan> {
     try {
       const conn = await ctx.client.connection(this.broker, "produce");
       sent = conn.request(API_TABLE[0], {
-        transactionalId: null,
+        transactionalId: ctx.txn?.transactionalId ?? null,
         acks,
         timeoutMs: o.requestTimeoutMs,
         topicData: [...topics.values()],
-      }, { expectResponse: acks !== 0, timeoutMs: o.requestTimeoutMs + 5000 });
+      }, {
+        expectResponse: acks !== 0,
+        timeoutMs: o.requestTimeoutMs + 5000,
+        // Produce v12 adds partitions to a transaction by itself: only under transactions v2.
+        version: ctx.txn !== undefined && !ctx.txn.v2
+          ? Math.min(11, conn.versions.version(0))
+          : undefined,
+      });
     } catch (e) {
       sent = Promise.reject(e);
     }

@@ -158,7 +158,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       const delivery = run.deliveries[i]!;
       if (batch.encoder.count === 1 && size - RECORD_BATCH_HEADER_SIZE > o.maxRecordBytes) {
         // Alone in its batch and still too large: it fails by itself.
-        batch.encoder.reset({ compression: o.compression });
+        batch.encoder.reset({
+          compression: o.compression,
+          transactional: this.#ctx.txn !== undefined,
+        });
         delivery.failed(
           run.indices[i]!,
           this.topic,
@@ -195,7 +198,10 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
 
   #openBatch(now: number): ProducerBatch {
     const enc = this.#ctx.encoder();
-    enc.reset({ compression: this.#ctx.options.compression });
+    enc.reset({
+      compression: this.#ctx.options.compression,
+      transactional: this.#ctx.txn !== undefined,
+    });
     return this.#open = new ProducerBatch(this.topic, this.partition, enc, now);
   }
 
@@ -381,7 +387,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       const charged = Math.round(batch.chargedBytes * half / batch.count);
       for (const [from, to] of [[0, half], [half, batch.count]] as const) {
         const enc = ctx.encoder();
-        enc.reset({ compression: o.compression });
+        enc.reset({ compression: o.compression, transactional: this.#ctx.txn !== undefined });
         const part = new ProducerBatch(this.topic, this.partition, enc, batch.createdAt);
         part.ordinal = batch.ordinal; // the sort is stable: the halves stay in this order
         part.urgent = batch.urgent;
@@ -517,6 +523,18 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     }
     this.#updateStage();
     return sequenced;
+  }
+
+  /**
+   * Starts the partition's sequence numbers again from 0 under the producer's current id and
+   * epoch, at a transaction's end (nothing is buffered here then).
+   */
+  restartSequences(): void {
+    this.#producerId = -1n;
+    this.#epoch = -1;
+    this.#nextSequence = 0;
+    this.#acked = false;
+    this.#resetPending = false;
   }
 
   /** Stops the stage. */

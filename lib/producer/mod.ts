@@ -29,3 +29,4 @@ export * from "./function_partitioner.ts";
 export * from "./murmur2.ts";
 export * from "./fnv1a.ts";
 export * from "./serializer.ts";
+export type { GroupMetadata, TransactionOffset, TransactionState } from "./transaction_manager.ts";

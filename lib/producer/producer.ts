@@ -23,6 +23,12 @@ import { type ProducerOptions, resolveProducerOptions } from "./producer_options
 import type { DeliveryReport, ProducerRecord } from "./producer_record.ts";
 import { RetryHandler } from "./retry_handler.ts";
 import { TopicDispatcher } from "./topic_dispatcher.ts";
+import {
+  type GroupMetadata,
+  TransactionManager,
+  type TransactionOffset,
+  type TransactionState,
+} from "./transaction_manager.ts";
 
 const STAGE_NAMES: ReadonlySet<string> = new Set([
   "topicDispatcher",
@@ -58,6 +64,11 @@ let producers = 0;
  * `signal` option and `await using` deliver what is buffered (writes queued in `writable`
  * included) and stop every stage.
  *
+ * With `transactionalId`, records are sent only inside transactions (`transaction()`, or
+ * `beginTransaction()` … `commitTransaction()` / `abortTransaction()`), which read_committed
+ * readers see whole or not at all; `sendOffsetsToTransaction()` commits a group's offsets in the
+ * same transaction (docs/transactions.md).
+ *
  * @example Send a record and read its offset
  * ```ts ignore
  * import { Client } from "../client/client.ts";
@@ -89,6 +100,9 @@ export class Producer implements AsyncDisposable {
     this.#id = ++producers;
     const ctx = new ProducerContext(client, o, o.partitioner ?? defaultPartitioner());
     this.#ctx = ctx;
+    if (o.transactionalId !== undefined) {
+      ctx.txn = new TransactionManager(ctx, o.transactionalId);
+    }
     const registry = client.registry;
     const role = `producer ${this.#id}`;
     ctx.retryHandler = new RetryHandler(
@@ -213,6 +227,109 @@ export class Producer implements AsyncDisposable {
     this.#throwFailures();
   }
 
+  /**
+   * Finds the transaction coordinator and gets the producer id (a producer with
+   * `transactionalId` only): this fences any older producer with the same id and aborts its
+   * open transaction, so offsets it left pending become readable. `beginTransaction()` does it
+   * too when needed; call it first when reading those offsets comes before (see `exactlyOnce`).
+   */
+  initTransactions(): Promise<void> {
+    return this.#txn("initialize transactions").ready();
+  }
+
+  /**
+   * Starts a transaction (a producer with `transactionalId` only). The first call finds the
+   * transaction coordinator and gets the producer id, which fences any older producer with the
+   * same id and aborts its open transaction.
+   *
+   * @throws {KafkaError} PRODUCER_FENCED (or another fatal error) once the producer is fenced;
+   * {TypeError} when a transaction is open already or the producer is not transactional.
+   */
+  beginTransaction(): Promise<void> {
+    return this.#txn("begin a transaction").begin();
+  }
+
+  /**
+   * Delivers everything written in the transaction, then commits it: read_committed readers see
+   * its records and its offsets take effect, all at once.
+   *
+   * @throws {KafkaError} TRANSACTION_ABORTABLE when a record in it failed (the cause says which):
+   * call {@linkcode Producer.abortTransaction} then; PRODUCER_FENCED and other fatal errors when
+   * the producer can do nothing more but close.
+   */
+  commitTransaction(): Promise<void> {
+    return this.#txn("commit").commit(() => this.flush());
+  }
+
+  /**
+   * Aborts the open transaction: records not yet sent fail, records sent are never seen by
+   * read_committed readers, offsets sent in it are dropped.
+   *
+   * @throws {KafkaError} PRODUCER_FENCED and other fatal errors.
+   */
+  abortTransaction(): Promise<void> {
+    return this.#txn("abort").abort();
+  }
+
+  /**
+   * Commits a consumer group's offsets in the open transaction, with the member's group metadata
+   * so a member fenced by a rebalance cannot commit (KIP-447). `offset` is the next offset to
+   * read. Any failure makes the transaction abortable.
+   */
+  sendOffsetsToTransaction(
+    offsets: readonly TransactionOffset[],
+    group: GroupMetadata,
+  ): Promise<void> {
+    return this.#txn("send offsets").sendOffsets(offsets, group);
+  }
+
+  /**
+   * Runs `body` in a transaction: commits when it returns, aborts when it throws (and rethrows).
+   * `body` gets this producer; what it sends and the offsets it sends are the transaction.
+   *
+   * @example Two records, committed together
+   * ```ts ignore
+   * await using producer = new Producer(client, { transactionalId: "tx-1" });
+   * await producer.transaction(async (tx) => {
+   *   await tx.send([{ topic: "a", value: "1" }, { topic: "b", value: "2" }]);
+   * });
+   * ```
+   */
+  async transaction<T>(body: (tx: Producer) => Promise<T> | T): Promise<T> {
+    await this.beginTransaction();
+    let result: T;
+    try {
+      result = await body(this);
+      await this.commitTransaction();
+    } catch (e) {
+      const txn = this.#ctx.txn!;
+      if (txn.state !== "fatal" && txn.state !== "ready") {
+        try {
+          await txn.abort();
+        } catch (abortError) {
+          throw new AggregateError([e, abortError], "The transaction failed and its abort too", {
+            cause: e,
+          });
+        }
+      }
+      throw e;
+    }
+    return result;
+  }
+
+  /** Where a transactional producer is; `undefined` without `transactionalId`. */
+  get transactionState(): TransactionState | undefined {
+    return this.#ctx.txn?.state;
+  }
+
+  #txn(what: string): TransactionManager {
+    const txn = this.#ctx.txn;
+    if (txn === undefined) {
+      throw new TypeError(`Cannot ${what} as the producer has no transactionalId`);
+    }
+    return txn;
+  }
+
   /** Records and bytes accepted and not yet delivered. */
   get buffered(): { records: number; bytes: number; peakRecords: number } {
     const c = this.#ctx;
@@ -269,6 +386,12 @@ export class Producer implements AsyncDisposable {
 
   async #shutdown(): Promise<void> {
     const ctx = this.#ctx;
+    const txn = ctx.txn;
+    if (txn !== undefined && (txn.state === "in transaction" || txn.state === "abortable")) {
+      // An open transaction is not committed by close: it is aborted, and if that fails the
+      // coordinator aborts it after transactionTimeoutMs, so losing the error loses nothing.
+      await txn.abort().catch(() => {});
+    }
     ctx.flushing++;
     ctx.wakeAll();
     // Writes already queued in `writable` are delivered too; new writes are refused from here.

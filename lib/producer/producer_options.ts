@@ -66,6 +66,14 @@ export interface ProducerOptions {
   onError?: (report: DeliveryReport) => void;
   /** Closes the producer when aborted; what is buffered is failed, not sent. */
   signal?: AbortSignal;
+  /**
+   * Makes the producer transactional (KIP-98): records are sent only inside transactions, which
+   * commit or abort as a whole; a newer producer with the same id fences this one. Needs
+   * idempotence. @default {none}
+   */
+  transactionalId?: string;
+  /** How long the coordinator lets a transaction stay open before aborting it. @default {60000} */
+  transactionTimeoutMs?: number;
 }
 
 /** The options with every default filled in. */
@@ -73,12 +81,12 @@ export type ResolvedProducerOptions =
   & Required<
     Omit<
       ProducerOptions,
-      "partitioner" | "keySerializer" | "valueSerializer" | "onError" | "signal"
+      "partitioner" | "keySerializer" | "valueSerializer" | "onError" | "signal" | "transactionalId"
     >
   >
   & Pick<
     ProducerOptions,
-    "partitioner" | "keySerializer" | "valueSerializer" | "onError" | "signal"
+    "partitioner" | "keySerializer" | "valueSerializer" | "onError" | "signal" | "transactionalId"
   >;
 
 const MS = { type: "number", min: 0, max: 2 ** 31 - 1 } as const;
@@ -105,6 +113,8 @@ const SCHEMA: OptionSchema = {
   valueSerializer: { type: "function" },
   onError: { type: "function" },
   signal: { type: "signal" },
+  transactionalId: { type: "string", nonEmpty: true },
+  transactionTimeoutMs: { type: "number", min: 1, max: 2 ** 31 - 1 },
 };
 
 const DEFAULTS: ResolvedProducerOptions = {
@@ -124,6 +134,7 @@ const DEFAULTS: ResolvedProducerOptions = {
   maxRecordBytes: 1_048_576,
   maxRequestBytes: 64 * 1024 * 1024,
   maxBlockMs: 60_000,
+  transactionTimeoutMs: 60_000,
 };
 
 /**
@@ -158,6 +169,11 @@ export function resolveProducerOptions(options: ProducerOptions = {}): ResolvedP
   if (o.idempotent && o.maxInFlight > 5) {
     throw new RangeError(
       `Cannot use Producer option "maxInFlight" as an idempotent producer allows at most 5: current value is ${o.maxInFlight}`,
+    );
+  }
+  if (o.transactionalId !== undefined && !o.idempotent) {
+    throw new RangeError(
+      `Cannot use Producer option "idempotent" as a transactional producer needs it: current value is false`,
     );
   }
   if (o.partitioner !== undefined && typeof o.partitioner.partition !== "function") {

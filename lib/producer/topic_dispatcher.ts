@@ -110,6 +110,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     if (ctx.closed) {
       throw new TypeError("Cannot produce as the producer is closed");
     }
+    ctx.txn?.checkSend();
     // Records without a timestamp of their own are stamped with the time they are accepted.
     const at = Date.now();
     const normalized = new Array<NormalizedRecord>(records.length);
@@ -121,12 +122,20 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     }
     let resolveDone!: (r: DeliveryReport[] | null) => void;
     const delivered = new Promise<DeliveryReport[] | null>((r) => resolveDone = r);
+    const txn = ctx.txn;
     const delivery = new Delivery(
       records.length,
       wantReports,
       urgent,
-      (report) => ctx.fail(report),
-      resolveDone,
+      txn === undefined ? (report) => ctx.fail(report) : (report) => {
+        txn.failed(report.error!);
+        ctx.fail(report);
+      },
+      txn === undefined ? resolveDone : (reports) => {
+        // A failed record dooms its transaction: it can only be aborted.
+        for (const r of reports ?? []) if (r.error) txn.failed(r.error);
+        resolveDone(reports);
+      },
     );
     if (records.length === 0) return { delivered };
     await ctx.ready();
