@@ -32,6 +32,7 @@ export {
   type ProducerConfig,
   type ProducerRecord,
   type RecordMetadata,
+  type Transaction,
 } from "./producer.ts";
 export {
   type Batch,

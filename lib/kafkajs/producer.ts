@@ -21,12 +21,7 @@ import { bootstrap, type KafkaConfig, type RetryOptions } from "./_config.ts";
 import { Instrumentation, type InstrumentationEvent } from "./_events.ts";
 import { headerList, type Message } from "./_messages.ts";
 import { CompressionTypes } from "./constants.ts";
-import {
-  KafkaJSError,
-  KafkaJSNonRetriableError,
-  KafkaJSNotImplemented,
-  toKafkaJSError,
-} from "./errors.ts";
+import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { type ICustomPartitioner, Partitioners, type PartitionMetadata } from "./partitioners.ts";
 
@@ -42,9 +37,9 @@ export interface ProducerConfig {
   allowAutoTopicCreation?: boolean;
   /** Idempotence; needs acks -1. @default {false, as KafkaJS's} */
   idempotent?: boolean;
-  /** Transactions: not in this layer yet; refused at construction. */
+  /** Makes the producer transactional: it sends only inside `transaction()`. */
   transactionalId?: string;
-  /** The transaction timeout. */
+  /** How long the coordinator lets a transaction stay open, in milliseconds. @default {60000} */
   transactionTimeout?: number;
   /** Requests in flight per broker. */
   maxInFlightRequests?: number;
@@ -90,6 +85,25 @@ export interface RecordMetadata {
   logAppendTime: string;
   /** "-1": the partition's log start offset is not reported. */
   logStartOffset: string;
+}
+
+/** KafkaJS's transaction, from `producer.transaction()`. */
+export interface Transaction {
+  /** Sends to one topic inside the transaction. */
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  /** Sends to several topics inside the transaction. */
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
+  /** Commits a group's offsets (each the next offset to read) with the transaction. */
+  sendOffsets(offsets: {
+    consumerGroupId: string;
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  }): Promise<void>;
+  /** Commits: everything sent in it becomes visible at once. */
+  commit(): Promise<void>;
+  /** Aborts: nothing sent in it is ever seen by read_committed readers. */
+  abort(): Promise<void>;
+  /** Whether it is still open. */
+  isActive(): boolean;
 }
 
 /** The events a producer emits. */
@@ -153,6 +167,8 @@ export class Producer {
   #client: Client | undefined;
   #connecting: Promise<void> | undefined;
   #disconnecting = false;
+  #active: Transaction | undefined;
+  #txnCodec: number | undefined;
 
   /** Made by `kafka.producer()`. */
   constructor(
@@ -161,11 +177,6 @@ export class Producer {
     producerConfig: ProducerConfig,
     log: Logger,
   ) {
-    if (producerConfig.transactionalId !== undefined) {
-      throw new KafkaJSNotImplemented(
-        "Cannot make a transactional producer: kanal's KafkaJS layer has no transactions yet",
-      );
-    }
     if (producerConfig.idempotent === true && producerConfig.retry?.retries === 0) {
       throw new KafkaJSNonRetriableError(
         "Idempotent producer must allow retries to protect against transient errors",
@@ -219,14 +230,76 @@ export class Producer {
     if (failed !== undefined) throw toKafkaJSError((failed as PromiseRejectedResult).reason);
   }
 
-  /** Whether this producer is idempotent. */
+  /** Whether this producer is idempotent (a transactional one always is). */
   isIdempotent(): boolean {
-    return this.#producerConfig.idempotent === true;
+    return this.#producerConfig.idempotent === true ||
+      this.#producerConfig.transactionalId !== undefined;
   }
 
-  /** Not in this layer yet. */
-  transaction(): never {
-    throw new KafkaJSNotImplemented("kanal's KafkaJS layer has no transactions yet");
+  /**
+   * Starts a transaction (a producer with `transactionalId` only): what its `send`,
+   * `sendBatch` and `sendOffsets` write becomes visible to read_committed readers at `commit()`,
+   * all at once, or never after `abort()`.
+   */
+  async transaction(): Promise<Transaction> {
+    if (this.#producerConfig.transactionalId === undefined) {
+      throw new KafkaJSNonRetriableError(
+        "Must provide transactional id for transactional producer",
+      );
+    }
+    if (this.#active !== undefined) {
+      throw new KafkaJSNonRetriableError(
+        "There is already an ongoing transaction for this producer. Please end the transaction " +
+          "before beginning another.",
+      );
+    }
+    const kanal = this.#producer(-1, this.#txnCodec ?? CompressionTypes.None);
+    try {
+      await kanal.beginTransaction();
+    } catch (e) {
+      throw toKafkaJSError(e);
+    }
+    let active = true;
+    const end = async (how: "commit" | "abort") => {
+      if (!active) throw new KafkaJSNonRetriableError("Transaction is not active");
+      active = false;
+      this.#active = undefined;
+      try {
+        await (how === "commit" ? kanal.commitTransaction() : kanal.abortTransaction());
+      } catch (e) {
+        throw toKafkaJSError(e);
+      }
+    };
+    const inside = (batch: ProducerBatch) => {
+      if (!active) throw new KafkaJSNonRetriableError("Transaction is not active");
+      return this.#send(batch, true);
+    };
+    const tx: Transaction = {
+      send: ({ topic, messages, ...rest }) =>
+        inside({ ...rest, topicMessages: [{ topic, messages }] }),
+      sendBatch: (batch) => inside(batch),
+      sendOffsets: async ({ consumerGroupId, topics }) => {
+        if (!active) throw new KafkaJSNonRetriableError("Transaction is not active");
+        const offsets = topics.flatMap(({ topic, partitions }) =>
+          partitions.map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) }))
+        );
+        try {
+          // KafkaJS sends no group metadata: the offsets are not fenced by generation.
+          await kanal.sendOffsetsToTransaction(offsets, {
+            groupId: consumerGroupId,
+            generationId: -1,
+            memberId: "",
+          });
+        } catch (e) {
+          throw toKafkaJSError(e);
+        }
+      },
+      commit: () => end("commit"),
+      abort: () => end("abort"),
+      isActive: () => active,
+    };
+    this.#active = tx;
+    return tx;
   }
 
   /** The producer's logger. */
@@ -251,13 +324,24 @@ export class Producer {
   }
 
   /** Sends messages to several topics at once; resolves once they are acknowledged. */
-  async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+    if (this.#producerConfig.transactionalId !== undefined) {
+      return Promise.reject(
+        new KafkaJSNonRetriableError(
+          "Cannot send outside a transaction: this producer has a transactionalId",
+        ),
+      );
+    }
+    return this.#send(batch, false);
+  }
+
+  async #send(batch: ProducerBatch, transactional: boolean): Promise<RecordMetadata[]> {
     const { acks = -1, compression = CompressionTypes.None, topicMessages = [] } = batch;
     const client = this.#connected();
     if (topicMessages.some(({ topic }) => !topic)) {
       throw new KafkaJSNonRetriableError("Invalid topic");
     }
-    if (this.#producerConfig.idempotent === true && acks !== -1) {
+    if ((this.#producerConfig.idempotent === true || transactional) && acks !== -1) {
       throw new KafkaJSNonRetriableError(
         "Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees",
       );
@@ -275,7 +359,16 @@ export class Producer {
         );
       }
     }
-    const producer = this.#producer(acks, compression);
+    let producer: KanalProducer;
+    if (transactional) {
+      // One producer holds the transactional id: a second would fence the first. Its codec is
+      // the first transaction's; a later send asking for another is written with that one.
+      this.#txnCodec ??= compression;
+      if (compression !== this.#txnCodec) {
+        this.#log.warn("kanal writes every transactional send with the first send's codec");
+      }
+      producer = this.#producer(-1, this.#txnCodec);
+    } else producer = this.#producer(acks, compression);
     const records: KanalRecord[] = [];
     for (const { topic, messages } of topicMessages) {
       const partitionMetadata = await this.#partitions(client, topic);
@@ -327,8 +420,12 @@ export class Producer {
       compression: codec,
       // KafkaJS sends each call at once rather than waiting to fill a batch.
       lingerMs: 0,
-      idempotent: c.idempotent ?? false,
+      idempotent: c.transactionalId !== undefined || (c.idempotent ?? false),
     };
+    if (c.transactionalId !== undefined) {
+      options.transactionalId = c.transactionalId;
+      if (c.transactionTimeout !== undefined) options.transactionTimeoutMs = c.transactionTimeout;
+    }
     if (c.retry?.retries !== undefined) options.retries = c.retry.retries;
     if (c.retry?.initialRetryTime !== undefined) options.retryBackoffMs = c.retry.initialRetryTime;
     if (c.maxInFlightRequests !== undefined) options.maxInFlight = c.maxInFlightRequests;

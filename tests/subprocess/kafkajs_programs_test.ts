@@ -169,3 +169,29 @@ test("KafkaJS's batch consumer and admin programs give KafkaJS's results", {
     built.clear();
   }
 });
+
+test("KafkaJS's transactional program: what it commits is read, what it aborts never", {
+  timeout: 300_000,
+}, async () => {
+  await requireBroker();
+  try {
+    const env = () => ({
+      TOPICS: uniqueTopic("kjs-txn"),
+      GROUP: uniqueTopic("g"),
+      TXN_ID: uniqueTopic("txn"),
+    });
+    const theirs = await results("transactional", "kafkajs", env());
+    assert.deepEqual(theirs, [{
+      result: "transactions",
+      values: ["c1", "c2", "c3", "c4"],
+      offset: "5",
+    }]);
+    for (const client of KANAL) {
+      assert.deepEqual(await results("transactional", client, env()), theirs, client);
+    }
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+    built.clear();
+  }
+});
