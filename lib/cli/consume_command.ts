@@ -19,7 +19,7 @@ import type { CliIo, Command } from "./command.ts";
 import { consumerConfig, unknownOption } from "./consumer_config.ts";
 import { groupConsume, type GroupSettings } from "./group_consume.ts";
 import { EARLIEST, LATEST, listOffsets } from "./list_offsets.ts";
-import { parseDelimiter } from "./produce_command.ts";
+import { parseDelimiter } from "./line_records.ts";
 import { RecordFormatter } from "./record_formatter.ts";
 import { shareConsume } from "./share_consume.ts";
 import { topicPartitions } from "./topic_partitions.ts";
