@@ -37,5 +37,6 @@ export * from "./lib/admin/mod.ts";
 export * from "./lib/producer/mod.ts";
 export * from "./lib/consumer/mod.ts";
 export * from "./lib/group/mod.ts";
+export * from "./lib/eos/mod.ts";
 export * from "./lib/share/mod.ts";
 export * from "./lib/observe/mod.ts";

@@ -7,7 +7,7 @@ import { test } from "./_test.ts";
 import assert from "node:assert/strict";
 import { Client } from "../lib/client/client.ts";
 import { GroupConsumer } from "../lib/group/group_consumer.ts";
-import { exactlyOnce } from "../lib/group/exactly_once.ts";
+import { exactlyOnce } from "../lib/eos/exactly_once.ts";
 import { Producer } from "../lib/producer/producer.ts";
 import { brokerList, requireBroker } from "./_kafka.ts";
 import { kcat } from "./_tools.ts";

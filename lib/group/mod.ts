@@ -22,4 +22,3 @@ export * from "./round_robin_assignor.ts";
 export * from "./sticky_assignor.ts";
 export * from "./cooperative_sticky_assignor.ts";
 export * from "./group_runner.ts";
-export * from "./exactly_once.ts";

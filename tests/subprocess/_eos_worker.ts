@@ -7,7 +7,7 @@
 import process from "node:process";
 import { Client } from "../../lib/client/client.ts";
 import { GroupConsumer } from "../../lib/group/group_consumer.ts";
-import { exactlyOnce } from "../../lib/group/exactly_once.ts";
+import { exactlyOnce } from "../../lib/eos/exactly_once.ts";
 import { Producer } from "../../lib/producer/producer.ts";
 
 const [brokers, input, output, groupId, transactionalId] = process.argv.slice(2) as [

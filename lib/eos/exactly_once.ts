@@ -11,9 +11,8 @@ import type { RecordChunk } from "../consumer/record_chunk.ts";
 import { ErrorCode } from "../protocol/error_codes.ts";
 import { KafkaError } from "../protocol/kafka_error.ts";
 import { sleep } from "../util/sleep.ts";
-import type { GroupConsumer } from "./group_consumer.ts";
-import type { Claim } from "./claim.ts";
-// Types only: the loop drives a producer the caller made.
+import type { GroupConsumer } from "../group/group_consumer.ts";
+import type { Claim } from "../group/claim.ts";
 import type { Producer } from "../producer/producer.ts";
 import type { ProducerRecord } from "../producer/producer_record.ts";
 
@@ -62,7 +61,7 @@ export interface ExactlyOnceOptions {
  * ```ts
  * import { Client } from "../client/client.ts";
  * import { FakeCluster } from "../testing/fake_cluster.ts";
- * import { GroupConsumer } from "./group_consumer.ts";
+ * import { GroupConsumer } from "../group/group_consumer.ts";
  * import { Producer } from "../producer/producer.ts";
  * import { exactlyOnce } from "./exactly_once.ts";
  * import assert from "node:assert/strict";
