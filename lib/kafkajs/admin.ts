@@ -14,6 +14,7 @@ import type { ClientOptions } from "../client/client.ts";
 import { bootstrap, type KafkaConfig, type RetryOptions } from "./_config.ts";
 import { Instrumentation, type InstrumentationEvent } from "./_events.ts";
 import { KafkaJSError, toKafkaJSError } from "./errors.ts";
+import { sleep } from "../util/sleep.ts";
 import type { Logger } from "./logger.ts";
 
 /** KafkaJS's `kafka.admin(config)`. */
@@ -204,8 +205,10 @@ export class Admin {
   }
 
   /**
-   * Adds partitions to topics. Resolves with nothing, as KafkaJS 2.2's does at run time (its
-   * types say `boolean`).
+   * Adds partitions to topics, and waits (up to `timeout`, 5 s by default) until the metadata
+   * shows them, so a `fetchTopicMetadata` right after sees the new count: the controller accepts
+   * the change before every broker's metadata has it. Resolves with nothing, as KafkaJS 2.2's
+   * does at run time (its types say `boolean`).
    */
   async createPartitions(
     { topicPartitions, validateOnly, timeout }: {
@@ -214,8 +217,8 @@ export class Admin {
       timeout?: number;
     },
   ): Promise<void> {
-    await this.#call((a) =>
-      a.createPartitions(
+    await this.#call(async (a) => {
+      await a.createPartitions(
         topicPartitions.map((t) => ({
           topic: t.topic,
           count: t.count,
@@ -225,8 +228,16 @@ export class Admin {
           validateOnly: validateOnly ?? false,
           ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
         },
-      )
-    );
+      );
+      if (validateOnly === true) return;
+      const deadline = Date.now() + (timeout ?? 5_000);
+      const want = new Map(topicPartitions.map((t) => [t.topic, t.count]));
+      while (Date.now() < deadline) {
+        const seen = await a.describeTopics([...want.keys()]);
+        if (seen.every((t) => t.partitions.length >= (want.get(t.name) ?? 0))) return;
+        await sleep(50);
+      }
+    });
   }
 
   /** The metadata of `topics` (all topics when absent). */
