@@ -156,6 +156,10 @@ broker.heartbeat.interval.ms=500
 broker.session.timeout.ms=3000
 replica.lag.time.max.ms=5000
 leader.imbalance.check.interval.seconds=10
+# Tests write records with fixed timestamps (from 1970 and 2023) and read them back; a time
+# retention check deletes every log whose records are all older than retention.ms, active
+# segment included, so one that fell inside a test moved its log start. No test needs retention.
+log.retention.check.interval.ms=86400000
 CONF
   security_conf >> "$d/server.properties"
   # KAFKA_RACKS=1 with `up`: node N in rack rN, and followers serve the fetches of consumers in

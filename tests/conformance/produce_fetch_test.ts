@@ -46,6 +46,11 @@ async function listOffset(t: Target, topic: string, timestamp: bigint) {
   return res.topics[0]!.partitions[0]!;
 }
 
+// Timestamps from now: a real broker's time retention deletes a log whose records are all older
+// than retention.ms (7 days), even its active segment, at any check; 1970 timestamps let a check
+// that fell inside a test move the log start under it.
+const NOW = Date.now();
+
 function records(values: string[], firstTimestamp: number) {
   return values.map((value, i) => ({ key: `k${i}`, value, timestamp: firstTimestamp + i }));
 }
@@ -55,9 +60,9 @@ for (const name of TARGETS) {
     await using t = await openTarget(name);
     const topic = freshTopic("pf");
     const id = await createTopic(t, topic);
-    const first = await produce(t, topic, await encodeRecordBatch(records(["a", "b", "c"], 1000)));
+    const first = await produce(t, topic, await encodeRecordBatch(records(["a", "b", "c"], NOW)));
     assert.deepEqual([first.errorCode, first.baseOffset], [0, 0n]);
-    const second = await produce(t, topic, await encodeRecordBatch(records(["d", "e"], 1003)));
+    const second = await produce(t, topic, await encodeRecordBatch(records(["d", "e"], NOW + 3)));
     assert.deepEqual([second.errorCode, second.baseOffset], [0, 3n]);
     const f = await fetchAt(t, id, 0n);
     assert.deepEqual([f.errorCode, f.highWatermark, f.logStartOffset], [0, 5n, 0n]);
@@ -76,8 +81,8 @@ for (const name of TARGETS) {
     assert.equal((await fetchAt(t, id, 6n)).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
     assert.equal((await listOffset(t, topic, -2n)).offset, 0n);
     assert.equal((await listOffset(t, topic, -1n)).offset, 5n);
-    const byTime = await listOffset(t, topic, 1002n);
-    assert.deepEqual([byTime.offset, byTime.timestamp], [2n, 1002n]);
+    const byTime = await listOffset(t, topic, BigInt(NOW + 2));
+    assert.deepEqual([byTime.offset, byTime.timestamp], [2n, BigInt(NOW + 2)]);
     const max = await listOffset(t, topic, -3n);
     assert.deepEqual([max.offset, max.timestamp], [4n, 1004n]);
     assert.equal((await listOffset(t, topic, 9999n)).offset, -1n);
@@ -90,7 +95,7 @@ for (const name of TARGETS) {
     const id = await createTopic(t, topic);
     const codecs: CompressionName[] = ["none", "gzip", "snappy", "lz4", "zstd"];
     for (const compression of codecs) {
-      const batch = await encodeRecordBatch(records([compression, "x".repeat(200)], 1), {
+      const batch = await encodeRecordBatch(records([compression, "x".repeat(200)], NOW), {
         compression,
       });
       assert.equal((await produce(t, topic, batch)).errorCode, 0, compression);
@@ -104,8 +109,8 @@ for (const name of TARGETS) {
     await using t = await openTarget(name);
     const topic = freshTopic("del");
     const id = await createTopic(t, topic);
-    await produce(t, topic, await encodeRecordBatch(records(["a", "b"], 1)));
-    await produce(t, topic, await encodeRecordBatch(records(["c", "d"], 3)));
+    await produce(t, topic, await encodeRecordBatch(records(["a", "b"], NOW)));
+    await produce(t, topic, await encodeRecordBatch(records(["c", "d"], NOW + 2)));
     const res = await t.call(API_TABLE[21], 2, {
       topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 2n }] }],
       timeoutMs: 10_000,
@@ -129,7 +134,7 @@ for (const name of TARGETS) {
     await using t = await openTarget(name);
     const topic = freshTopic("bad");
     await createTopic(t, topic);
-    const batch = await encodeRecordBatch(records(["a"], 1));
+    const batch = await encodeRecordBatch(records(["a"], NOW));
     assert.equal(
       (await produce(t, freshTopic("missing"), batch)).errorCode,
       ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
