@@ -9,6 +9,7 @@
 
 import type { ApiCodec } from "../../lib/protocol/messages/api_table.ts";
 import { API_TABLE } from "../../lib/protocol/messages/api_table.ts";
+import { ErrorCode } from "../../lib/protocol/error_codes.ts";
 import { FakeCluster } from "../../lib/testing/fake_cluster.ts";
 import { brokers, requireBroker } from "../_kafka.ts";
 import { call } from "../_wire.ts";
@@ -83,4 +84,26 @@ export async function createTopic(t: Target, name: string, partitions = 1): Prom
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`topic ${name} has no leaders`);
+}
+
+/**
+ * Finds the coordinator of a group (`keyType` 0) or transactional id (1), as a client does before
+ * talking to it, retrying while it is not available yet: on a fresh broker this call is what
+ * creates `__consumer_offsets` or `__transaction_state`, and until then every broker answers the
+ * group's or transaction's requests with NOT_COORDINATOR.
+ */
+export async function findCoordinator(t: Target, keyType: 0 | 1, key: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let code = -1;
+  while (Date.now() < deadline) {
+    const r = await t.call(API_TABLE[10], 6, { keyType, coordinatorKeys: [key] });
+    code = r.coordinators![0]!.errorCode;
+    if (code === 0) return;
+    if (
+      code !== ErrorCode.COORDINATOR_NOT_AVAILABLE &&
+      code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+    ) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`FindCoordinator for ${key} still answers error ${code}`);
 }
