@@ -18,6 +18,7 @@ import type { ProducerContext } from "./_producer_context.ts";
 import { emitProduceEvents } from "./_produce_events.ts";
 import { acksValue } from "./producer_options.ts";
 import type { ProducePlan } from "./message_aggregator.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /**
  * The sink of one broker's messageAggregator. Each write sends one produce request on the
@@ -61,6 +62,7 @@ export class Flusher extends WritableStream<ProducePlan> {
   async #send(plan: ProducePlan): Promise<void> {
     const ctx = this.#ctx;
     const o = ctx.options;
+    checkFault("flusher");
     if (this.#inFlight >= o.maxInFlight) {
       this.stage.set("backpressured");
       await new Promise<void>((r) => this.#slot = r);

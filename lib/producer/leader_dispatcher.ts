@@ -15,6 +15,7 @@ import { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { RecordRun } from "./_record_run.ts";
 import { sleep } from "../util/sleep.ts";
+import { checkFault } from "./_stage_fault.ts";
 import { decodeRecordBatches } from "../protocol/record_batch_decoder.ts";
 
 const SEQUENCE_WRAP = 2 ** 31;
@@ -122,6 +123,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   }
 
   #append(run: RecordRun): void {
+    checkFault("leaderDispatcher");
     const ctx = this.#ctx;
     const o = ctx.options;
     const now = Date.now();

@@ -11,6 +11,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { LeaderDispatcher } from "./leader_dispatcher.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /** One produce request's worth of batches for one broker: at most one per partition. */
 export interface ProducePlan {
@@ -67,6 +68,7 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
           self.#woken = false;
           const plan = self.#drain(ctx);
           if (plan !== null) {
+            checkFault("messageAggregator");
             self.stage.add("requests", 1);
             self.stage.add("batches", plan.batches.length);
             self.stage.set("backpressured"); // until the flusher takes the next one

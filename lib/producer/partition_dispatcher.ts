@@ -13,6 +13,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import { emptyRun, type RecordRun } from "./_record_run.ts";
 import { sleep } from "../util/sleep.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /**
  * Takes one topic's records, waits for the topic's metadata when it is not yet known, picks a
@@ -64,6 +65,7 @@ export class PartitionDispatcher extends WritableStream<RecordRun> {
   }
 
   #dispatch(run: RecordRun): void {
+    checkFault("partitionDispatcher");
     const topic = this.#waiting.length === 0 ? this.#known() : undefined;
     if (topic === undefined) {
       // Unknown topic: the run waits with the others, each up to maxBlockMs from its arrival,

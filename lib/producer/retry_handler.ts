@@ -10,6 +10,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerBatch } from "./_producer_batch.ts";
 import type { LeaderDispatcher } from "./leader_dispatcher.ts";
 import { emit, type Observer } from "../observe/kafka_event.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /** A batch that failed, with the dispatcher it goes back to. */
 export interface FailedBatch {
@@ -42,6 +43,7 @@ export class RetryHandler extends WritableStream<FailedBatch> {
   constructor(stage: StageHandle, observe?: Observer) {
     super({
       write: ({ batch, leader, error }) => {
+        checkFault("retryHandler");
         const { topic, partition, attempts } = batch;
         emit(observe, { type: "retry", topic, partition, records: batch.count, attempts, error });
         this.stage.add("batches", 1);
