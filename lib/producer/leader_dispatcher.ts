@@ -58,8 +58,9 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /** Its entry in the stage dump. */
   readonly stage: StageHandle;
   readonly #ctx: ProducerContext;
-  readonly #inbox: WritableStreamDefaultWriter<RecordRun>;
   readonly #maxInFlight: number;
+  /** The last metadata refresh's failure while the leader is looked for, for the records' error. */
+  #refreshError: Error | null = null;
   #open: ProducerBatch | null = null;
   #queue: ProducerBatch[] = [];
   #failed: ProducerBatch[] = [];
@@ -92,12 +93,6 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     this.#maxInFlight = ctx.options.idempotent ? ctx.options.maxInFlight : 1;
     stage.set("waiting for input");
     stage.counters.batches = 0;
-    this.#inbox = this.getWriter();
-  }
-
-  /** Queues a run of this partition's records, appended in the order pushed. */
-  push(run: RecordRun): void {
-    this.#inbox.write(run).catch(() => {});
   }
 
   /** Whether anything is buffered here. */
@@ -280,7 +275,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
 
   /** The broker acknowledged `batch`. */
   acked(batch: ProducerBatch, baseOffset: number, logAppendTime: number): void {
-    this.#settle(batch);
+    // Not in flight any more: failed with the producer (fatal), its answer comes too late.
+    if (!this.#settle(batch)) return;
     this.#acked = true;
     batch.succeed(baseOffset, logAppendTime);
     this.#finish(batch);
@@ -299,7 +295,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const ctx = this.#ctx;
     const o = ctx.options;
     const oldest = this.#oldestUnacked() === batch;
-    this.#settle(batch);
+    if (!this.#settle(batch)) return; // failed with the producer already
+
     batch.lastError = error;
     const code = error instanceof KafkaError ? error.code : -1;
     let retriable = error instanceof KafkaError && error.retriable;
@@ -493,7 +490,9 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
             (b.lastError
               ? `: ${b.lastError.message}`
               : this.leader() < 0
-              ? ": the partition has no leader"
+              ? ": the partition has no leader" + (this.#refreshError
+                ? ` (the last metadata refresh failed: ${this.#refreshError.message})`
+                : "")
               : ""),
         });
     let sequenced = false;
@@ -521,10 +520,40 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     return sequenced;
   }
 
-  /** Stops the stage. */
-  stop(): Promise<void> {
+  /**
+   * The producer failed (a stage's failure, {@linkcode ProducerContext.fatal}): every batch held
+   * here fails with `error`, those in flight too (their answers are then ignored, so their
+   * records may still be in the log), and nothing more is sent.
+   */
+  failAll(error: Error): void {
+    const all = [...this.#inFlight, ...this.#failed, ...this.#queue];
+    this.#inFlight = [];
+    this.#failed = [];
+    this.#queue = [];
+    if (this.#open !== null) all.push(this.#open);
+    this.#open = null;
+    for (const b of all) {
+      b.fail(error);
+      this.#finish(b);
+    }
+    // A batch being split fails in #split, which sees ctx.aborted.
+    this.#updateStage();
+  }
+
+  /**
+   * A batch taken for sending that a failed stage could not send or report on: it fails with
+   * `error` (the producer's failure), unless it has been settled already.
+   */
+  abandon(batch: ProducerBatch, error: Error): void {
+    if (!this.#settle(batch)) return;
+    batch.fail(error);
+    this.#finish(batch);
+    this.#updateStage();
+  }
+
+  /** Stops the stage; its stream is closed by its writer, the partitionDispatcher. */
+  stop(): void {
     this.stage.close();
-    return this.#inbox.close().catch(() => {});
   }
 
   #oldestUnacked(): ProducerBatch | undefined {
@@ -535,9 +564,12 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     return oldest;
   }
 
-  #settle(batch: ProducerBatch): void {
+  /** Takes `batch` out of the in-flight list; false if it was not there. */
+  #settle(batch: ProducerBatch): boolean {
     const i = this.#inFlight.indexOf(batch);
-    if (i >= 0) this.#inFlight.splice(i, 1);
+    if (i < 0) return false;
+    this.#inFlight.splice(i, 1);
+    return true;
   }
 
   #finish(batch: ProducerBatch): void {
@@ -553,7 +585,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       this.#queue = [...this.#failed, ...this.#queue].sort((a, b) => a.ordinal - b.ordinal);
       this.#failed = [];
       this.#retryAt = Date.now() + ctx.options.retryBackoffMs;
-      ctx.client.refreshMetadata([this.topic]).catch(() => {});
+      this.#refresh();
       setTimeout(() => this.kick(), ctx.options.retryBackoffMs);
     }
     this.#reset();
@@ -566,8 +598,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     this.#findingLeader = true;
     this.stage.set("retrying");
     const ctx = this.#ctx;
-    ctx.client.refreshMetadata([this.topic]).catch(() => {}).then(async () => {
-      // Cut short by an abort, which has already failed what this dispatcher held.
+    this.#refresh().then(async () => {
+      // Rejects only when cut short by an abort, which has already failed what this held.
       if (this.leader() < 0) {
         await sleep(ctx.options.retryBackoffMs, ctx.stop.signal).catch(() => {});
       }
@@ -575,6 +607,22 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       this.#findingLeader = false;
       if (this.busy) this.kick();
     });
+  }
+
+  /**
+   * Refreshes the topic's metadata. A failed refresh is one more try (retries and the delivery
+   * timeout bound them); its error is kept for the records' error should they time out without
+   * a leader. Never rejects.
+   */
+  #refresh(): Promise<void> {
+    return this.#ctx.client.refreshMetadata([this.topic]).then(
+      () => {
+        this.#refreshError = null;
+      },
+      (e) => {
+        this.#refreshError = e instanceof Error ? e : new Error(String(e));
+      },
+    );
   }
 
   #updateStage(): void {
