@@ -116,3 +116,53 @@ test("a partitioner's answer out of range fails that record, typed; the others g
   assert.deepEqual(await logValues(cluster, "t", 0), []);
   assert.equal(producer.buffered.records, 0);
 });
+
+test(
+  "a batch behind one refused as out of order resets with it instead of waiting out deliveryTimeoutMs",
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    await using cluster = await FakeCluster.start({ topics: [{ name: "t" }] });
+    await using client = await Client.connect({
+      brokers: cluster.bootstrap,
+      transport: cluster.transport,
+    });
+    // One record per batch, so "b" and "c" go in two requests, both in flight at once.
+    await using producer = new Producer(client, {
+      batchRecords: 1,
+      retryBackoffMs: 10,
+      requestTimeoutMs: 300,
+      deliveryTimeoutMs: 20_000,
+    });
+    assert.equal((await producer.send({ topic: "t", value: "a" })).offset, 0);
+    let produces = 0;
+    // "b" is refused as OUT_OF_ORDER_SEQUENCE_NUMBER (not appended: the partition's sequences
+    // reset), answered late enough that "c" is in flight by then; "c"'s request goes unanswered
+    // and times out, so the producer cannot tell from its own answer whether it was appended.
+    const counter = cluster.intercept(() => {
+      produces++;
+      return produces === 1 ? { kind: "delay", ms: 200 } : undefined;
+    }, { key: 0 });
+    const faults = cluster.intercept(
+      () =>
+        produces === 1
+          ? { kind: "error", code: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER }
+          : produces === 2
+          ? { kind: "drop", silent: true }
+          : undefined,
+      { key: 0 },
+    );
+    const [b, c] = await Promise.all([
+      producer.send({ topic: "t", value: "b" }),
+      producer.send({ topic: "t", value: "c" }),
+    ]);
+    assert.equal(produces >= 4, true, `${produces} produce requests`);
+    // "c" cannot be in the log, since "b", before it in sequence, is not: both go again, from
+    // sequence 0 under a new epoch, once each and in order.
+    assert.deepEqual([b.offset, c.offset], [1, 2]);
+    assert.deepEqual(await logValues(cluster, "t", 0), ["a", "b", "c"]);
+    counter.remove();
+    faults.remove();
+  },
+);
