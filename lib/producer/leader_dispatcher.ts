@@ -424,6 +424,20 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       !this.#resetPending || this.#resetting || this.#inFlight.length > 0 ||
       this.#splitting.length > 0
     ) return;
+    // The broker appends one producer's batches to a partition in sequence order, so behind a
+    // batch known not to be in the log (refused, or never sent) none of the same identity is,
+    // whatever its own answer was: if the oldest is certain, so are the rest. Without this, an
+    // uncertain batch behind a certain one would wait out deliveryTimeoutMs: takeReady sends
+    // only an uncertain batch at the head before a reset, and the reset waits for none.
+    let oldest: ProducerBatch | undefined;
+    for (const b of this.#failed) {
+      if (oldest === undefined || b.ordinal < oldest.ordinal) oldest = b;
+    }
+    for (const b of this.#queue) if (oldest === undefined || b.ordinal < oldest.ordinal) oldest = b;
+    if (oldest !== undefined && !oldest.uncertain) {
+      for (const b of this.#failed) b.uncertain = false;
+      for (const b of this.#queue) b.uncertain = false;
+    }
     for (const b of this.#failed) if (b.uncertain) return;
     for (const b of this.#queue) if (b.uncertain) return;
     this.#resetting = true;
