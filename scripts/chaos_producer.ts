@@ -105,6 +105,18 @@ const cutter = (async () => {
   }
 })();
 
+// A stall (no send settled for STALL_MS) prints the producer's stage dump once, on stderr: the
+// first clue to what waits on what.
+const STALL_MS = 15_000;
+let settledAt = Date.now();
+let stalls = 0;
+const watchdog = setInterval(() => {
+  if (Date.now() - settledAt < STALL_MS) return;
+  stalls++;
+  settledAt = Date.now();
+  console.error(`no send settled for ${STALL_MS} ms; the stages:\n${producer.dumpStages()}`);
+}, 1000);
+
 const sent: string[] = [];
 const reports: DeliveryReport[] = [];
 const next = new Array<number>(KEYS).fill(0);
@@ -121,6 +133,7 @@ while (Date.now() - start < SECONDS * 1000) {
   reports.length += CHUNK;
   pending.push(
     producer.send(chunk).then((r) => {
+      settledAt = Date.now();
       for (let k = 0; k < r.length; k++) reports[at + k] = r[k]!;
     }),
   );
@@ -128,6 +141,7 @@ while (Date.now() - start < SECONDS * 1000) {
 }
 stop = true;
 await Promise.all(pending);
+clearInterval(watchdog);
 await Promise.all([killer, cutter]);
 for (const p of proxies.values()) p.onUpstream(null);
 await producer.close();
@@ -136,9 +150,17 @@ for (const p of proxies.values()) await p.close();
 
 const acked = new Set<string>();
 let failed = 0;
+// Failed records by error message, and those of them found in the log (a timed-out record may be).
+const errors = new Map<string, number>();
+const failedValues: string[] = [];
 for (let i = 0; i < sent.length; i++) {
-  if (reports[i]!.error === undefined) acked.add(sent[i]!);
-  else failed++;
+  const error = reports[i]!.error;
+  if (error === undefined) acked.add(sent[i]!);
+  else {
+    failed++;
+    failedValues.push(sent[i]!);
+    errors.set(error.message, (errors.get(error.message) ?? 0) + 1);
+  }
 }
 const out = new TextDecoder().decode(
   await kcat(["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%s\n"], {
@@ -159,11 +181,16 @@ for (const v of out.split("\n")) {
 }
 let lost = 0;
 for (const v of acked) if (!seen.has(v)) lost++;
+let failedInLog = 0;
+for (const v of failedValues) if (seen.has(v)) failedInLog++;
+for (const [message, n] of errors) console.error(`${n} records failed: ${message}`);
 const figures = {
   seconds: SECONDS,
   records: sent.length,
   acked: acked.size,
   failed,
+  failedInLog,
+  stalls,
   read: seen.size,
   kills,
   cuts,

@@ -18,7 +18,7 @@ import type { LeaderDispatcher } from "./leader_dispatcher.ts";
 import type { PartitionDispatcher } from "./partition_dispatcher.ts";
 import type { MessageAggregator } from "./message_aggregator.ts";
 import type { Flusher } from "./flusher.ts";
-import type { RetryHandler } from "./retry_handler.ts";
+import type { FailedBatch, RetryHandler } from "./retry_handler.ts";
 import type { Partitioner } from "./partitioner.ts";
 import type { TransactionManager } from "./transaction_manager.ts";
 import { sleep } from "../util/sleep.ts";
@@ -50,6 +50,11 @@ export class ProducerContext {
   readonly leaderDispatchers: Map<string, LeaderDispatcher> = new Map();
   readonly brokers: Map<number, BrokerStages> = new Map();
   retryHandler!: RetryHandler;
+  /**
+   * The retryHandler's one writer, shared by every broker's flusher (a stream takes one writer;
+   * writes from many flushers queue in call order). Each flusher awaits its writes.
+   */
+  retries!: WritableStreamDefaultWriter<FailedBatch>;
   factory!: StageFactory;
   /** The transactions of a producer with a `transactionalId` (set by the producer). */
   txn: TransactionManager | undefined;
@@ -80,6 +85,8 @@ export class ProducerContext {
   readonly stop: AbortController = new AbortController();
   /** Nothing more is sent or retried: set when the producer's signal aborts. */
   aborted: Error | null = null;
+  /** The error a stage failed with ({@linkcode ProducerContext.fatal}); the producer is dead. */
+  failed: KafkaError | null = null;
   #idleWaiters: Array<() => void> = [];
   #encoders: RecordBatchEncoder[] = [];
 
@@ -286,6 +293,31 @@ export class ProducerContext {
     })().finally(() => this.#bumping = undefined);
     await this.#bumping;
     return { id: this.producerId, epoch: this.producerEpoch };
+  }
+
+  /**
+   * A stage failed (its sink or pull threw, which none does by design): the producer cannot go on,
+   * as the records that stage held are lost to the pipeline. Every record not yet acknowledged
+   * fails with one typed, non-retriable error (batches in flight included: their answers are
+   * ignored, so such a record may still be in the log), new writes are refused with it, and every
+   * wait of the stages ends, so no send(), flush() or close() is left waiting. The caller fails
+   * the chunk it could not hand on. Returns the error (the first one, on later calls).
+   */
+  fatal(stage: string, cause: unknown): KafkaError {
+    if (this.failed !== null) return this.failed;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const error = new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, { api: "Produce" }, {
+      retriable: false,
+      message: `The producer's ${stage} stage failed: ${reason}`,
+      cause,
+    });
+    this.failed = error;
+    this.aborted ??= error;
+    this.closed = true;
+    this.stop.abort(error);
+    for (const ld of this.leaderDispatchers.values()) ld.failAll(error);
+    for (const s of this.brokers.values()) s.aggregator.wake();
+    return error;
   }
 
   /** The error records fail with when the producer is closed under them. */

@@ -18,6 +18,9 @@ import type { ProducerContext } from "./_producer_context.ts";
 import { emitProduceEvents } from "./_produce_events.ts";
 import { acksValue } from "./producer_options.ts";
 import type { ProducePlan } from "./message_aggregator.ts";
+import type { ProducerBatch } from "./_producer_batch.ts";
+import type { LeaderDispatcher } from "./leader_dispatcher.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /**
  * The sink of one broker's messageAggregator. Each write sends one produce request on the
@@ -40,16 +43,30 @@ export class Flusher extends WritableStream<ProducePlan> {
   /** Its entry in the stage dump. */
   readonly stage: StageHandle;
   readonly #ctx: ProducerContext;
+  #controller!: WritableStreamDefaultController;
   #inFlight = 0;
   #slot: (() => void) | undefined;
   #drained: (() => void) | undefined;
 
   /** Makes the stage for `broker`. */
   constructor(ctx: ProducerContext, broker: number, stage: StageHandle) {
+    const ref: { controller?: WritableStreamDefaultController } = {};
     super({
-      write: (plan) => this.#send(plan),
+      // Runs inside super(), before `this` exists.
+      start: (controller) => {
+        ref.controller = controller;
+      },
+      write: (plan) =>
+        this.#send(plan).catch((e) => {
+          // This stage failed: the plan's batches fail with the producer, and the stream errors
+          // (the pipe from the aggregator reports it too).
+          const error = this.#ctx.fatal("flusher", e);
+          this.#abandon(plan, error);
+          throw error;
+        }),
       close: () => this.#drain(),
     }, { highWaterMark: 1 });
+    this.#controller = ref.controller!;
     this.#ctx = ctx;
     this.broker = broker;
     this.stage = stage;
@@ -61,6 +78,7 @@ export class Flusher extends WritableStream<ProducePlan> {
   async #send(plan: ProducePlan): Promise<void> {
     const ctx = this.#ctx;
     const o = ctx.options;
+    checkFault("flusher");
     if (this.#inFlight >= o.maxInFlight) {
       this.stage.set("backpressured");
       await new Promise<void>((r) => this.#slot = r);
@@ -108,13 +126,22 @@ export class Flusher extends WritableStream<ProducePlan> {
     const report = (res: ProduceResponse | undefined, e?: unknown) =>
       observe &&
       emitProduceEvents(observe, this.broker, plan.batches, performance.now() - started, res, e);
+    // The answer is handled apart from the stream's writes (so more requests go meanwhile); its
+    // handling settles every batch of the plan, and its slot is freed once the retryHandler has
+    // taken the failed ones.
     sent.then(
       (res) => (report(res), this.#answered(plan, res)),
       (
         e,
       ) => (report(undefined, e),
         this.#failAll(plan, e instanceof Error ? e : new Error(String(e)))),
-    ).finally(() => {
+    ).catch((e) => {
+      // Handling the answer threw (a malformed answer the codec let through, say): this stage
+      // cannot go on. The plan's unsettled batches fail with the producer; the stream errors.
+      const error = this.#ctx.fatal("flusher", e);
+      this.#abandon(plan, error);
+      this.#controller.error(error);
+    }).finally(() => {
       this.#inFlight--;
       this.stage.counters.inFlight = this.#inFlight;
       if (this.#inFlight === 0) {
@@ -127,7 +154,7 @@ export class Flusher extends WritableStream<ProducePlan> {
     });
   }
 
-  #answered(plan: ProducePlan, res: ProduceResponse | undefined): void {
+  #answered(plan: ProducePlan, res: ProduceResponse | undefined): Promise<void> | undefined {
     const ctx = this.#ctx;
     if (res === undefined) {
       // acks none: sent is all there is; offsets are unknown.
@@ -136,6 +163,7 @@ export class Flusher extends WritableStream<ProducePlan> {
       }
       return;
     }
+    let retries: Promise<void>[] | undefined;
     const answers = new Map<
       string,
       Map<number, (typeof res.responses)[number]["partitionResponses"][number]>
@@ -151,7 +179,7 @@ export class Flusher extends WritableStream<ProducePlan> {
       const ld = plan.leaders[i]!;
       const p = answers.get(batch.topic)?.get(batch.partition);
       if (p === undefined) {
-        ctx.retryHandler.push(
+        (retries ??= []).push(this.#retry(
           batch,
           ld,
           new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, {
@@ -159,7 +187,7 @@ export class Flusher extends WritableStream<ProducePlan> {
             topic: batch.topic,
             partition: batch.partition,
           }, { retriable: true, message: "The broker's answer left this partition out" }),
-        );
+        ));
         continue;
       }
       if (p.errorCode === 0) {
@@ -180,7 +208,7 @@ export class Flusher extends WritableStream<ProducePlan> {
       } else {
         ctx.client.onPartitionError(p.errorCode, batch.topic);
       }
-      ctx.retryHandler.push(
+      (retries ??= []).push(this.#retry(
         batch,
         ld,
         new KafkaError(p.errorCode, {
@@ -190,14 +218,38 @@ export class Flusher extends WritableStream<ProducePlan> {
           partition: batch.partition,
           detail: p.errorMessage ?? p.recordErrors?.[0]?.batchIndexErrorMessage ?? null,
         }),
-      );
+      ));
     }
+    return retries === undefined ? undefined : Promise.all(retries).then(() => {});
   }
 
-  #failAll(plan: ProducePlan, error: Error): void {
+  #failAll(plan: ProducePlan, error: Error): Promise<void> {
+    const retries: Promise<void>[] = [];
     for (let i = 0; i < plan.batches.length; i++) {
-      this.#ctx.retryHandler.push(plan.batches[i]!, plan.leaders[i]!, error);
+      retries.push(this.#retry(plan.batches[i]!, plan.leaders[i]!, error));
     }
+    return Promise.all(retries).then(() => {});
+  }
+
+  /**
+   * Writes a failed batch into the retryHandler and resolves once it has taken it. If that stage
+   * has failed, the batch fails with the producer's failure and this stream errors with it.
+   * (The retryHandler hands the batch to its leaderDispatcher at once and never waits on a
+   * flusher, so this wait cannot close the cycle flusher → retryHandler → leaderDispatcher →
+   * aggregator → flusher into a deadlock.)
+   */
+  #retry(batch: ProducerBatch, ld: LeaderDispatcher, error: Error): Promise<void> {
+    this.#ctx.retryHandler.stage.set("retrying");
+    return this.#ctx.retries.write({ batch, leader: ld, error }).then(undefined, (e) => {
+      const failure = this.#ctx.fatal("retryHandler", e);
+      ld.abandon(batch, failure);
+      this.#controller.error(failure);
+    });
+  }
+
+  /** Fails the plan's batches that are still in flight with `error`. */
+  #abandon(plan: ProducePlan, error: Error): void {
+    for (let i = 0; i < plan.batches.length; i++) plan.leaders[i]!.abandon(plan.batches[i]!, error);
   }
 
   /** Waits for every request in flight to be answered. */

@@ -15,6 +15,7 @@ import { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { RecordRun } from "./_record_run.ts";
 import { sleep } from "../util/sleep.ts";
+import { checkFault } from "./_stage_fault.ts";
 import { decodeRecordBatches } from "../protocol/record_batch_decoder.ts";
 
 const SEQUENCE_WRAP = 2 ** 31;
@@ -57,8 +58,9 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   /** Its entry in the stage dump. */
   readonly stage: StageHandle;
   readonly #ctx: ProducerContext;
-  readonly #inbox: WritableStreamDefaultWriter<RecordRun>;
   readonly #maxInFlight: number;
+  /** The last metadata refresh's failure while the leader is looked for, for the records' error. */
+  #refreshError: Error | null = null;
   #open: ProducerBatch | null = null;
   #queue: ProducerBatch[] = [];
   #failed: ProducerBatch[] = [];
@@ -91,12 +93,6 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     this.#maxInFlight = ctx.options.idempotent ? ctx.options.maxInFlight : 1;
     stage.set("waiting for input");
     stage.counters.batches = 0;
-    this.#inbox = this.getWriter();
-  }
-
-  /** Queues a run of this partition's records, appended in the order pushed. */
-  push(run: RecordRun): void {
-    this.#inbox.write(run).catch(() => {});
   }
 
   /** Whether anything is buffered here. */
@@ -122,6 +118,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
   }
 
   #append(run: RecordRun): void {
+    checkFault("leaderDispatcher");
     const ctx = this.#ctx;
     const o = ctx.options;
     const now = Date.now();
@@ -284,7 +281,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
 
   /** The broker acknowledged `batch`. */
   acked(batch: ProducerBatch, baseOffset: number, logAppendTime: number): void {
-    this.#settle(batch);
+    // Not in flight any more: failed with the producer (fatal), its answer comes too late.
+    if (!this.#settle(batch)) return;
     this.#acked = true;
     batch.succeed(baseOffset, logAppendTime);
     this.#finish(batch);
@@ -303,7 +301,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     const ctx = this.#ctx;
     const o = ctx.options;
     const oldest = this.#oldestUnacked() === batch;
-    this.#settle(batch);
+    if (!this.#settle(batch)) return; // failed with the producer already
+
     batch.lastError = error;
     const code = error instanceof KafkaError ? error.code : -1;
     let retriable = error instanceof KafkaError && error.retriable;
@@ -431,6 +430,20 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       !this.#resetPending || this.#resetting || this.#inFlight.length > 0 ||
       this.#splitting.length > 0
     ) return;
+    // The broker appends one producer's batches to a partition in sequence order, so behind a
+    // batch known not to be in the log (refused, or never sent) none of the same identity is,
+    // whatever its own answer was: if the oldest is certain, so are the rest. Without this, an
+    // uncertain batch behind a certain one would wait out deliveryTimeoutMs: takeReady sends
+    // only an uncertain batch at the head before a reset, and the reset waits for none.
+    let oldest: ProducerBatch | undefined;
+    for (const b of this.#failed) {
+      if (oldest === undefined || b.ordinal < oldest.ordinal) oldest = b;
+    }
+    for (const b of this.#queue) if (oldest === undefined || b.ordinal < oldest.ordinal) oldest = b;
+    if (oldest !== undefined && !oldest.uncertain) {
+      for (const b of this.#failed) b.uncertain = false;
+      for (const b of this.#queue) b.uncertain = false;
+    }
     for (const b of this.#failed) if (b.uncertain) return;
     for (const b of this.#queue) if (b.uncertain) return;
     this.#resetting = true;
@@ -497,7 +510,9 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
             (b.lastError
               ? `: ${b.lastError.message}`
               : this.leader() < 0
-              ? ": the partition has no leader"
+              ? ": the partition has no leader" + (this.#refreshError
+                ? ` (the last metadata refresh failed: ${this.#refreshError.message})`
+                : "")
               : ""),
         });
     let sequenced = false;
@@ -537,10 +552,40 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     this.#resetPending = false;
   }
 
-  /** Stops the stage. */
-  stop(): Promise<void> {
+  /**
+   * The producer failed (a stage's failure, {@linkcode ProducerContext.fatal}): every batch held
+   * here fails with `error`, those in flight too (their answers are then ignored, so their
+   * records may still be in the log), and nothing more is sent.
+   */
+  failAll(error: Error): void {
+    const all = [...this.#inFlight, ...this.#failed, ...this.#queue];
+    this.#inFlight = [];
+    this.#failed = [];
+    this.#queue = [];
+    if (this.#open !== null) all.push(this.#open);
+    this.#open = null;
+    for (const b of all) {
+      b.fail(error);
+      this.#finish(b);
+    }
+    // A batch being split fails in #split, which sees ctx.aborted.
+    this.#updateStage();
+  }
+
+  /**
+   * A batch taken for sending that a failed stage could not send or report on: it fails with
+   * `error` (the producer's failure), unless it has been settled already.
+   */
+  abandon(batch: ProducerBatch, error: Error): void {
+    if (!this.#settle(batch)) return;
+    batch.fail(error);
+    this.#finish(batch);
+    this.#updateStage();
+  }
+
+  /** Stops the stage; its stream is closed by its writer, the partitionDispatcher. */
+  stop(): void {
     this.stage.close();
-    return this.#inbox.close().catch(() => {});
   }
 
   #oldestUnacked(): ProducerBatch | undefined {
@@ -551,9 +596,12 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     return oldest;
   }
 
-  #settle(batch: ProducerBatch): void {
+  /** Takes `batch` out of the in-flight list; false if it was not there. */
+  #settle(batch: ProducerBatch): boolean {
     const i = this.#inFlight.indexOf(batch);
-    if (i >= 0) this.#inFlight.splice(i, 1);
+    if (i < 0) return false;
+    this.#inFlight.splice(i, 1);
+    return true;
   }
 
   #finish(batch: ProducerBatch): void {
@@ -569,7 +617,7 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       this.#queue = [...this.#failed, ...this.#queue].sort((a, b) => a.ordinal - b.ordinal);
       this.#failed = [];
       this.#retryAt = Date.now() + ctx.options.retryBackoffMs;
-      ctx.client.refreshMetadata([this.topic]).catch(() => {});
+      this.#refresh();
       setTimeout(() => this.kick(), ctx.options.retryBackoffMs);
     }
     this.#reset();
@@ -582,8 +630,8 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
     this.#findingLeader = true;
     this.stage.set("retrying");
     const ctx = this.#ctx;
-    ctx.client.refreshMetadata([this.topic]).catch(() => {}).then(async () => {
-      // Cut short by an abort, which has already failed what this dispatcher held.
+    this.#refresh().then(async () => {
+      // Rejects only when cut short by an abort, which has already failed what this held.
       if (this.leader() < 0) {
         await sleep(ctx.options.retryBackoffMs, ctx.stop.signal).catch(() => {});
       }
@@ -591,6 +639,22 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       this.#findingLeader = false;
       if (this.busy) this.kick();
     });
+  }
+
+  /**
+   * Refreshes the topic's metadata. A failed refresh is one more try (retries and the delivery
+   * timeout bound them); its error is kept for the records' error should they time out without
+   * a leader. Never rejects.
+   */
+  #refresh(): Promise<void> {
+    return this.#ctx.client.refreshMetadata([this.topic]).then(
+      () => {
+        this.#refreshError = null;
+      },
+      (e) => {
+        this.#refreshError = e instanceof Error ? e : new Error(String(e));
+      },
+    );
   }
 
   #updateStage(): void {

@@ -11,6 +11,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerBatch } from "./_producer_batch.ts";
 import type { ProducerContext } from "./_producer_context.ts";
 import type { LeaderDispatcher } from "./leader_dispatcher.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /** One produce request's worth of batches for one broker: at most one per partition. */
 export interface ProducePlan {
@@ -65,13 +66,24 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
             return;
           }
           self.#woken = false;
-          const plan = self.#drain(ctx);
-          if (plan !== null) {
-            self.stage.add("requests", 1);
-            self.stage.add("batches", plan.batches.length);
-            self.stage.set("backpressured"); // until the flusher takes the next one
-            controller.enqueue(plan);
-            return;
+          const batches: ProducerBatch[] = [];
+          const leaders: LeaderDispatcher[] = [];
+          try {
+            self.#drain(ctx, batches, leaders);
+            if (batches.length > 0) {
+              checkFault("messageAggregator");
+              self.stage.add("requests", 1);
+              self.stage.add("batches", batches.length);
+              self.stage.set("backpressured"); // until the flusher takes the next one
+              controller.enqueue({ broker: self.broker, batches, leaders });
+              return;
+            }
+          } catch (e) {
+            // The batches taken are in flight for their partitions and would wait forever: they
+            // fail with the producer, and the stream errors (the pipe reports it, fatal too).
+            const error = ctx.fatal("messageAggregator", e);
+            for (let i = 0; i < batches.length; i++) leaders[i]!.abandon(batches[i]!, error);
+            throw error;
           }
           self.stage.set("waiting for input");
           await self.#sleep(self.#deadline(ctx));
@@ -107,10 +119,9 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
     this.#wake?.();
   }
 
-  #drain(ctx: ProducerContext): ProducePlan | null {
+  /** Takes the batches of one request into `batches` (each owned by `leaders[i]`). */
+  #drain(ctx: ProducerContext, batches: ProducerBatch[], leaders: LeaderDispatcher[]): void {
     const now = Date.now();
-    const batches: ProducerBatch[] = [];
-    const leaders: LeaderDispatcher[] = [];
     let bytes = 0;
     const limit = ctx.options.maxRequestBytes;
     // Start one further along each time, so no partition waits behind the request size limit.
@@ -126,7 +137,6 @@ export class MessageAggregator extends ReadableStream<ProducePlan> {
       leaders.push(ld);
       bytes += batch.encoder.sizeInBytes;
     }
-    return batches.length > 0 ? { broker: this.broker, batches, leaders } : null;
   }
 
   #deadline(ctx: ProducerContext): number {

@@ -109,6 +109,7 @@ export class Producer implements AsyncDisposable {
       registry.register("retryHandler", role),
       client.options.observe,
     );
+    ctx.retries = ctx.retryHandler.getWriter();
     ctx.factory = {
       partitionDispatcher: (topic) =>
         new PartitionDispatcher(
@@ -135,11 +136,11 @@ export class Producer implements AsyncDisposable {
           registry.register("flusher", `${role}, broker ${broker}`),
         );
         // Ends when the aggregator is stopped (shutdown): the pipe then closes the flusher, which
-        // waits for its answers. Neither side errors (the flusher turns every failure into
-        // failed batches), so a rejection here is a bug: it fails the producer visibly.
+        // waits for its answers. A stage that fails has already failed the plan it held and the
+        // producer (ctx.fatal); the pipe's rejection carries that error, and fatal() makes sure
+        // every record still held fails with it.
         const done = aggregator.pipeTo(flusher).catch((e) => {
-          ctx.aborted ??= e instanceof Error ? e : new Error(String(e));
-          for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), ctx.aborted);
+          ctx.fatal("messageAggregator → flusher", e);
         });
         return { aggregator, flusher, done };
       },
@@ -405,10 +406,13 @@ export class Producer implements AsyncDisposable {
       await s.done;
       s.flusher.stage.close();
     }));
+    // Each stage closes the writers it holds, from the head down; every write has been handled.
+    await this.#head.stop();
     await Promise.all([...ctx.partitionDispatchers.values()].map((pd) => pd.stop()));
-    await Promise.all([...ctx.leaderDispatchers.values()].map((ld) => ld.stop()));
-    await ctx.retryHandler.stop();
-    this.#head.stage.close();
+    for (const ld of ctx.leaderDispatchers.values()) ld.stop();
+    await ctx.retryHandler.stop(ctx.retries);
+    // `writable` itself: refused from here. A writer the user holds keeps it locked (they close
+    // it), and a stream errored by a failed stage stays so: nothing in either is left to report.
     await this.#head.close().catch(() => {});
     if (!this.#aborted) this.#throwFailures();
   }
@@ -436,6 +440,8 @@ export class Producer implements AsyncDisposable {
     ctx.aborted = error;
     ctx.stop.abort(error);
     for (const ld of ctx.leaderDispatchers.values()) ld.expire(Date.now(), error);
+    // The caller sees this close's outcome from their own close() (the same promise); the
+    // records' failures went to their reports. Here it only must not go unhandled.
     this.close().catch(() => {});
   }
 

@@ -10,6 +10,7 @@ import type { StageHandle } from "../net/stage_registry.ts";
 import type { ProducerBatch } from "./_producer_batch.ts";
 import type { LeaderDispatcher } from "./leader_dispatcher.ts";
 import { emit, type Observer } from "../observe/kafka_event.ts";
+import { checkFault } from "./_stage_fault.ts";
 
 /** A batch that failed, with the dispatcher it goes back to. */
 export interface FailedBatch {
@@ -23,10 +24,13 @@ export interface FailedBatch {
  * leaderDispatcher, which decides whether it goes again (and makes sure it goes before anything
  * newer) or fails for good.
  *
- * It breaks the cycle flusher → retryHandler → leaderDispatcher → messageAggregator → flusher
- * without a backpressured pipe that could deadlock: pushes never wait. It is still bounded,
- * since a retried batch stays charged to the producer's buffer budget (`maxBufferedRecords`,
- * `maxBufferedBytes`) until it is delivered or failed, and new records wait for that budget.
+ * Every broker's flusher writes into it through one shared writer (the producer's
+ * `ProducerContext.retries`) and awaits each write, so a failure here reaches the flusher, which
+ * fails the batch with the producer. The cycle flusher → retryHandler → leaderDispatcher →
+ * messageAggregator → flusher cannot deadlock: this sink hands a batch on at once and never
+ * waits on a flusher. What waits here is bounded too, since a retried batch stays charged to the
+ * producer's buffer budget (`maxBufferedRecords`, `maxBufferedBytes`) until it is delivered or
+ * failed, and new records wait for that budget.
  *
  * @example Made by the producer, one per producer
  * ```ts ignore
@@ -36,12 +40,12 @@ export interface FailedBatch {
 export class RetryHandler extends WritableStream<FailedBatch> {
   /** Its entry in the stage dump. */
   readonly stage: StageHandle;
-  readonly #inbox: WritableStreamDefaultWriter<FailedBatch>;
 
   /** Makes the stage; `observe` gets a `retry` event per failed batch. */
   constructor(stage: StageHandle, observe?: Observer) {
     super({
       write: ({ batch, leader, error }) => {
+        checkFault("retryHandler");
         const { topic, partition, attempts } = batch;
         emit(observe, { type: "retry", topic, partition, records: batch.count, attempts, error });
         this.stage.add("batches", 1);
@@ -54,18 +58,13 @@ export class RetryHandler extends WritableStream<FailedBatch> {
     stage.counters.batches = 0;
     stage.counters.records = 0;
     stage.set("idle");
-    this.#inbox = this.getWriter();
   }
 
-  /** Queues a failed batch; never waits. */
-  push(batch: ProducerBatch, leader: LeaderDispatcher, error: Error): void {
-    this.stage.set("retrying");
-    this.#inbox.write({ batch, leader, error }).catch(() => {});
-  }
-
-  /** Stops the stage once what is queued is handled. */
-  stop(): Promise<void> {
+  /** Stops the stage once what is queued is handled, closing it through its `writer`. */
+  async stop(writer: WritableStreamDefaultWriter<FailedBatch>): Promise<void> {
     this.stage.close();
-    return this.#inbox.close().catch(() => {});
+    // Errored by a failure, it has already failed the producer (ctx.fatal) and the batches
+    // written into it (by their flushers): closing it has nothing more to report.
+    await writer.close().catch(() => {});
   }
 }

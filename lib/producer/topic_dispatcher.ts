@@ -44,19 +44,32 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
   /** Writes queued in the stream and not yet submitted; `flush()` waits for them too. */
   #queued = 0;
   #drained: Array<() => void> = [];
+  /** The stream is errored: no write queued now or later reaches the sink. */
+  #ended = false;
+  #controller!: WritableStreamDefaultController;
+  /** The writer of each topic's partitionDispatcher: this stage is its one writer. */
+  readonly #writers: Map<string, WritableStreamDefaultWriter<RecordRun>> = new Map();
 
   /** Makes the stage; `stage` is its dump entry. */
   constructor(ctx: ProducerContext, stage: StageHandle) {
-    const ref: { self?: TopicDispatcher } = {};
+    const ref: { self?: TopicDispatcher; controller?: WritableStreamDefaultController } = {};
     super({
+      // Runs inside super(), before `this` exists.
+      start: (controller) => {
+        ref.controller = controller;
+      },
       write: async (chunk) => {
         const self = ref.self!;
         const records = Array.isArray(chunk) ? chunk : [chunk as ProducerRecord];
         try {
           await self.submit(records, false, false);
         } catch (e) {
-          // After close() the stream may end in an error: writes are refused from then on.
-          if (self.#ctx.closed) throw e;
+          // After close() (or a stage's failure) the stream ends in that error: writes are
+          // refused from then on.
+          if (self.#ctx.closed) {
+            self.#end();
+            throw e;
+          }
           // A rejected sink write would error the stream for good and strand the writes queued
           // behind it; instead the write's records fail, reported like any failed record (to
           // onError, or by the next flush() or close()), and the stream goes on.
@@ -72,22 +85,41 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
             });
           }
         } finally {
-          if (--self.#queued === 0) { for (const w of self.#drained.splice(0)) w(); }
+          if (!self.#ended && --self.#queued === 0) {
+            for (const w of self.#drained.splice(0)) w();
+          }
         }
       },
     }, {
       highWaterMark: 1,
-      // Called as each write is queued: count it, so a flush sees writes not yet submitted.
+      // Called as each write is queued (and for a write into an errored stream, which is refused
+      // at once): count it, so a flush sees writes not yet submitted.
       size: () => {
-        ref.self!.#queued++;
+        if (!ref.self!.#ended) ref.self!.#queued++;
         return 1;
       },
     });
     ref.self = this;
+    this.#controller = ref.controller!;
     this.#ctx = ctx;
     this.stage = stage;
     stage.set("waiting for input");
     stage.counters.records = 0;
+  }
+
+  /** The stream errors (or has): what is queued is refused, so flush() and close() wait no more. */
+  #end(): void {
+    this.#ended = true;
+    this.#queued = 0;
+    for (const w of this.#drained.splice(0)) w();
+  }
+
+  /** Closes the writers this stage holds, once what was written into them is handled. */
+  async stop(): Promise<void> {
+    this.stage.close();
+    // A partitionDispatcher errored by a failure has already failed what it held, and the
+    // producer with it (ctx.fatal): closing it has nothing more to report.
+    await Promise.all([...this.#writers.values()].map((w) => w.close().catch(() => {})));
   }
 
   /** Resolves once every write queued in the stream so far has been submitted. */
@@ -108,7 +140,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
   ): Promise<{ delivered: Promise<DeliveryReport[] | null> }> {
     const ctx = this.#ctx;
     if (ctx.closed) {
-      throw new TypeError("Cannot produce as the producer is closed");
+      throw ctx.failed ?? new TypeError("Cannot produce as the producer is closed");
     }
     ctx.txn?.checkSend();
     // Records without a timestamp of their own are stamped with the time they are accepted.
@@ -182,7 +214,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         }
         return { delivered };
       }
-      this.#route(normalized, sizes, delivery, i, j, at);
+      await this.#route(normalized, sizes, delivery, i, j, at);
       i = j;
     }
     this.stage.add("records", records.length);
@@ -197,7 +229,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
     from: number,
     to: number,
     at: number,
-  ): void {
+  ): Promise<void> {
     // Most writes are for one topic: keep them as one run without a map.
     const first = records[from]!.topic;
     let oneTopic = true;
@@ -210,8 +242,7 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
         sizes: sizes.slice(from, to),
         at,
       };
-      this.#ctx.partitionDispatcher(first).push(run);
-      return;
+      return this.#write(first, run);
     }
     const byTopic = new Map<string, RecordRun>();
     for (let i = from; i < to; i++) {
@@ -226,7 +257,38 @@ export class TopicDispatcher extends WritableStream<ProducerRecord | readonly Pr
       run.indices.push(i);
       run.sizes.push(sizes[i]!);
     }
-    for (const [topic, run] of byTopic) this.#ctx.partitionDispatcher(topic).push(run);
+    const writes: Promise<void>[] = [];
+    for (const [topic, run] of byTopic) writes.push(this.#write(topic, run));
+    return Promise.all(writes).then(() => {});
+  }
+
+  /**
+   * Writes a run into its topic's partitionDispatcher and resolves once that stage has taken it
+   * (or waits for the topic's metadata with it). If that stage has failed, the write is refused:
+   * the run's records fail with the producer's failure, and this stream errors with it.
+   */
+  #write(topic: string, run: RecordRun): Promise<void> {
+    let writer = this.#writers.get(topic);
+    if (writer === undefined) {
+      writer = this.#ctx.partitionDispatcher(topic).getWriter();
+      this.#writers.set(topic, writer);
+    }
+    return writer.write(run).then(undefined, (e) => {
+      const ctx = this.#ctx;
+      const error = ctx.fatal("partitionDispatcher", e);
+      for (let i = 0; i < run.records.length; i++) {
+        run.deliveries[i]!.failed(
+          run.indices[i]!,
+          topic,
+          -1,
+          run.records[i]!.timestamp ?? run.at,
+          error,
+        );
+        ctx.release(1, run.sizes[i]!);
+      }
+      this.#end();
+      this.#controller.error(error);
+    });
   }
 }
 
