@@ -13,7 +13,8 @@ import { Client } from "../client/client.ts";
 import type { ClientOptions } from "../client/client.ts";
 import { bootstrap, type KafkaConfig, type RetryOptions } from "./_config.ts";
 import { Instrumentation, type InstrumentationEvent } from "./_events.ts";
-import { KafkaJSError, toKafkaJSError } from "./errors.ts";
+import { KafkaJSError } from "./errors.ts";
+import { toKafkaJSError } from "./to_kafkajs_error.ts";
 import { sleep } from "../util/sleep.ts";
 import type { Logger } from "./logger.ts";
 

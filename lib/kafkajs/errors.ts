@@ -8,7 +8,6 @@
  */
 
 import { KafkaError } from "../protocol/kafka_error.ts";
-import { ConnectionError } from "../net/connection_error.ts";
 
 /** What a KafkaJS error may carry besides its message. */
 export interface KafkaJSErrorMetadata {
@@ -100,7 +99,8 @@ export class KafkaJSProtocolError extends KafkaJSError {
    */
   constructor(e: KafkaError | Error | string, metadata: { retriable?: boolean } = {}) {
     const kafka = e instanceof KafkaError ? e : undefined;
-    super(e, { retriable: metadata.retriable ?? kafka?.retriable ?? false, cause: kafka });
+    // KafkaJS takes `retriable` from the error it wraps; a message alone is retriable.
+    super(e, { retriable: metadata.retriable ?? kafka?.retriable ?? true, cause: kafka });
     this.code = kafka?.code ?? -1;
     this.type = kafka?.errorName ?? "UNKNOWN";
   }
@@ -211,6 +211,19 @@ export class KafkaJSConnectionError extends KafkaJSError {
 export class KafkaJSRequestTimeoutError extends KafkaJSError {}
 
 /**
+ * Metadata was not loaded yet.
+ *
+ * @example Retriable
+ * ```ts
+ * import { KafkaJSMetadataNotLoaded } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSMetadataNotLoaded("not yet").retriable, true);
+ * ```
+ */
+export class KafkaJSMetadataNotLoaded extends KafkaJSError {}
+
+/**
  * The metadata of a topic was not found.
  *
  * @example It names the topic
@@ -221,7 +234,7 @@ export class KafkaJSRequestTimeoutError extends KafkaJSError {}
  * assert.equal(new KafkaJSTopicMetadataNotLoaded("none", { topic: "t" }).topic, "t");
  * ```
  */
-export class KafkaJSTopicMetadataNotLoaded extends KafkaJSError {
+export class KafkaJSTopicMetadataNotLoaded extends KafkaJSMetadataNotLoaded {
   /** The topic. */
   readonly topic: string;
 
@@ -291,48 +304,313 @@ export class KafkaJSAggregateError extends Error {
   }
 }
 
+/** One-line KafkaJS classes: what each means, with KafkaJS's parent and `retriable` flag. */
+
 /**
- * KafkaJS's shape of any error kanal throws: a broker's code becomes a
- * {@linkcode KafkaJSProtocolError} (or {@linkcode KafkaJSOffsetOutOfRange}), a timed-out request a
- * {@linkcode KafkaJSRequestTimeoutError}, a failed connection a
- * {@linkcode KafkaJSConnectionError}, a SASL failure a {@linkcode KafkaJSSASLAuthenticationError};
- * a KafkaJS error is returned as it is, anything else wrapped in a {@linkcode KafkaJSError}.
+ * A message was cut short in a response.
  *
- * @param e What was thrown.
- * @param where The partition it concerns, when known.
- * @returns The KafkaJS error.
- *
- * @example A broker's code
+ * @example Not retriable
  * ```ts
- * import { KafkaError } from "../protocol/kafka_error.ts";
- * import { KafkaJSProtocolError, toKafkaJSError } from "./errors.ts";
+ * import { KafkaJSPartialMessageError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
- * const e = toKafkaJSError(new KafkaError(29));
- * assert.ok(e instanceof KafkaJSProtocolError);
- * assert.equal(e.type, "TOPIC_AUTHORIZATION_FAILED");
+ * assert.equal(new KafkaJSPartialMessageError("cut").retriable, false);
  * ```
  */
-export function toKafkaJSError(
-  e: unknown,
-  where?: { topic: string; partition: number },
-): KafkaJSError {
-  if (e instanceof KafkaJSError) return e;
-  if (e instanceof ConnectionError) {
-    return new KafkaJSConnectionError(e, { broker: `${e.host}:${e.port}`, cause: e });
+export class KafkaJSPartialMessageError extends KafkaJSNonRetriableError {}
+
+/**
+ * No broker is known for a node id.
+ *
+ * @example Retriable
+ * ```ts
+ * import { KafkaJSBrokerNotFound } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSBrokerNotFound("node 4").retriable, true);
+ * ```
+ */
+export class KafkaJSBrokerNotFound extends KafkaJSError {}
+
+/**
+ * A connection closed under a request.
+ *
+ * @example A connection error
+ * ```ts
+ * import { KafkaJSConnectionClosedError, KafkaJSConnectionError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new KafkaJSConnectionClosedError("closed") instanceof KafkaJSConnectionError);
+ * ```
+ */
+export class KafkaJSConnectionClosedError extends KafkaJSConnectionError {}
+
+/**
+ * The broker asks the member to join again with the member id it gave.
+ *
+ * @example A protocol error
+ * ```ts
+ * import { KafkaJSMemberIdRequired, KafkaJSProtocolError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new KafkaJSMemberIdRequired("again") instanceof KafkaJSProtocolError);
+ * ```
+ */
+export class KafkaJSMemberIdRequired extends KafkaJSProtocolError {}
+
+/**
+ * No coordinator was found for a group.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSGroupCoordinatorNotFound } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSGroupCoordinatorNotFound("none").retriable, false);
+ * ```
+ */
+export class KafkaJSGroupCoordinatorNotFound extends KafkaJSNonRetriableError {}
+
+/**
+ * An assignment names partitions the metadata does not have.
+ *
+ * @example Retriable
+ * ```ts
+ * import { KafkaJSStaleTopicMetadataAssignment } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSStaleTopicMetadataAssignment("stale").retriable, true);
+ * ```
+ */
+export class KafkaJSStaleTopicMetadataAssignment extends KafkaJSError {}
+
+/**
+ * Deleting groups failed for some of them.
+ *
+ * @example Retriable
+ * ```ts
+ * import { KafkaJSDeleteGroupsError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSDeleteGroupsError("g").retriable, true);
+ * ```
+ */
+export class KafkaJSDeleteGroupsError extends KafkaJSError {}
+
+/**
+ * Something took longer than allowed.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSTimeout } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSTimeout("late").retriable, false);
+ * ```
+ */
+export class KafkaJSTimeout extends KafkaJSNonRetriableError {}
+
+/**
+ * A lock was not taken in time.
+ *
+ * @example A timeout
+ * ```ts
+ * import { KafkaJSLockTimeout, KafkaJSTimeout } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new KafkaJSLockTimeout("lock") instanceof KafkaJSTimeout);
+ * ```
+ */
+export class KafkaJSLockTimeout extends KafkaJSTimeout {}
+
+/**
+ * The broker does not support an API the call needs.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSServerDoesNotSupportApiKey } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSServerDoesNotSupportApiKey("api").retriable, false);
+ * ```
+ */
+export class KafkaJSServerDoesNotSupportApiKey extends KafkaJSNonRetriableError {}
+
+/**
+ * A message set used a magic byte no decoder knows.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSUnsupportedMagicByteInMessageSet } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSUnsupportedMagicByteInMessageSet("magic").retriable, false);
+ * ```
+ */
+export class KafkaJSUnsupportedMagicByteInMessageSet extends KafkaJSNonRetriableError {}
+
+/**
+ * Deleting records failed for some partitions: retriable only when every failure is.
+ *
+ * @example Retriable when the failures are
+ * ```ts
+ * import { KafkaJSDeleteTopicRecordsError, KafkaJSError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new KafkaJSDeleteTopicRecordsError({
+ *   topic: "t",
+ *   partitions: [{ partition: 0, offset: "1", error: new KafkaJSError("x") }],
+ * });
+ * assert.equal(e.retriable, true);
+ * ```
+ */
+export class KafkaJSDeleteTopicRecordsError extends KafkaJSError {
+  /** The partitions that failed. */
+  readonly partitions: { partition: number; offset: string; error: KafkaJSError }[];
+
+  /**
+   * Makes the error.
+   *
+   * @param metadata The topic and its failed partitions.
+   */
+  constructor(metadata: {
+    topic: string;
+    partitions: { partition: number; offset: string; error: KafkaJSError }[];
+  }) {
+    const failed = metadata.partitions.filter((p) => p.error !== undefined);
+    super("Error while deleting records", {
+      retriable: failed.every((p) => p.error.retriable === true),
+    });
+    this.partitions = failed;
   }
-  if (e instanceof KafkaError) {
-    if (e.errorName === "OFFSET_OUT_OF_RANGE" && where !== undefined) {
-      return new KafkaJSOffsetOutOfRange(e, where);
-    }
-    if (e.errorName === "REQUEST_TIMED_OUT") {
-      return new KafkaJSRequestTimeoutError(e, { cause: e });
-    }
-    if (e.errorName === "SASL_AUTHENTICATION_FAILED") {
-      return new KafkaJSSASLAuthenticationError(e, { cause: e });
-    }
-    return new KafkaJSProtocolError(e);
-  }
-  if (e instanceof Error) return new KafkaJSError(e, { retriable: false, cause: e });
-  return new KafkaJSError(String(e), { retriable: false });
+}
+
+/**
+ * A bug: something that must hold did not.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSInvariantViolation } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSInvariantViolation("x").retriable, false);
+ * ```
+ */
+export class KafkaJSInvariantViolation extends KafkaJSNonRetriableError {}
+
+/**
+ * A varint ran past its bytes.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSInvalidVarIntError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSInvalidVarIntError("bad").retriable, false);
+ * ```
+ */
+export class KafkaJSInvalidVarIntError extends KafkaJSNonRetriableError {}
+
+/**
+ * A 64-bit integer could not be read.
+ *
+ * @example Not retriable
+ * ```ts
+ * import { KafkaJSInvalidLongError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSInvalidLongError("bad").retriable, false);
+ * ```
+ */
+export class KafkaJSInvalidLongError extends KafkaJSNonRetriableError {}
+
+/**
+ * Creating a topic failed with the broker's code.
+ *
+ * @example A protocol error
+ * ```ts
+ * import { KafkaJSCreateTopicError, KafkaJSProtocolError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new KafkaJSCreateTopicError("t") instanceof KafkaJSProtocolError);
+ * ```
+ */
+export class KafkaJSCreateTopicError extends KafkaJSProtocolError {}
+
+/**
+ * A fetch was cut short by a rebalance.
+ *
+ * @example A plain Error, as KafkaJS's
+ * ```ts
+ * import { KafkaJSError, KafkaJSFetcherRebalanceError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(!(new KafkaJSFetcherRebalanceError() instanceof KafkaJSError));
+ * ```
+ */
+export class KafkaJSFetcherRebalanceError extends Error {}
+
+/**
+ * No broker could be reached.
+ *
+ * @example Retriable
+ * ```ts
+ * import { KafkaJSNoBrokerAvailableError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new KafkaJSNoBrokerAvailableError("none").retriable, true);
+ * ```
+ */
+export class KafkaJSNoBrokerAvailableError extends KafkaJSError {}
+
+/**
+ * Reassigning partitions failed with the broker's code.
+ *
+ * @example A protocol error
+ * ```ts
+ * import { KafkaJSAlterPartitionReassignmentsError, KafkaJSProtocolError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new KafkaJSAlterPartitionReassignmentsError("r") instanceof KafkaJSProtocolError);
+ * ```
+ */
+export class KafkaJSAlterPartitionReassignmentsError extends KafkaJSProtocolError {}
+
+/**
+ * Whether `e` is a KafkaJS error.
+ *
+ * @param e Anything thrown.
+ * @returns True for an instance of {@linkcode KafkaJSError}.
+ *
+ * @example
+ * ```ts
+ * import { isKafkaJSError, KafkaJSError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isKafkaJSError(new KafkaJSError("x")));
+ * assert.ok(!isKafkaJSError(new Error("x")));
+ * ```
+ */
+export function isKafkaJSError(e: unknown): e is KafkaJSError {
+  return e instanceof KafkaJSError;
+}
+
+/**
+ * Whether `e` says a rebalance is under way (KafkaJS's `isRebalancing`).
+ *
+ * @param e Anything thrown.
+ * @returns True for REBALANCE_IN_PROGRESS and NOT_COORDINATOR_FOR_GROUP.
+ *
+ * @example
+ * ```ts
+ * import { KafkaError } from "../protocol/kafka_error.ts";
+ * import { isRebalancing, KafkaJSProtocolError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isRebalancing(new KafkaJSProtocolError(new KafkaError(27))));
+ * ```
+ */
+export function isRebalancing(e: unknown): boolean {
+  const type = (e as { type?: unknown })?.type;
+  return type === "REBALANCE_IN_PROGRESS" || type === "NOT_COORDINATOR";
 }

@@ -71,6 +71,7 @@ export {
 } from "./constants.ts";
 export { createLogger, type logCreator, type LogEntry, type Logger } from "./logger.ts";
 export * from "./errors.ts";
+export { toKafkaJSError } from "./to_kafkajs_error.ts";
 
 import { Kafka } from "./kafka.ts";
 import { PRODUCER_EVENTS } from "./producer.ts";

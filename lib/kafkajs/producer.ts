@@ -21,7 +21,8 @@ import { bootstrap, type KafkaConfig, type RetryOptions } from "./_config.ts";
 import { Instrumentation, type InstrumentationEvent } from "./_events.ts";
 import { headerList, type Message } from "./_messages.ts";
 import { CompressionTypes } from "./constants.ts";
-import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from "./errors.ts";
+import { KafkaJSError, KafkaJSNonRetriableError } from "./errors.ts";
+import { toKafkaJSError } from "./to_kafkajs_error.ts";
 import type { Logger } from "./logger.ts";
 import { type ICustomPartitioner, Partitioners, type PartitionMetadata } from "./partitioners.ts";
 
