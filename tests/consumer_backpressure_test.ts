@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: serial — it measures the process's memory, which test files running beside it in
+// the same runner process would add to.
 // Backpressure: a sink that takes one record a millisecond, on a partition of a million
 // records, keeps the process's memory within the documented bound, and the stage dump shows
 // that partition backpressured while its neighbour keeps flowing.

@@ -1,4 +1,6 @@
 // Copyright 2026 the kanal authors. MIT license.
+// kanal-test: serial — it measures the process's memory, which test files running beside it in
+// the same runner process would add to.
 // Hostile-input fuzzing of every generated protocol decoder and of the record batch decoder.
 // It feeds a few hundred thousand seeded, mutated frames through them, so it lives in tests/
 // rather than beside the code.
