@@ -1,3 +1,4 @@
+// deno-lint-ignore-file require-await -- KafkaJS handlers are async functions, as its users write them
 // A KafkaJS consumer, as in KafkaJS's README: subscribe from the beginning, run eachMessage,
 // stop after the expected number of messages, and print them in a stable order.
 import { Kafka, logLevel } from "kafkajs";

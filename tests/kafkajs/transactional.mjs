@@ -1,3 +1,4 @@
+// deno-lint-ignore-file require-await -- KafkaJS handlers are async functions, as its users write them
 // A KafkaJS transactional script: one transaction committed, one aborted, one that also commits
 // a group's offset; then a (read_committed, KafkaJS's default) consumer reads what is visible
 // and the admin reads the group's offset.
