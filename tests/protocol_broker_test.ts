@@ -7,6 +7,7 @@ import { API_TABLE } from "../lib/protocol/messages/api_table.ts";
 import { requireBroker } from "./_kafka.ts";
 import { call, negotiate } from "./_wire.ts";
 import { kcat, uniqueTopic } from "./_tools.ts";
+import { poll } from "./_wait.ts";
 
 test("ApiVersions at the negotiated version lists what the raw v3 answer lists", async () => {
   const broker = await requireBroker();
@@ -35,11 +36,21 @@ test("CreateTopics and Metadata at negotiated versions agree with kcat", async (
   assert.equal(created.topics[0]?.errorCode, 0, created.topics[0]?.errorMessage ?? "");
   const mv = table.version(3);
   assert.ok(mv >= 12, `Metadata negotiated to v${mv}`);
-  const meta = await call(broker, API_TABLE[3], mv, {
-    topics: [{ name: topic }],
-    allowAutoTopicCreation: false,
-    includeTopicAuthorizedOperations: false,
-  });
+  // CreateTopics answers once the controller has the topic; a broker's metadata has it a moment
+  // later (UNKNOWN_TOPIC_OR_PARTITION until then), as every client that creates and reads sees.
+  const meta = await poll(
+    "the new topic in the broker's metadata",
+    async () => {
+      const m = await call(broker, API_TABLE[3], mv, {
+        topics: [{ name: topic }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      return m.topics.find((x) => x.name === topic)?.errorCode === 3 ? undefined : m;
+    },
+    30_000,
+    50,
+  );
   assert.ok(meta.clusterId && meta.clusterId.length > 0, "cluster id");
   assert.ok(meta.brokers.some((b) => b.port === broker.port), "the broker lists itself");
   const t = meta.topics.find((x) => x.name === topic);
