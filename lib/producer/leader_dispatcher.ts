@@ -536,6 +536,14 @@ export class LeaderDispatcher extends WritableStream<RecordRun> {
       this.#resetPending = true;
       this.#reset();
     }
+    // Liveness: batches that wait with nothing in flight, no retry due and no reset running
+    // are offered again once a sweep. A fake-cluster test (leaders moving while a broker stops
+    // and restarts) left a partition with queued batches that no stage was woken for, under
+    // Bun about once in twelve runs, until deliveryTimeoutMs; the missed wake is not found yet.
+    if (
+      error === undefined && this.#queue.length > 0 && this.#inFlight.length === 0 &&
+      !this.#resetting && this.#splitting.length === 0 && now >= this.#retryAt
+    ) this.kick();
     this.#updateStage();
     return sequenced;
   }
